@@ -1,0 +1,124 @@
+/**
+ * The adapter contract: a small socket vocabulary at the level a JavaScript
+ * runtime exposes BSD sockets. An adapter translates API shapes and error
+ * identity; it never repairs behaviour (no emulated half-close, no retries,
+ * no synthesized error codes). Every failure is thrown as a
+ * {@linkcode SocketError}.
+ *
+ * @module
+ */
+
+/** An endpoint as the runtime reports it. */
+export interface Address {
+  /** Numeric host as reported, e.g. `127.0.0.1`, `::1`, `::ffff:127.0.0.1`. */
+  hostname: string;
+  port: number;
+  /** `IPv4` or `IPv6` as the runtime reports it (or derived from the hostname). */
+  family: "IPv4" | "IPv6";
+}
+
+/**
+ * Optional abilities an API may lack. A case that requires one the adapter
+ * does not declare is reported `unsupported`, never `fail`.
+ */
+export type Capability =
+  /** `shutdown(SHUT_WR)`: send FIN and keep reading. */
+  | "halfClose"
+  /** Close with SO_LINGER 0, sending RST. */
+  | "abortiveClose"
+  /** Abort a pending connect through the API's own means (AbortSignal, cancel). */
+  | "connectAbort"
+  /** Choose the listen backlog. */
+  | "listenBacklog"
+  /** UDP sockets. */
+  | "udp"
+  /** `connect()` on a UDP socket. */
+  | "udpConnect"
+  /** Choose the receive buffer so truncation (MSG_TRUNC) can be observed. */
+  | "udpRecvBuffer"
+  /** Unix-domain stream sockets. */
+  | "unixStream"
+  /** Unix-domain datagram sockets. */
+  | "unixDgram"
+  /** IPV6_V6ONLY on a listener. */
+  | "ipv6Only";
+
+/** One TCP (or Unix stream) connection. */
+export interface Conn {
+  readonly localAddr: Address;
+  readonly remoteAddr: Address;
+  /**
+   * The next bytes received, in the runtime's own chunking; `null` at EOF
+   * (the peer's FIN) or once this side has closed. Rejects with a
+   * SocketError (e.g. ECONNRESET).
+   */
+  read(): Promise<Uint8Array | null>;
+  /**
+   * Writes every byte; resolves once the runtime has handed them all to the
+   * kernel (so a peer that does not read holds the writer back).
+   */
+  write(data: Uint8Array): Promise<void>;
+  /** `shutdown(SHUT_WR)`. Present only with the `halfClose` capability. */
+  closeWrite?(): Promise<void>;
+  /** `close()`. Resolves once the descriptor is released. Idempotent. */
+  close(): Promise<void>;
+  /** SO_LINGER 0 then close (RST). Present only with `abortiveClose`. */
+  abort?(): Promise<void>;
+}
+
+/** A listening TCP (or Unix stream) socket. */
+export interface Listener {
+  readonly addr: Address;
+  /**
+   * The next completed connection, in the order the runtime hands them over.
+   * Resolves `null` once this side closed the listener (where the API ends
+   * its stream of connections), or rejects with the runtime's error.
+   */
+  accept(): Promise<Conn | null>;
+  /** Stops listening. Resolves once the descriptor is released. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  hostname: string;
+  port: number;
+  /** Aborts a pending connect; only with the `connectAbort` capability. */
+  signal?: AbortSignal;
+}
+
+export interface ListenOptions {
+  hostname: string;
+  /** 0 asks the kernel for an ephemeral port. */
+  port: number;
+  /** Only with the `listenBacklog` capability. */
+  backlog?: number;
+  /** IPV6_V6ONLY; only with the `ipv6Only` capability. */
+  ipv6Only?: boolean;
+}
+
+export interface TcpApi {
+  connect(options: ConnectOptions): Promise<Conn>;
+  listen(options: ListenOptions): Promise<Listener>;
+}
+
+/**
+ * What a socket API offers, translated to the contract. UDP and Unix-domain
+ * sockets are added by their own interfaces when the adapter supports them.
+ *
+ * @example
+ * ```ts
+ * import type { Adapter } from "./adapter.ts";
+ * declare const adapter: Adapter;
+ * const listener = await adapter.tcp.listen({ hostname: "127.0.0.1", port: 0 });
+ * const conn = await adapter.tcp.connect(listener.addr);
+ * await conn.close();
+ * await listener.close();
+ * ```
+ */
+export interface Adapter {
+  /** The socket API, e.g. `node:net`, `Deno.connect/Deno.listen`. */
+  readonly api: string;
+  /** What the adapter can express beyond plain TCP. */
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly tcp: TcpApi;
+}

@@ -1,0 +1,122 @@
+/**
+ * Socket errors as the adapter contract carries them: a POSIX errno name
+ * beside the raw error the runtime threw, so nothing the runtime said is lost.
+ *
+ * Normalisation reads structured identity only (`.code`, `.errno`, and an
+ * adapter-supplied error-class table); it never parses messages and never
+ * guesses. Anything without structured identity becomes `UNKNOWN`.
+ *
+ * @module
+ */
+import { constants } from "node:os";
+
+/** The raw error as the runtime threw it, kept beside the normalised code. */
+export interface RawError {
+  /** Constructor name, e.g. `ConnectionRefused`, `Error`, `SystemError`. */
+  class: string;
+  name?: string;
+  code?: string | number;
+  errno?: number;
+  syscall?: string;
+  message: string;
+}
+
+/** The name used when the runtime gave no structured identity. */
+export const UNKNOWN = "UNKNOWN";
+
+const errnoByName: Record<string, number> = { ...constants.errno };
+const nameByNumber = new Map<number, string>();
+for (const [name, number] of Object.entries(errnoByName)) {
+  // Linux aliases (EWOULDBLOCK = EAGAIN, EDEADLOCK = EDEADLK): keep the first.
+  if (!nameByNumber.has(number)) nameByNumber.set(number, name);
+}
+
+/**
+ * The POSIX name of an errno number on this platform, or `undefined`.
+ * Negative numbers (libuv's convention) are read as their absolute value.
+ *
+ * @example
+ * ```ts
+ * import { errnoName } from "./errors.ts";
+ * errnoName(111); // "ECONNREFUSED" on Linux
+ * ```
+ */
+export function errnoName(errno: number): string | undefined {
+  return nameByNumber.get(Math.abs(errno));
+}
+
+/** Whether `name` is a POSIX errno name known on this platform. */
+export function isErrnoName(name: unknown): name is string {
+  return typeof name === "string" && Object.hasOwn(errnoByName, name);
+}
+
+/** Captures the structured fields of anything thrown. */
+export function rawError(err: unknown): RawError {
+  if (err === null || typeof err !== "object") {
+    return { class: typeof err, message: String(err) };
+  }
+  const e = err as Record<string, unknown>;
+  const raw: RawError = {
+    class: (err as object).constructor?.name ?? "Object",
+    message: typeof e.message === "string" ? e.message : String(err),
+  };
+  if (typeof e.name === "string") raw.name = e.name;
+  if (typeof e.code === "string" || typeof e.code === "number") raw.code = e.code;
+  if (typeof e.errno === "number") raw.errno = e.errno;
+  if (typeof e.syscall === "string") raw.syscall = e.syscall;
+  return raw;
+}
+
+/**
+ * An operation on a socket failed. `code` is a POSIX errno name, or
+ * `UNKNOWN` when the runtime gave no structured identity; `raw` is what the
+ * runtime threw.
+ *
+ * @example
+ * ```ts
+ * import { SocketError } from "./errors.ts";
+ * const e = new SocketError("connect", "ECONNREFUSED", { class: "Error", message: "refused" });
+ * e.code; // "ECONNREFUSED"
+ * ```
+ */
+export class SocketError extends Error {
+  override name = "SocketError";
+  constructor(
+    /** The contract operation that failed: `connect`, `read`, `write`, ... */
+    readonly op: string,
+    readonly code: string,
+    readonly raw: RawError,
+  ) {
+    super(`${op}: ${code} (${raw.class}${raw.code !== undefined ? ` ${raw.code}` : ""}: ${raw.message})`);
+  }
+}
+
+/**
+ * Turns whatever a runtime threw into a {@linkcode SocketError}.
+ *
+ * Order: an errno-name `.code`, then a numeric `.errno`, then the adapter's
+ * table of error classes (for runtimes whose identity is the class, like
+ * `Deno.errors.ConnectionRefused`), else `UNKNOWN`.
+ *
+ * @example
+ * ```ts
+ * import { toSocketError } from "./errors.ts";
+ * const err = Object.assign(new Error("x"), { code: "ECONNRESET" });
+ * toSocketError("read", err).code; // "ECONNRESET"
+ * ```
+ */
+export function toSocketError(
+  op: string,
+  err: unknown,
+  classTable: Readonly<Record<string, string>> = {},
+): SocketError {
+  if (err instanceof SocketError) return err;
+  const raw = rawError(err);
+  let code: string | undefined;
+  if (isErrnoName(raw.code)) code = raw.code;
+  else if (raw.errno !== undefined) code = errnoName(raw.errno);
+  if (code === undefined && err !== null && typeof err === "object") {
+    code = classTable[raw.class] ?? (raw.name ? classTable[raw.name] : undefined);
+  }
+  return new SocketError(op, code ?? UNKNOWN, raw);
+}

@@ -1,0 +1,152 @@
+/**
+ * The runner core, shared by every host: runs one case on one adapter with
+ * a time limit, closes what a hung or leaking case left open, checks that no
+ * socket descriptor was left behind, and records what was observed.
+ *
+ * @module
+ */
+import { AssertionError } from "node:assert";
+import type { Adapter } from "./adapter.ts";
+import { type Case, type CaseContext, DEFAULT_TIME_LIMIT_MS, type Fixture } from "./case.ts";
+import { SocketError } from "./errors.ts";
+import type { CaseResult } from "./result.ts";
+import { Scope } from "./_scope.ts";
+import { describe, show } from "./_describe.ts";
+
+/** Whether a fixture is available here, and if not, why and how to get it. */
+export type FixtureStatus = { ok: true } | { ok: false; reason: string };
+
+/** What the host (test runner or column process) knows about the machine. */
+export interface Host {
+  fixtures: Partial<Record<Fixture, FixtureStatus>>;
+  /**
+   * Counts this process's open socket descriptors, where the platform lets
+   * it (Linux `/proc/self/fd`); absent elsewhere, and the leak check is off.
+   */
+  countSockets?: () => Promise<number>;
+}
+
+/** Why a case cannot run on this adapter or host, or `undefined`. */
+export function precheck(
+  c: Case,
+  adapter: Adapter,
+  host: Host,
+): Pick<CaseResult, "verdict" | "detail"> | undefined {
+  const missing = (c.requires?.capabilities ?? []).filter((cap) => !adapter.capabilities.has(cap));
+  if (missing.length) {
+    return { verdict: "unsupported", detail: `${adapter.api} has no ${missing.join(", ")}` };
+  }
+  for (const fixture of c.requires?.fixtures ?? []) {
+    const status = host.fixtures[fixture] ?? { ok: false, reason: `fixture ${fixture} not provided by this host` };
+    if (!status.ok) return { verdict: "skipped", detail: status.reason };
+  }
+  return undefined;
+}
+
+/** How long a leaked descriptor may take to be released after the case settles. */
+const RELEASE_GRACE_MS = 200;
+
+async function socketsSettled(host: Host, baseline: number): Promise<number> {
+  const deadline = Date.now() + RELEASE_GRACE_MS;
+  let count = await host.countSockets!();
+  // Some runtimes release a descriptor on a later loop turn than the close
+  // callback; give them a bounded grace before calling it a leak.
+  while (count > baseline && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    count = await host.countSockets!();
+  }
+  return count;
+}
+
+/**
+ * Runs one case and records its verdict. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { runCase } from "./runner.ts";
+ * import type { Adapter } from "./adapter.ts";
+ * import type { Case } from "./case.ts";
+ * declare const c: Case, adapter: Adapter;
+ * const result = await runCase(c, adapter, { fixtures: {} });
+ * console.log(result.verdict, result.observed);
+ * ```
+ */
+export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<CaseResult> {
+  const blocked = precheck(c, adapter, host);
+  if (blocked) return { id: c.id, ...blocked, observed: "", observations: {}, ms: 0 };
+
+  const observations: Record<string, unknown> = {};
+  const controller = new AbortController();
+  const ctx: CaseContext = {
+    observe(key, value) {
+      observations[key] = value;
+    },
+    signal: controller.signal,
+  };
+  const scope = new Scope();
+  const baseline = host.countSockets ? await host.countSockets() : undefined;
+  const limit = c.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+
+  const started = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => timer = setTimeout(() => resolve("timeout"), limit));
+  const body = Promise.resolve().then(() => c.run(scope.wrap(adapter), ctx));
+  body.catch(() => {}); // a body abandoned at its time limit may reject later
+  let outcome: "timeout" | { error: unknown } | undefined;
+  try {
+    outcome = await Promise.race([body.then(() => undefined), timedOut]);
+  } catch (error) {
+    outcome = { error };
+  } finally {
+    clearTimeout(timer);
+  }
+  const ms = Math.round((performance.now() - started) * 10) / 10;
+
+  const result: CaseResult = { id: c.id, verdict: "pass", observed: "", observations, ms };
+  let actual: string | undefined;
+  if (outcome === "timeout") {
+    controller.abort();
+    result.verdict = "timeout";
+    result.detail = `did not settle within ${limit} ms`;
+  } else if (outcome) {
+    const failure = classify(outcome.error);
+    Object.assign(result, failure.partial);
+    actual = failure.actual;
+  }
+
+  if (outcome !== "timeout" && baseline !== undefined) {
+    const after = await socketsSettled(host, baseline);
+    if (after > baseline) {
+      observations.leakedSockets = after - baseline;
+      if (result.verdict === "pass") {
+        result.verdict = "fail";
+        result.detail = `left ${after - baseline} socket descriptor(s) open`;
+      }
+    }
+  }
+  const forced = await scope.closeAll();
+  if (forced) observations.closedByRunner = forced;
+  result.observed = describe(result, actual);
+  return result;
+}
+
+/** A failure's verdict, detail, and the value an assertion saw, if any. */
+function classify(error: unknown): { partial: Partial<CaseResult>; actual?: string } {
+  if (error instanceof AssertionError) {
+    const partial: Partial<CaseResult> = { verdict: "fail", detail: error.message.split("\n")[0] };
+    if (error.operator === "fail") return { partial };
+    partial.expected = show(error.expected);
+    return { partial, actual: show(error.actual) };
+  }
+  if (error instanceof SocketError) {
+    return {
+      partial: {
+        verdict: "fail",
+        detail: `unexpected ${error.op} error: ${error.message}`,
+        error: { code: error.code, op: error.op, raw: error.raw },
+      },
+    };
+  }
+  const e = error as Error;
+  return { partial: { verdict: "crash", detail: `${e?.constructor?.name ?? typeof e}: ${e?.message ?? String(e)}` } };
+}
