@@ -134,7 +134,8 @@ export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<Ca
 function classify(error: unknown): { partial: Partial<CaseResult>; actual?: string } {
   if (error instanceof AssertionError) {
     const partial: Partial<CaseResult> = { verdict: "fail", detail: error.message.split("\n")[0] };
-    if (error.operator === "fail") return { partial };
+    // assert.fail and assert.ok carry no comparison worth showing; the message says it.
+    if (error.operator === "fail" || (error.operator === "==" && error.expected === true)) return { partial };
     partial.expected = show(error.expected);
     return { partial, actual: show(error.actual) };
   }

@@ -1,0 +1,40 @@
+/**
+ * A strict argument parser: every option must be known, every string
+ * option needs a value. Anything else is a UsageError with one line.
+ *
+ * @module
+ */
+
+/** Bad usage: the message is the one line shown to the user. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export interface ArgSpec {
+  booleans: string[];
+  strings: string[];
+}
+
+/** Parses `--name value`, `--name=value` and `--flag`; positionals go to `_`. */
+export function parseArgs(argv: string[], spec: ArgSpec): Record<string, string | boolean | undefined> & { _: string[] } {
+  const out: Record<string, string | boolean | undefined> & { _: string[] } = { _: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("--")) {
+      out._.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    if (spec.booleans.includes(name)) {
+      if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
+      out[name] = true;
+    } else if (spec.strings.includes(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value === "") throw new UsageError(`--${name} needs a value`);
+      out[name] = value;
+    } else {
+      throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+/**
+ * The matrix as a GitHub-flavoured Markdown table, for a pull request, a
+ * README or a CI step summary.
+ *
+ * @module
+ */
+import type { Matrix, MatrixCell } from "./schema.ts";
+import {
+  byTopic,
+  cellOf,
+  clip,
+  columnLabel,
+  columnTrouble,
+  countColumn,
+  DIVERGING,
+  ICON,
+  NO_CELL,
+  orderedColumns,
+} from "./_layout.ts";
+
+/** How much of the observed behaviour a cell shows. */
+const OBSERVED_CHARS = 60;
+
+/**
+ * Renders the matrix as Markdown: one table, cases × columns (kernel first),
+ * a bold row per topic, then per-column summary rows and a line naming the
+ * host and versions. Unexpected cells (verdict not the expected one) are
+ * bold and marked ‼.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync, appendFileSync } from "node:fs";
+ * import { parseMatrix } from "./schema.ts";
+ * import { renderMarkdown } from "./markdown.ts";
+ * const m = parseMatrix(readFileSync("matrix.json", "utf8"), "matrix.json");
+ * appendFileSync(process.env.GITHUB_STEP_SUMMARY ?? "summary.md", renderMarkdown(m));
+ * ```
+ */
+export function renderMarkdown(m: Matrix): string {
+  const columns = orderedColumns(m);
+  const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  const counts = columns.map((c) => countColumn(m, c.id));
+  const unexpected = counts.reduce((sum, c) => sum + c.unexpected, 0);
+
+  const lines = [
+    "## sockcheck matrix",
+    "",
+    unexpected
+      ? `**‼ ${unexpected} unexpected ${unexpected === 1 ? "result" : "results"}** (not what the column's expectations say).`
+      : "All results match the expectations.",
+    "",
+    row(["Case", ...columns.map((c) => `${text(c.id)} ${text(c.version)}`)]),
+    row(["---", ...columns.map(() => "---")]),
+  ];
+  for (const { topic, cases } of byTopic(m)) {
+    lines.push(row([`**${text(topic)}**`, ...columns.map(() => "")]));
+    for (const c of cases) {
+      lines.push(row([`${code(c.id)} ${text(c.title)}`, ...columns.map((col) => cell(cellOf(m, col.id, c.id)))]));
+    }
+  }
+  lines.push(
+    row(["**Summary** (passed / diverging / unsupported / skipped)", ...counts.map((n) =>
+      `${n.passed} / ${n.diverging} / ${n.unsupported} / ${n.skipped}${n.missing ? ` (${n.missing} missing)` : ""}`
+    )]),
+    row(["**Unexpected**", ...counts.map((n) => n.unexpected ? `**‼ ${n.unexpected}**` : "0")]),
+    "",
+    `Host: ${text(`${m.host.os} ${m.host.release} (${m.host.arch})`)} · ` +
+      `${columns.map((c) => text(columnLabel(c))).join(" · ")} · generated ${text(m.generated)}`,
+  );
+  for (const c of columns) {
+    const trouble = columnTrouble(c);
+    if (trouble) lines.push("", `⚠ ${text(c.id)}: ${text(clip(trouble, 200))}`);
+  }
+  lines.push(
+    "",
+    `${ICON.pass} pass · ${ICON.fail} fail · ${ICON.unsupported} unsupported · ${ICON.skipped} skipped · ` +
+      `${ICON.timeout} timeout · ${ICON.crash} crash · ${NO_CELL} no result · ` +
+      `**‼ bold**: not what the expectations say · *(known)*: an expected divergence`,
+    "",
+  );
+  return lines.join("\n");
+}
+
+function cell(c: MatrixCell | undefined): string {
+  if (!c) return `**‼ ${NO_CELL}**`;
+  let label = `${ICON[c.verdict]} ${c.verdict}`;
+  if (!c.ok) label = `**‼ ${label}** (expected ${c.expected})`;
+  else if (c.verdict !== "pass" && c.verdict === c.expected) label += " *(known)*";
+  if (c.verdict === "pass") return label;
+  const why = DIVERGING.has(c.verdict) ? c.observed || c.detail : c.detail || c.observed;
+  return why ? `${label}: ${text(clip(why, OBSERVED_CHARS))}` : label;
+}
+
+/** Text safe inside a table cell: one line, Markdown and HTML punctuation escaped. */
+function text(s: string): string {
+  return s.replace(/\s+/g, " ").replace(/[\\`*_[\]<>|~&]/g, "\\$&");
+}
+
+/** A code span safe inside a table cell. */
+function code(s: string): string {
+  return `\`${s.replace(/\s+/g, " ").replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
+}

@@ -1,0 +1,30 @@
+/**
+ * The matrix report: the matrix file's schema and parser, and the views
+ * people and CI read: Markdown, a static HTML page, JUnit XML per column,
+ * and a diff between two matrices.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { parseMatrix, renderMarkdown } from "./mod.ts";
+ * const m = parseMatrix(readFileSync("matrix.json", "utf8"), "matrix.json");
+ * console.log(renderMarkdown(m));
+ * ```
+ *
+ * @module
+ */
+export {
+  type Matrix,
+  type MatrixCase,
+  type MatrixCell,
+  type MatrixColumn,
+  MatrixError,
+  type MatrixHost,
+  MATRIX_SCHEMA,
+  parseMatrix,
+  type Verdict,
+} from "./schema.ts";
+export { renderMarkdown } from "./markdown.ts";
+export { renderHtml } from "./html.ts";
+export { renderJunit } from "./junit.ts";
+export { type Change, diffMatrices, type MatrixDiff, renderDiff } from "./diff.ts";

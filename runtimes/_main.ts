@@ -1,0 +1,56 @@
+/**
+ * The column process: runs one column inside its runtime and streams one
+ * JSON line per event on stdout, so a parent (the CLI, the matrix) sees
+ * progress and keeps every result reached even if the process dies.
+ *
+ *   {"type":"start", column, runtime, version, api, cases}
+ *   {"type":"result", id, result, judgement, expectation?}
+ *   {"type":"end"}
+ *   {"type":"error", message}          (then exit 2)
+ *
+ * Arguments: `--column ID [--filter GLOBS]`.
+ *
+ * @module
+ */
+import { writeSync } from "node:fs";
+import process from "node:process";
+import { idFilter } from "../core/filter.ts";
+import { findColumn } from "./columns.ts";
+import { prepareColumn, runEntry, selectEntries } from "./_column.ts";
+import type { RuntimeHost } from "./_host.ts";
+
+function emit(event: Record<string, unknown>): void {
+  // Synchronous, so no line is lost when the process exits right after.
+  writeSync(1, JSON.stringify(event) + "\n");
+}
+
+function fail(message: string): never {
+  emit({ type: "error", message });
+  process.exit(2);
+}
+
+/** Runs the column named in `args` on `host` and exits. */
+export async function columnMain(host: RuntimeHost, args: string[]): Promise<void> {
+  const option = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const id = option("--column") ?? fail("missing --column");
+  const column = findColumn(id) ?? fail(`unknown column "${id}"`);
+  if (column.runtime !== host.runtime) fail(`column ${id} runs on ${column.runtime}, not ${host.runtime}`);
+  let prepared;
+  try {
+    prepared = await prepareColumn(column);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const entries = selectEntries(idFilter(option("--filter")));
+  emit({ type: "start", column: id, runtime: host.runtime, version: host.version, api: column.api, cases: entries.length });
+  for (const entry of entries) {
+    const { result, judgement, expectation } = await runEntry(prepared, host, entry);
+    emit({ type: "result", id: entry.case.id, result, judgement, expectation });
+  }
+  emit({ type: "end" });
+  // Sockets a broken adapter left behind must not keep the process alive.
+  process.exit(0);
+}

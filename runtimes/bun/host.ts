@@ -1,0 +1,13 @@
+/**
+ * The Bun host: fixtures and the socket counter for columns run by Bun.
+ *
+ * @module
+ */
+import { ipv6Fixture, procSocketCounter, type RuntimeHost } from "../_host.ts";
+
+export const host: RuntimeHost = {
+  runtime: "bun",
+  version: Bun.version,
+  fixtures: { ipv6: ipv6Fixture() },
+  countSockets: procSocketCounter(),
+};

@@ -1,0 +1,10 @@
+/**
+ * Column process entry for columns that run on Deno.
+ *
+ * @module
+ */
+import process from "node:process";
+import { columnMain } from "../_main.ts";
+import { host } from "./host.ts";
+
+await columnMain(host, process.argv.slice(2));

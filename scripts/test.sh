@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite: the runner's own tests, then every column under its
+# runtime's own test runner (node --test, deno test, bun test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DENO_NO_UPDATE_CHECK=1 NO_COLOR=1
+bin=node_modules/.bin
+
+echo "== node --test: runner, report and the node column"
+node --import tsx --test --test-reporter=dot $(ls core/*_test.ts report/*_test.ts 2>/dev/null) runtimes/node/node.test.ts
+echo "== deno test: the deno and deno-node columns"
+"$bin/deno" test -P --quiet
+echo "== bun test: the bun and bun-node columns"
+"$bin/bun" test

@@ -1,0 +1,129 @@
+/**
+ * Small helpers shared by the suites. Everything here goes through the
+ * adapter; nothing reaches beyond loopback.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Adapter, Conn, Listener } from "../core/adapter.ts";
+
+/** The loopback addresses the suites use. */
+export const LOOPBACK4 = "127.0.0.1";
+/** A second IPv4 loopback address: every 127/8 address is local on Linux. */
+export const LOOPBACK4_OTHER = "127.0.0.2";
+export const LOOPBACK6 = "::1";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function bytes(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+export function text(data: Uint8Array): string {
+  return decoder.decode(data);
+}
+
+export function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+/** Reads until EOF; returns the bytes and how many reads delivered them. */
+export async function readToEnd(conn: Conn): Promise<{ data: Uint8Array; reads: number }> {
+  const chunks: Uint8Array[] = [];
+  for (let chunk = await conn.read(); chunk !== null; chunk = await conn.read()) chunks.push(chunk);
+  return { data: concat(chunks), reads: chunks.length };
+}
+
+/** Reads exactly `n` bytes; fails on EOF before that. */
+export async function readExactly(conn: Conn, n: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let got = 0;
+  while (got < n) {
+    const chunk = await conn.read();
+    assert.ok(chunk !== null, `EOF after ${got} of ${n} bytes`);
+    chunks.push(chunk);
+    got += chunk.byteLength;
+  }
+  const all = concat(chunks);
+  assert.equal(all.byteLength, n, `read ${all.byteLength} bytes, wanted ${n}`);
+  return all;
+}
+
+/** A listener, a client connected to it, and the server's side of that connection. */
+export interface Pair {
+  listener: Listener;
+  client: Conn;
+  server: Conn;
+  close(): Promise<void>;
+}
+
+/** Listens on `hostname`, connects a client and accepts it. */
+export async function connectedPair(net: Adapter, hostname = LOOPBACK4): Promise<Pair> {
+  const listener = await net.tcp.listen({ hostname, port: 0 });
+  const client = await net.tcp.connect({ hostname, port: listener.addr.port });
+  const server = await listener.accept();
+  assert.ok(server, "accept returned no connection");
+  return {
+    listener,
+    client,
+    server,
+    async close() {
+      await Promise.all([client.close(), server.close(), listener.close()]);
+    },
+  };
+}
+
+/** A port on `hostname` with no listener: bound by the kernel, then closed. */
+export async function closedPort(net: Adapter, hostname = LOOPBACK4): Promise<number> {
+  const listener = await net.tcp.listen({ hostname, port: 0 });
+  const port = listener.addr.port;
+  await listener.close();
+  return port;
+}
+
+/**
+ * A full round trip on a fresh connection. Whatever the kernel delivered
+ * before it started (an RST, a FIN, data) has been seen by the runtime's
+ * event loop when it ends, because the loop must poll to complete it.
+ */
+export async function roundTrip(net: Adapter): Promise<void> {
+  const pair = await connectedPair(net);
+  try {
+    await pair.client.write(bytes("."));
+    await readExactly(pair.server, 1);
+  } finally {
+    await pair.close();
+  }
+}
+
+/**
+ * Bounded wait that shows something does NOT happen: true if `promise` is
+ * still pending after `ms`. Only for negative claims, never to wait for
+ * something to happen.
+ */
+export async function stillPendingAfter(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const pending = Symbol("pending");
+  const bounded = new Promise<symbol>((resolve) => timer = setTimeout(resolve, ms, pending)); // bounded wait
+  const settled = promise.then(() => "settled", () => "settled");
+  const winner = await Promise.race([settled, bounded]);
+  clearTimeout(timer);
+  return winner === pending;
+}
+
+/** How a promise settled, for recording: "resolved <v>" or "rejected <code>". */
+export async function settlement(promise: Promise<unknown>): Promise<string> {
+  try {
+    const value = await promise;
+    return value === null ? "resolved null" : `resolved ${value instanceof Uint8Array ? `${value.byteLength} bytes` : typeof value}`;
+  } catch (err) {
+    return `rejected ${(err as { code?: string }).code ?? (err as Error).name}`;
+  }
+}

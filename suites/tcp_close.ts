@@ -1,0 +1,142 @@
+/**
+ * close(): orderly release, abortive release, and what the peer sees.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { defineCase } from "../core/case.ts";
+import { rejectsWith } from "../core/assert.ts";
+import { bytes, connectedPair, readExactly, readToEnd, roundTrip, settlement, text } from "./_helpers.ts";
+
+export const peerReadsEof = defineCase({
+  id: "tcp.close.peer-reads-eof",
+  title: "after close the peer reads the last data, then EOF",
+  semantic:
+    "close() on a socket with no unread data sends the queued data and then FIN: the peer reads everything written and then EOF (read returns 0).",
+  reference: "UNP 4.9 (close), 5.12; RFC 9293 3.6",
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    try {
+      await pair.client.write(bytes("bye"));
+      await pair.client.close();
+      const got = await readToEnd(pair.server);
+      ctx.observe("server read", `${text(got.data)} then EOF`);
+      assert.equal(text(got.data), "bye");
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+export const unreadDataSendsRst = defineCase({
+  id: "tcp.close.unread-data-sends-rst",
+  title: "closing with unread received data sends RST",
+  semantic:
+    "If a socket is closed while received data is still unread in its receive buffer, the kernel discards it and sends RST instead of FIN, so the peer's read fails with ECONNRESET. A runtime that reads eagerly into its own buffers has no unread kernel data and sends FIN instead.",
+  reference: "RFC 2525 2.17; RFC 9293 3.10.4 (CLOSE); Linux tcp(7)",
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    try {
+      await pair.client.write(bytes("unread"));
+      // Let the server's runtime see the data arrive, as it would before any close.
+      await roundTrip(net);
+      await pair.server.close();
+      await rejectsWith(ctx, "client read", pair.client.read(), "ECONNRESET");
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+export const abortive = defineCase({
+  id: "tcp.close.abortive",
+  title: "close with SO_LINGER 0 sends RST: the peer's pending read fails",
+  semantic:
+    "With SO_LINGER {on, 0}, close() aborts the connection: it discards unsent data and sends RST, and the peer's pending read fails with ECONNRESET.",
+  reference: "UNP 7.5 (SO_LINGER), figure 7.7; RFC 9293 3.10.4 (ABORT); Linux socket(7)",
+  requires: { capabilities: ["abortiveClose"] },
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    try {
+      const reading = pair.server.read();
+      await pair.client.abort!();
+      await rejectsWith(ctx, "server read", reading, "ECONNRESET");
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+export const readAfterPeerReset = defineCase({
+  id: "tcp.close.read-after-peer-reset",
+  title: "a read issued after the peer's RST arrived fails with ECONNRESET",
+  semantic:
+    "Once an RST has arrived, the connection is gone: a later read (not one already pending) fails with ECONNRESET rather than returning EOF.",
+  reference: "UNP 5.13, 7.5; RFC 9293 3.10.7.4 (RST in ESTABLISHED); Linux tcp(7)",
+  requires: { capabilities: ["abortiveClose"] },
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    try {
+      await pair.client.abort!();
+      await roundTrip(net); // the RST has reached the server's runtime
+      await rejectsWith(ctx, "server read", pair.server.read(), "ECONNRESET");
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+/** Writes until one fails; the second write after the peer's RST must. */
+const MAX_WRITES = 10;
+
+export const writeAfterPeerClose = defineCase({
+  id: "tcp.close.write-after-peer-close",
+  title: "writes after the peer closed fail with EPIPE or ECONNRESET",
+  semantic:
+    "A write to a peer that has closed is accepted once; the peer answers it with RST, and a later write fails with EPIPE (or ECONNRESET, depending on timing).",
+  reference: "UNP 5.12, 5.13 (SIGPIPE: writing to a socket that received RST); RFC 9293 3.10.7.4",
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    try {
+      await pair.server.close();
+      assert.equal((await readToEnd(pair.client)).data.byteLength, 0);
+      let accepted = 0;
+      for (let i = 0; i < MAX_WRITES; i++) {
+        try {
+          await pair.client.write(bytes("after close"));
+          accepted++;
+          await roundTrip(net); // lets the peer's RST come back
+        } catch (err) {
+          ctx.observe("writes accepted", accepted);
+          await rejectsWith(ctx, "failing write", Promise.reject(err), "EPIPE", "ECONNRESET");
+          return;
+        }
+      }
+      assert.fail(`${MAX_WRITES} writes after the peer closed all succeeded`);
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+export const pendingReadSettles = defineCase({
+  id: "tcp.close.pending-read-settles",
+  title: "closing while a read is pending settles the read and still sends FIN",
+  semantic:
+    "Closing a connection while a read is pending on it settles that read (EOF or an error) instead of leaving it hanging, and the peer still sees an orderly FIN. The kernel has no such rule for a read blocked in another thread; this is the JavaScript API's contract.",
+  reference: "Linux close(2) (NOTES); UNP 4.9",
+  level: "runtime",
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    try {
+      const reading = pair.client.read();
+      await pair.client.close();
+      ctx.observe("pending read", await settlement(reading));
+      const peer = await readToEnd(pair.server);
+      ctx.observe("peer", "EOF");
+      assert.equal(peer.data.byteLength, 0);
+    } finally {
+      await pair.close();
+    }
+  },
+});
