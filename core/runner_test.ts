@@ -1,0 +1,144 @@
+/**
+ * The runner's own tests: verdicts, time limits, the leak check, and the
+ * expectations rules, with deliberately bad cases that are not in the catalog.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { adapter } from "../runtimes/node/adapter.ts";
+import { host } from "../runtimes/node/host.ts";
+import { defineCase } from "./case.ts";
+import { SocketError, toSocketError } from "./errors.ts";
+import { ExpectationsError, judge, parseExpectations } from "./expectations.ts";
+import { idFilter } from "./filter.ts";
+import type { CaseResult } from "./result.ts";
+import { runCase } from "./runner.ts";
+
+const base = { title: "t", semantic: "s", reference: "r" };
+
+test("a case that passes its assertions passes, with its observations", async () => {
+  const c = defineCase({ ...base, id: "test.ok", async run(_net, ctx) { ctx.observe("seen", 1); } });
+  const r = await runCase(c, adapter, host);
+  assert.equal(r.verdict, "pass");
+  assert.equal(r.observed, "seen=1");
+});
+
+test("a failed assertion is a fail showing expected and observed", async () => {
+  const c = defineCase({ ...base, id: "test.fail", async run() { assert.equal("EOF", "ECONNRESET"); } });
+  const r = await runCase(c, adapter, host);
+  assert.equal(r.verdict, "fail");
+  assert.equal(r.expected, "ECONNRESET");
+  assert.match(r.observed, /EOF/);
+});
+
+test("an unexpected socket error is a fail that keeps the raw error", async () => {
+  const c = defineCase({
+    ...base,
+    id: "test.socket-error",
+    async run(net) {
+      await net.tcp.connect({ hostname: "127.0.0.1", port: 1 });
+    },
+  });
+  const r = await runCase(c, adapter, host);
+  assert.equal(r.verdict, "fail");
+  assert.equal(r.error?.code, "ECONNREFUSED");
+  assert.equal(r.error?.raw.syscall, "connect");
+});
+
+test("anything else thrown is a crash", async () => {
+  const c = defineCase({ ...base, id: "test.crash", async run() { throw new TypeError("bug"); } });
+  assert.equal((await runCase(c, adapter, host)).verdict, "crash");
+});
+
+test("a case that never settles times out and the runner closes what it opened", async () => {
+  let listenerPort = 0;
+  const c = defineCase({
+    ...base,
+    id: "test.hang",
+    timeLimitMs: 200,
+    async run(net) {
+      const listener = await net.tcp.listen({ hostname: "127.0.0.1", port: 0 });
+      listenerPort = listener.addr.port;
+      await new Promise(() => {}); // never settles
+    },
+  });
+  const r = await runCase(c, adapter, host);
+  assert.equal(r.verdict, "timeout");
+  assert.equal(r.observations.closedByRunner, 1);
+  // The listener is really gone: its port refuses connections now.
+  await assert.rejects(adapter.tcp.connect({ hostname: "127.0.0.1", port: listenerPort }), { code: "ECONNREFUSED" });
+});
+
+test("a case that leaves a socket open fails the leak check", { skip: host.countSockets ? false : "no descriptor count here" }, async () => {
+  const c = defineCase({
+    ...base,
+    id: "test.leak",
+    async run(net) {
+      await net.tcp.listen({ hostname: "127.0.0.1", port: 0 }); // never closed
+    },
+  });
+  const r = await runCase(c, adapter, host);
+  assert.equal(r.verdict, "fail");
+  assert.match(r.detail ?? "", /left 1 socket descriptor/);
+  assert.equal(r.observations.closedByRunner, 1);
+});
+
+test("a case needing a capability the adapter lacks is unsupported, not run", async () => {
+  let ran = false;
+  const c = defineCase({
+    ...base,
+    id: "test.unsupported",
+    requires: { capabilities: ["unixDgram"] },
+    async run() { ran = true; },
+  });
+  const r = await runCase(c, { ...adapter, capabilities: new Set() }, host);
+  assert.equal(r.verdict, "unsupported");
+  assert.equal(ran, false);
+});
+
+test("a case needing a missing fixture is skipped with the reason", async () => {
+  const c = defineCase({ ...base, id: "test.skipped", requires: { fixtures: ["lab"] }, async run() {} });
+  const r = await runCase(c, adapter, { fixtures: { lab: { ok: false, reason: "no namespaces here" } } });
+  assert.equal(r.verdict, "skipped");
+  assert.equal(r.detail, "no namespaces here");
+});
+
+const result = (verdict: CaseResult["verdict"]): CaseResult => ({ id: "x.y", verdict, observed: "", observations: {}, ms: 0 });
+
+test("a known failure that fails is as expected; one that passes asks for an update", () => {
+  const known = { verdict: "fail" as const, reason: "reads eagerly" };
+  assert.equal(judge(result("fail"), known).ok, true);
+  const now = judge(result("pass"), known);
+  assert.equal(now.ok, false);
+  assert.match(now.message ?? "", /^now passes: update expectations/);
+  assert.equal(judge(result("fail"), undefined).ok, false);
+  assert.equal(judge(result("unsupported"), undefined).ok, true);
+});
+
+test("an expectations file naming an unknown case, or malformed, is rejected in one line", () => {
+  const ids = new Set(["x.y"]);
+  assert.throws(() => parseExpectations('{"no.such": {"verdict": "fail", "reason": "r"}}', "f", ids), ExpectationsError);
+  assert.throws(() => parseExpectations("{", "f", ids), /not valid JSON/);
+  assert.throws(() => parseExpectations('{"x.y": {"verdict": "flaky", "reason": "r"}}', "f", ids), /verdict must be one of/);
+  assert.throws(() => parseExpectations('{"x.y": {"verdict": "pass", "reason": "r"}}', "f", ids), /verdict must be one of/);
+  assert.throws(() => parseExpectations('{"x.y": {"verdict": "fail"}}', "f", ids), /reason is missing/);
+  assert.equal(parseExpectations('{"x.y": {"verdict": "fail", "reason": "r"}}', "f", ids).size, 1);
+});
+
+test("errors are normalised from structured identity only", () => {
+  assert.equal(toSocketError("read", Object.assign(new Error("x"), { code: "ECONNRESET" })).code, "ECONNRESET");
+  assert.equal(toSocketError("read", Object.assign(new Error("x"), { errno: -104 })).code, "ECONNRESET");
+  class ConnectionRefused extends Error {}
+  assert.equal(toSocketError("connect", new ConnectionRefused("x"), { ConnectionRefused: "ECONNREFUSED" }).code, "ECONNREFUSED");
+  // A message that names an errno is not identity.
+  const unknown = toSocketError("write", new Error("EPIPE: broken pipe"));
+  assert.equal(unknown.code, "UNKNOWN");
+  assert.ok(unknown instanceof SocketError);
+  assert.equal(unknown.raw.message, "EPIPE: broken pipe");
+});
+
+test("filters match case ids by comma-separated globs", () => {
+  const f = idFilter("tcp.connect.*,*.backlog");
+  assert.ok(f("tcp.connect.refused"));
+  assert.ok(f("tcp.listen.backlog"));
+  assert.ok(!f("tcp.listen.port-zero"));
+});
