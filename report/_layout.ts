@@ -49,6 +49,15 @@ export function isNotable(cell: MatrixCell | undefined): boolean {
   return !cell || cell.verdict !== "pass" || !cell.ok;
 }
 
+/**
+ * What explains a cell that did not pass, in its own words: for a divergence
+ * what was observed, for a case that could not run why not.
+ */
+export function explanation(cell: MatrixCell): string {
+  if (cell.verdict === "pass") return "";
+  return DIVERGING.has(cell.verdict) ? cell.observed || cell.detail || "" : cell.detail || cell.observed;
+}
+
 /** Per-column tallies. A missing cell counts as `missing` and as unexpected. */
 export interface Counts {
   passed: number;
@@ -89,7 +98,9 @@ export function clip(text: string, max: number): string {
 export function columnTrouble(column: MatrixColumn): string | undefined {
   const parts: string[] = [];
   if (column.exit?.signal) parts.push(`killed by ${column.exit.signal}`);
-  else if (column.exit && column.exit.code !== 0 && column.exit.code !== null) parts.push(`exited with ${column.exit.code}`);
+  else if (column.exit && column.exit.code !== 0 && column.exit.code !== null) {
+    parts.push(`exited with ${column.exit.code}`);
+  }
   if (column.error) parts.push(column.error);
   return parts.length ? parts.join(": ") : undefined;
 }

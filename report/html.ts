@@ -12,7 +12,7 @@ import {
   clip,
   columnTrouble,
   countColumn,
-  DIVERGING,
+  explanation,
   ICON,
   isNotable,
   NO_CELL,
@@ -47,7 +47,9 @@ export function renderHtml(m: Matrix): string {
   const head = columns.map((c) => {
     const trouble = columnTrouble(c);
     return `<th scope="col" data-column="${esc(c.id)}">${esc(c.id)}<br><small>${esc(`${c.runtime} ${c.version}`)}` +
-      `<br>${esc(c.api)}</small>${trouble ? `<br><small class="trouble">⚠ ${esc(clip(trouble, 120))}</small>` : ""}</th>`;
+      `<br>${esc(c.api)}</small>${
+        trouble ? `<br><small class="trouble">⚠ ${esc(clip(trouble, 120))}</small>` : ""
+      }</th>`;
   }).join("");
 
   const body = byTopic(m).map(({ topic, cases }) =>
@@ -85,7 +87,9 @@ export function renderHtml(m: Matrix): string {
 <body>
 <h1>sockcheck matrix</h1>
 <p class="meta">Host ${esc(host)} · generated <time datetime="${esc(m.generated)}">${esc(m.generated)}</time></p>
-<ul class="meta">${columns.map((c) => `<li>${esc(c.id)}: ${esc(`${c.runtime} ${c.version}, ${c.api}`)}</li>`).join("")}</ul>
+<ul class="meta">${
+    columns.map((c) => `<li>${esc(c.id)}: ${esc(`${c.runtime} ${c.version}, ${c.api}`)}</li>`).join("")
+  }</ul>
 <p class="legend">${legend}</p>
 <p class="filters"><label><input type="checkbox" id="notable"> only rows that diverge or surprise</label>
 <label>filter <input type="search" id="search" placeholder="case id or title"></label></p>
@@ -108,9 +112,8 @@ function renderCell(c: MatrixCase, col: MatrixColumn, cell: MatrixCell | undefin
     return `<td ${hooks} data-verdict="missing" class="v-missing unexpected" title="no result: the column stopped before this case">‼ ${NO_CELL}</td>`;
   }
   const mark = cell.ok ? "" : "‼ ";
-  const hint = cell.verdict !== "pass" && (cell.observed || cell.detail)
-    ? `<br><small>${esc(clip(DIVERGING.has(cell.verdict) ? cell.observed || cell.detail! : cell.detail || cell.observed, 40))}</small>`
-    : "";
+  const why = explanation(cell);
+  const hint = why ? `<br><small>${esc(clip(why, 40))}</small>` : "";
   const verdictLine = cell.ok
     ? `${cell.verdict} (expected ${cell.expected})`
     : `${cell.verdict}, expected ${cell.expected}: not what the expectations say`;
@@ -122,13 +125,18 @@ function renderCell(c: MatrixCase, col: MatrixColumn, cell: MatrixCell | undefin
   rows.push(["time", `${esc(String(Math.round(cell.ms)))} ms`]);
   rows.push(["semantic", esc(c.semantic)]);
   rows.push(["reference", esc(c.reference)]);
+  rows.push(["level", c.level === "kernel" ? "kernel semantics" : "runtime contract (no kernel counterpart)"]);
   if (cell.reason || cell.issue) {
     const link = cell.issue && /^https?:\/\//.test(cell.issue)
       ? ` <a href="${esc(cell.issue)}" rel="noreferrer noopener" target="_blank">${esc(cell.issue)}</a>`
-      : cell.issue ? ` ${esc(cell.issue)}` : "";
+      : cell.issue
+      ? ` ${esc(cell.issue)}`
+      : "";
     rows.push(["expectation", `${esc(cell.reason ?? "")}${link}`]);
   }
-  return `<td ${hooks} data-verdict="${esc(cell.verdict)}" class="v-${esc(cell.verdict)}${cell.ok ? "" : " unexpected"}">` +
+  return `<td ${hooks} data-verdict="${esc(cell.verdict)}" class="v-${esc(cell.verdict)}${
+    cell.ok ? "" : " unexpected"
+  }">` +
     `<details><summary>${mark}${ICON[cell.verdict]} ${esc(cell.verdict)}${hint}</summary>` +
     `<dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl></details></td>`;
 }

@@ -26,7 +26,9 @@ import { byTopic, cellOf } from "./_layout.ts";
  */
 export function renderJunit(m: Matrix, columnId: string): string {
   const column = m.columns.find((c) => c.id === columnId);
-  if (!column) throw new Error(`the matrix has no column "${columnId}" (columns: ${m.columns.map((c) => c.id).join(", ")})`);
+  if (!column) {
+    throw new Error(`the matrix has no column "${columnId}" (columns: ${m.columns.map((c) => c.id).join(", ")})`);
+  }
 
   const all = { tests: 0, failures: 0, skipped: 0, seconds: 0 };
   const suites = byTopic(m).map(({ topic, cases }) => {
@@ -83,11 +85,15 @@ function testcase(
       `semantic: ${c.semantic}`,
       `reference: ${c.reference}`,
     ].join("\n");
-    return `${open}>\n      <failure type="${esc(cell.verdict)}" message="${esc(message)}">${escText(body)}</failure>\n    </testcase>`;
+    return `${open}>\n      <failure type="${esc(cell.verdict)}" message="${esc(message)}">${
+      escText(body)
+    }</failure>\n    </testcase>`;
   }
   if (cell.verdict === "unsupported" || cell.verdict === "skipped") {
     tally.skipped++;
-    return `${open}>\n      <skipped message="${esc(`${cell.verdict}: ${cell.detail || cell.observed || "no reason given"}`)}"/>\n    </testcase>`;
+    return `${open}>\n      <skipped message="${
+      esc(`${cell.verdict}: ${cell.detail || cell.observed || "no reason given"}`)
+    }"/>\n    </testcase>`;
   }
   if (cell.verdict !== "pass") {
     // A known divergence: green, but say what it is.
@@ -104,12 +110,15 @@ function seconds(ms: number): string {
 
 const ENTITY: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
 
+/** Control characters and non-characters: nothing XML 1.0 can hold. */
+// deno-lint-ignore no-control-regex
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+/** Half of a surrogate pair without the other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /** Escapes text for XML element content, dropping characters XML 1.0 cannot hold. */
 function escText(s: string): string {
-  return s
-    // deno-lint-ignore no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "")
-    .replace(/[&<>]/g, (ch) => ENTITY[ch] ?? ch);
+  return s.replace(NOT_XML, "").replace(LONE_SURROGATE, "").replace(/[&<>]/g, (ch) => ENTITY[ch] ?? ch);
 }
 
 /** Escapes text for a quoted XML attribute, keeping line breaks and tabs as references. */

@@ -12,7 +12,7 @@ import {
   columnLabel,
   columnTrouble,
   countColumn,
-  DIVERGING,
+  explanation,
   ICON,
   NO_CELL,
   orderedColumns,
@@ -46,7 +46,9 @@ export function renderMarkdown(m: Matrix): string {
     "## sockcheck matrix",
     "",
     unexpected
-      ? `**‼ ${unexpected} unexpected ${unexpected === 1 ? "result" : "results"}** (not what the column's expectations say).`
+      ? `**‼ ${unexpected} unexpected ${
+        unexpected === 1 ? "result" : "results"
+      }** (not what the column's expectations say).`
       : "All results match the expectations.",
     "",
     row(["Case", ...columns.map((c) => `${text(c.id)} ${text(c.version)}`)]),
@@ -59,9 +61,12 @@ export function renderMarkdown(m: Matrix): string {
     }
   }
   lines.push(
-    row(["**Summary** (passed / diverging / unsupported / skipped)", ...counts.map((n) =>
-      `${n.passed} / ${n.diverging} / ${n.unsupported} / ${n.skipped}${n.missing ? ` (${n.missing} missing)` : ""}`
-    )]),
+    row([
+      "**Summary** (passed / diverging / unsupported / skipped)",
+      ...counts.map((n) =>
+        `${n.passed} / ${n.diverging} / ${n.unsupported} / ${n.skipped}${n.missing ? ` (${n.missing} missing)` : ""}`
+      ),
+    ]),
     row(["**Unexpected**", ...counts.map((n) => n.unexpected ? `**‼ ${n.unexpected}**` : "0")]),
     "",
     `Host: ${text(`${m.host.os} ${m.host.release} (${m.host.arch})`)} · ` +
@@ -86,8 +91,7 @@ function cell(c: MatrixCell | undefined): string {
   let label = `${ICON[c.verdict]} ${c.verdict}`;
   if (!c.ok) label = `**‼ ${label}** (expected ${c.expected})`;
   else if (c.verdict !== "pass" && c.verdict === c.expected) label += " *(known)*";
-  if (c.verdict === "pass") return label;
-  const why = DIVERGING.has(c.verdict) ? c.observed || c.detail : c.detail || c.observed;
+  const why = explanation(c);
   return why ? `${label}: ${text(clip(why, OBSERVED_CHARS))}` : label;
 }
 

@@ -15,12 +15,12 @@
  */
 export {
   type Matrix,
+  MATRIX_SCHEMA,
   type MatrixCase,
   type MatrixCell,
   type MatrixColumn,
   MatrixError,
   type MatrixHost,
-  MATRIX_SCHEMA,
   parseMatrix,
   type Verdict,
 } from "./schema.ts";

@@ -30,15 +30,64 @@ function fixture(): Matrix {
     columns: [
       { id: "deno", runtime: "deno", version: "2.9.6", api: "Deno.connect" },
       { id: "kernel", runtime: "deno", version: "2.9.6", api: "libc" },
-      { id: "bun", runtime: "bun", version: "1.4.5", api: "Bun.connect", exit: { code: 1, signal: null }, error: "died" },
+      {
+        id: "bun",
+        runtime: "bun",
+        version: "1.4.5",
+        api: "Bun.connect",
+        exit: { code: 1, signal: null },
+        error: "died",
+      },
     ],
     catalog: [
-      { id: "tcp.connect.refused", title: "Connect to a closed port", semantic: "RST: ECONNREFUSED.", reference: "UNP 4.3", topic: "tcp_connect", level: "kernel" },
-      { id: "tcp.connect.timeout", title: "Connect to a full queue", semantic: "SYNs dropped: ETIMEDOUT.", reference: "RFC 9293 3.8.1", topic: "tcp_connect", level: "kernel" },
-      { id: "tcp.connect.unreachable", title: "Connect to an unreachable route", semantic: "EHOSTUNREACH at once.", reference: "connect(2)", topic: "tcp_connect", level: "kernel" },
-      { id: "udp.send.unreachable", title: `Send ${EVIL}`, semantic: `semantic ${EVIL}`, reference: "sendto(2)", topic: "udp", level: "kernel" },
-      { id: "udp.connect.refused", title: "Connected UDP gets ICMP errors", semantic: "ECONNREFUSED on the next call.", reference: "UNP 8.11", topic: "udp", level: "kernel" },
-      { id: "udp.recv.truncate", title: "A short buffer truncates", semantic: "MSG_TRUNC.", reference: "recvmsg(2)", topic: "udp", level: "runtime" },
+      {
+        id: "tcp.connect.refused",
+        title: "Connect to a closed port",
+        semantic: "RST: ECONNREFUSED.",
+        reference: "UNP 4.3",
+        topic: "tcp_connect",
+        level: "kernel",
+      },
+      {
+        id: "tcp.connect.timeout",
+        title: "Connect to a full queue",
+        semantic: "SYNs dropped: ETIMEDOUT.",
+        reference: "RFC 9293 3.8.1",
+        topic: "tcp_connect",
+        level: "kernel",
+      },
+      {
+        id: "tcp.connect.unreachable",
+        title: "Connect to an unreachable route",
+        semantic: "EHOSTUNREACH at once.",
+        reference: "connect(2)",
+        topic: "tcp_connect",
+        level: "kernel",
+      },
+      {
+        id: "udp.send.unreachable",
+        title: `Send ${EVIL}`,
+        semantic: `semantic ${EVIL}`,
+        reference: "sendto(2)",
+        topic: "udp",
+        level: "kernel",
+      },
+      {
+        id: "udp.connect.refused",
+        title: "Connected UDP gets ICMP errors",
+        semantic: "ECONNREFUSED on the next call.",
+        reference: "UNP 8.11",
+        topic: "udp",
+        level: "kernel",
+      },
+      {
+        id: "udp.recv.truncate",
+        title: "A short buffer truncates",
+        semantic: "MSG_TRUNC.",
+        reference: "recvmsg(2)",
+        topic: "udp",
+        level: "runtime",
+      },
     ],
     cells: {
       kernel: {
@@ -46,7 +95,14 @@ function fixture(): Matrix {
         "tcp.connect.timeout": pass(3050),
         "tcp.connect.unreachable": pass(),
         "udp.send.unreachable": pass(),
-        "udp.connect.refused": { verdict: "skipped", expected: "pass", ok: true, observed: "", detail: "no lab: run as root", ms: 0 },
+        "udp.connect.refused": {
+          verdict: "skipped",
+          expected: "pass",
+          ok: true,
+          observed: "",
+          detail: "no lab: run as root",
+          ms: 0,
+        },
         "udp.recv.truncate": pass(),
       },
       deno: {
@@ -60,16 +116,50 @@ function fixture(): Matrix {
           reason: "reports a broken pipe",
           issue: ISSUE,
         },
-        "tcp.connect.timeout": { verdict: "timeout", expected: "pass", ok: false, observed: "still pending", detail: "no settle in 5000 ms", ms: 5000 },
+        "tcp.connect.timeout": {
+          verdict: "timeout",
+          expected: "pass",
+          ok: false,
+          observed: "still pending",
+          detail: "no settle in 5000 ms",
+          ms: 5000,
+        },
         "tcp.connect.unreachable": pass(),
-        "udp.send.unreachable": { verdict: "fail", expected: "pass", ok: false, observed: EVIL, detail: `detail ${EVIL}`, ms: 4 },
-        "udp.connect.refused": { verdict: "unsupported", expected: "pass", ok: true, observed: "", detail: "Deno.connect has no udpConnect", ms: 0 },
+        "udp.send.unreachable": {
+          verdict: "fail",
+          expected: "pass",
+          ok: false,
+          observed: EVIL,
+          detail: `detail ${EVIL}`,
+          ms: 4,
+        },
+        "udp.connect.refused": {
+          verdict: "unsupported",
+          expected: "pass",
+          ok: true,
+          observed: "",
+          detail: "Deno.connect has no udpConnect",
+          ms: 0,
+        },
         "udp.recv.truncate": pass(),
       },
       bun: {
         "tcp.connect.refused": pass(),
-        "tcp.connect.timeout": { verdict: "crash", expected: "pass", ok: false, observed: "process died", detail: "SIGSEGV", ms: 80 },
-        "tcp.connect.unreachable": { verdict: "fail", expected: "pass", ok: false, observed: "UNKNOWN on connect", ms: 2 },
+        "tcp.connect.timeout": {
+          verdict: "crash",
+          expected: "pass",
+          ok: false,
+          observed: "process died",
+          detail: "SIGSEGV",
+          ms: 80,
+        },
+        "tcp.connect.unreachable": {
+          verdict: "fail",
+          expected: "pass",
+          ok: false,
+          observed: "UNKNOWN on connect",
+          ms: 2,
+        },
         "udp.send.unreachable": pass(),
         "udp.connect.refused": pass(),
         // udp.recv.truncate is missing: the column died before it.
@@ -100,14 +190,30 @@ test("parseMatrix rejects malformed input with a one-line message naming the pro
     ["a wrong schema tag", (m) => (m.schema = "sockcheck-matrix/0", m), /schema must be "sockcheck-matrix\/1"/],
     ["a bad date", (m) => (m.generated = "yesterday", m), /generated must be an ISO-8601/],
     ["a missing host field", (m) => (delete m.host.release, m), /host\.release is missing/],
-    ["a mistyped column version", (m) => (m.columns[0].version = 2, m), /columns\[0\]\.version must be a string \(got 2\)/],
+    [
+      "a mistyped column version",
+      (m) => (m.columns[0].version = 2, m),
+      /columns\[0\]\.version must be a string \(got 2\)/,
+    ],
     ["a duplicate column", (m) => (m.columns.push({ ...m.columns[0] }), m), /column id "deno" twice/],
     ["a bad level", (m) => (m.catalog[0].level = "user", m), /catalog\[0\]\.level must be "kernel" or "runtime"/],
-    ["an unknown verdict", (m) => (m.cells.deno["tcp.connect.refused"].verdict = "flaky", m), /cells\.deno\.tcp\.connect\.refused\.verdict must be one of/],
-    ["a cell for an unknown case", (m) => (m.cells.deno["no.such.case"] = pass(), m), /cells\.deno\.no\.such\.case names no case/],
+    [
+      "an unknown verdict",
+      (m) => (m.cells.deno["tcp.connect.refused"].verdict = "flaky", m),
+      /cells\.deno\.tcp\.connect\.refused\.verdict must be one of/,
+    ],
+    [
+      "a cell for an unknown case",
+      (m) => (m.cells.deno["no.such.case"] = pass(), m),
+      /cells\.deno\.no\.such\.case names no case/,
+    ],
     ["cells for an unknown column", (m) => (m.cells.node = {}, m), /cells\.node names no column/],
     ["a non-boolean ok", (m) => (m.cells.kernel["tcp.connect.refused"].ok = "yes", m), /\.ok must be a boolean/],
-    ["an issue that is not a URL", (m) => (m.cells.deno["tcp.connect.refused"].issue = "javascript:alert(1)", m), /\.issue must be an http\(s\) URL/],
+    [
+      "an issue that is not a URL",
+      (m) => (m.cells.deno["tcp.connect.refused"].issue = "javascript:alert(1)", m),
+      /\.issue must be an http\(s\) URL/,
+    ],
   ];
   for (const [what, mutate, pattern] of broken) {
     const input = mutate(structuredClone(valid));
@@ -208,7 +314,17 @@ test("the HTML cell shows verdict against expectation, observed, detail, time, s
   const html = renderHtml(fixture());
   const start = html.indexOf('<td data-case="tcp.connect.refused" data-column="deno"');
   const cell = html.slice(start, html.indexOf("</td>", start));
-  for (const text of ["fail (expected fail)", "EPIPE on connect (Error)", "expected ECONNREFUSED", "12 ms", "RST: ECONNREFUSED.", "UNP 4.3", "reports a broken pipe"]) {
+  for (
+    const text of [
+      "fail (expected fail)",
+      "EPIPE on connect (Error)",
+      "expected ECONNREFUSED",
+      "12 ms",
+      "RST: ECONNREFUSED.",
+      "UNP 4.3",
+      "reports a broken pipe",
+    ]
+  ) {
     assert.ok(cell.includes(text), text);
   }
   assert.ok(cell.includes(`<a href="${ISSUE}"`));
@@ -226,7 +342,9 @@ test("the HTML page never turns a non-http issue into a link", () => {
 function assertWellFormed(xml: string): void {
   assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n/);
   const stack: string[] = [];
-  for (const [, close, name, selfClosing] of xml.replace(/^<\?xml[^>]*\?>/, "").matchAll(/<(\/?)([\w-]+)[^>]*?(\/?)>/g)) {
+  for (
+    const [, close, name, selfClosing] of xml.replace(/^<\?xml[^>]*\?>/, "").matchAll(/<(\/?)([\w-]+)[^>]*?(\/?)>/g)
+  ) {
     if (close) assert.equal(stack.pop(), name);
     else if (!selfClosing) stack.push(name!);
   }
@@ -242,7 +360,10 @@ test("JUnit XML for a column counts testcases, failures and skipped cases", () =
   assert.equal(deno.match(/<skipped /g)?.length, 1);
   assert.match(deno, /<testsuites name="sockcheck deno" tests="6" failures="2" errors="0" skipped="1"/);
   assert.match(deno, /<testsuite name="deno\.tcp_connect" tests="3" failures="1" errors="0" skipped="0"/);
-  assert.match(deno, /classname="deno\.tcp_connect" name="tcp\.connect\.refused: Connect to a closed port" time="0\.012"/);
+  assert.match(
+    deno,
+    /classname="deno\.tcp_connect" name="tcp\.connect\.refused: Connect to a closed port" time="0\.012"/,
+  );
   assert.match(deno, /<system-out>known divergence: fail \(reports a broken pipe\)/);
 
   const bun = renderJunit(fixture(), "bun");
@@ -255,8 +376,19 @@ test("JUnit XML for a column counts testcases, failures and skipped cases", () =
 test("JUnit XML escapes text in attributes and bodies", () => {
   const xml = renderJunit(fixture(), "deno");
   assert.ok(!xml.includes("<script>"));
-  assert.match(xml, /message="detail &lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; \| pipe &amp; more&#10;second line, long enough to be clipped"/);
+  assert.match(
+    xml,
+    /message="detail &lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; \| pipe &amp; more&#10;second line, long enough to be clipped"/,
+  );
   assert.match(xml, /observed: &lt;script&gt;alert\("x"\)&lt;\/script&gt; \| pipe &amp; more\nsecond line/);
+});
+
+test("JUnit XML drops control characters that XML cannot hold", () => {
+  const m = fixture();
+  m.cells.deno!["tcp.connect.timeout"]!.detail = "bell\u0007 escape\u001b[0m nul\u0000 lone\uD800";
+  const xml = renderJunit(m, "deno");
+  assert.doesNotMatch(xml, /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF]/);
+  assert.match(xml, /message="bell escape\[0m nul lone"/);
 });
 
 test("JUnit rendering refuses a column the matrix does not have", () => {
@@ -266,17 +398,54 @@ test("JUnit rendering refuses a column the matrix does not have", () => {
 test("the diff finds regressed, fixed and changed cells and new cases and columns", () => {
   const before = fixture();
   const after = fixture();
-  after.cells.deno!["tcp.connect.unreachable"] = { verdict: "fail", expected: "pass", ok: false, observed: "UNKNOWN", ms: 1 };
+  after.cells.deno!["tcp.connect.unreachable"] = {
+    verdict: "fail",
+    expected: "pass",
+    ok: false,
+    observed: "UNKNOWN",
+    ms: 1,
+  };
   after.cells.bun!["tcp.connect.timeout"] = pass();
   after.cells.deno!["udp.connect.refused"] = { verdict: "skipped", expected: "pass", ok: true, observed: "", ms: 0 };
-  after.catalog.push({ id: "udp.bind.inuse", title: "Bind twice", semantic: "EADDRINUSE.", reference: "bind(2)", topic: "udp", level: "kernel" });
+  after.catalog.push({
+    id: "udp.bind.inuse",
+    title: "Bind twice",
+    semantic: "EADDRINUSE.",
+    reference: "bind(2)",
+    topic: "udp",
+    level: "kernel",
+  });
   after.columns.push({ id: "node", runtime: "node", version: "24.0.0", api: "node:net" });
-  before.catalog = before.catalog.filter((c) => c.id !== "udp.recv.truncate").concat({ ...fixture().catalog[0]!, id: "tcp.connect.gone" });
+  before.catalog = before.catalog.filter((c) => c.id !== "udp.recv.truncate").concat({
+    ...fixture().catalog[0]!,
+    id: "tcp.connect.gone",
+  });
 
   const d = diffMatrices(before, after);
-  assert.deepEqual(d.regressed, [{ column: "deno", caseId: "tcp.connect.unreachable", from: "pass", to: "fail", fromOk: true, toOk: false }]);
-  assert.deepEqual(d.fixed, [{ column: "bun", caseId: "tcp.connect.timeout", from: "crash", to: "pass", fromOk: false, toOk: true }]);
-  assert.deepEqual(d.changed, [{ column: "deno", caseId: "udp.connect.refused", from: "unsupported", to: "skipped", fromOk: true, toOk: true }]);
+  assert.deepEqual(d.regressed, [{
+    column: "deno",
+    caseId: "tcp.connect.unreachable",
+    from: "pass",
+    to: "fail",
+    fromOk: true,
+    toOk: false,
+  }]);
+  assert.deepEqual(d.fixed, [{
+    column: "bun",
+    caseId: "tcp.connect.timeout",
+    from: "crash",
+    to: "pass",
+    fromOk: false,
+    toOk: true,
+  }]);
+  assert.deepEqual(d.changed, [{
+    column: "deno",
+    caseId: "udp.connect.refused",
+    from: "unsupported",
+    to: "skipped",
+    fromOk: true,
+    toOk: true,
+  }]);
   assert.deepEqual(d.newCases, ["udp.recv.truncate", "udp.bind.inuse"]);
   assert.deepEqual(d.removedCases, ["tcp.connect.gone"]);
   assert.deepEqual(d.newColumns, ["node"]);
@@ -292,7 +461,11 @@ test("the diff finds regressed, fixed and changed cells and new cases and column
 test("the diff counts a newly expected divergence as fixed and a missing cell as a crash", () => {
   const before = fixture();
   const after = fixture();
-  after.cells.deno!["tcp.connect.timeout"] = { ...before.cells.deno!["tcp.connect.timeout"]!, expected: "timeout", ok: true };
+  after.cells.deno!["tcp.connect.timeout"] = {
+    ...before.cells.deno!["tcp.connect.timeout"]!,
+    expected: "timeout",
+    ok: true,
+  };
   delete after.cells.bun!["udp.send.unreachable"];
   const d = diffMatrices(before, after);
   assert.deepEqual(d.fixed.map((c) => [c.caseId, c.from, c.to]), [["tcp.connect.timeout", "timeout", "timeout"]]);

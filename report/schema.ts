@@ -108,8 +108,11 @@ export function parseMatrix(text: string, source: string): Matrix {
     throw new MatrixError(`${source}: ${path ? `${path} ` : ""}${problem}`.replace(/\s+/g, " "));
   };
   const object = (value: unknown, path: string): Obj =>
-    value !== null && typeof value === "object" && !Array.isArray(value) ? value as Obj : bad(path, "must be an object");
-  const array = (value: unknown, path: string): unknown[] => Array.isArray(value) ? value : bad(path, "must be an array");
+    value !== null && typeof value === "object" && !Array.isArray(value)
+      ? value as Obj
+      : bad(path, "must be an object");
+  const array = (value: unknown, path: string): unknown[] =>
+    Array.isArray(value) ? value : bad(path, "must be an array");
   const string = (o: Obj, key: string, path: string): string => {
     if (typeof o[key] === "string") return o[key] as string;
     const where = path ? `${path}.${key}` : key;
@@ -124,7 +127,9 @@ export function parseMatrix(text: string, source: string): Matrix {
 
   const cell = (c: Obj, path: string): MatrixCell => {
     if (typeof c.ok !== "boolean") bad(`${path}.ok`, "must be a boolean");
-    if (typeof c.ms !== "number" || !Number.isFinite(c.ms) || c.ms < 0) bad(`${path}.ms`, "must be a non-negative number");
+    if (typeof c.ms !== "number" || !Number.isFinite(c.ms) || c.ms < 0) {
+      bad(`${path}.ms`, "must be a non-negative number");
+    }
     const out: MatrixCell = {
       verdict: verdict(c, "verdict", path),
       expected: verdict(c, "expected", path),
@@ -155,7 +160,11 @@ export function parseMatrix(text: string, source: string): Matrix {
     bad("generated", `must be an ISO-8601 date and time (got ${got(generated)})`);
   }
   const h = object(root.host, "host");
-  const host: MatrixHost = { os: string(h, "os", "host"), release: string(h, "release", "host"), arch: string(h, "arch", "host") };
+  const host: MatrixHost = {
+    os: string(h, "os", "host"),
+    release: string(h, "release", "host"),
+    arch: string(h, "arch", "host"),
+  };
 
   const columns = array(root.columns, "columns").map((value, i): MatrixColumn => {
     const path = `columns[${i}]`;
@@ -203,11 +212,14 @@ export function parseMatrix(text: string, source: string): Matrix {
     Object.entries(object(root.cells, "cells")).map(([columnId, byCase]) => {
       if (!columnIds.has(columnId)) bad(`cells.${columnId}`, "names no column in columns");
       const entries = Object.entries(object(byCase, `cells.${columnId}`));
-      return [columnId, Object.fromEntries(entries.map(([caseId, value]) => {
-        const path = `cells.${columnId}.${caseId}`;
-        if (!caseIds.has(caseId)) bad(path, "names no case in catalog");
-        return [caseId, cell(object(value, path), path)];
-      }))];
+      return [
+        columnId,
+        Object.fromEntries(entries.map(([caseId, value]) => {
+          const path = `cells.${columnId}.${caseId}`;
+          if (!caseIds.has(caseId)) bad(path, "names no case in catalog");
+          return [caseId, cell(object(value, path), path)];
+        })),
+      ];
     }),
   );
   return { schema: MATRIX_SCHEMA, generated, host, columns, catalog, cells };
