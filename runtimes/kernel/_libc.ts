@@ -50,9 +50,9 @@ const SUN_PATH = 108;
 const INET6_ADDRSTRLEN = 46;
 
 /**
- * How long one readiness wait may sleep on the other thread before it
- * returns and is re-armed. Wake-ups on close come through the socket's
- * eventfd at once; this bound only keeps a lost wake-up from sleeping forever.
+ * How long the poll on the other thread may sleep before it returns and is
+ * re-armed. Wake-ups come through the eventfd at once; this bound only keeps
+ * a lost wake-up from sleeping forever.
  */
 const WAIT_SLICE_MS = 1000;
 
@@ -70,12 +70,13 @@ const SYMBOLS = {
   getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
   getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   getpeername: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
-  /** poll() on the calling thread: always with timeout 0, never sleeps. */
+  /** poll() on the calling thread, always with timeout 0: it never sleeps. */
   poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
   /** poll() on a worker thread: only its return value is used, never errno. */
   pollOffThread: { name: "poll", parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
   eventfd: { parameters: ["u32", "i32"], result: "i32" },
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   inet_pton: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   inet_ntop: { parameters: ["i32", "buffer", "buffer", "u32"], result: "pointer" },
   __errno_location: { parameters: [], result: "pointer" },
@@ -254,45 +255,148 @@ export function setLinger(fd: number, onoff: number, seconds: number): number {
   return symbols!.setsockopt(fd, SOL_SOCKET, SO_LINGER, new Int32Array([onoff, seconds]), 8);
 }
 
-/**
- * poll() of one descriptor on this thread with timeout 0: the revents now,
- * 0 when nothing is ready.
- */
-export function pollNow(op: string, fd: number, events: number): number {
-  const pfd = pollfds([fd, events]);
-  check(op, "poll", symbols!.poll(pfd.bytes, 1n, 0));
-  return pfd.revents(0);
-}
-
 /** An array of `struct pollfd { int fd; short events; short revents; }`. */
-function pollfds(...entries: [fd: number, events: number][]) {
-  const bytes = new Uint8Array(8 * entries.length);
+function pollfds(entries: readonly (readonly [fd: number, events: number])[]) {
+  const bytes = new Uint8Array(8 * Math.max(1, entries.length));
   const ints = new Int32Array(bytes.buffer);
   const shorts = new Int16Array(bytes.buffer);
   entries.forEach(([fd, events], i) => {
     ints[2 * i] = fd;
     shorts[4 * i + 2] = events;
   });
-  return { bytes, revents: (i: number) => shorts[4 * i + 3] & 0xffff };
+  return { bytes, count: BigInt(entries.length), revents: (i: number) => shorts[4 * i + 3] & 0xffff };
 }
+
+interface Waiter {
+  owner: Socket;
+  op: string;
+  fd: number;
+  events: number;
+  resolve(ready: boolean): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The one readiness waiter of this thread. While any socket waits, exactly
+ * one poll() sleeps on a worker thread over every waiting descriptor plus an
+ * eventfd; a new wait, or a close of a descriptor in that poll, writes to the
+ * eventfd so the poll returns and is re-armed with the current set. When the
+ * poll returns, one poll() with timeout 0 on this thread decides which waits
+ * are ready (its errno is this thread's); the off-thread result is only a
+ * hint. With no waits left the eventfd is closed.
+ */
+class Poller {
+  #waiters = new Set<Waiter>();
+  #wakeFd = -1;
+  #running = false;
+  #sleeping?: { fds: Set<number>; keys: Set<string>; done: Promise<unknown> };
+
+  wait(owner: Socket, op: string, events: number): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const fd = owner.fd;
+      this.#waiters.add({ owner, op, fd, events, resolve, reject });
+      if (this.#sleeping && !this.#sleeping.keys.has(`${fd}/${events}`)) this.#wake();
+      if (!this.#running) void this.#run();
+    });
+  }
+
+  /**
+   * Settles the owner's waits `false`, and resolves once no poll on another
+   * thread refers to `fd` any more, so that close(2) really releases it.
+   */
+  async release(owner: Socket): Promise<void> {
+    for (const w of this.#waiters) {
+      if (w.owner === owner) {
+        this.#waiters.delete(w);
+        w.resolve(false);
+      }
+    }
+    const sleeping = this.#sleeping;
+    if (sleeping?.fds.has(owner.fd)) {
+      this.#wake();
+      await sleeping.done.catch(() => {});
+    }
+  }
+
+  #wake(): void {
+    // Adds 1 to the counter: the eventfd is readable until drained, so the
+    // sleeping poll returns even if it is only about to start sleeping.
+    symbols!.write(this.#wakeFd, new BigUint64Array([1n]), 8n);
+  }
+
+  async #run(): Promise<void> {
+    this.#running = true;
+    const drain = new BigUint64Array(1);
+    try {
+      while (this.#waiters.size > 0) {
+        if (this.#wakeFd < 0) {
+          const fd = symbols!.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+          if (fd < 0) {
+            this.#failAll("eventfd", errno());
+            break;
+          }
+          this.#wakeFd = fd;
+        }
+        const armed = [...this.#waiters];
+        const pfd = pollfds([[this.#wakeFd, POLLIN], ...armed.map((w) => [w.fd, w.events] as const)]);
+        const done = symbols!.pollOffThread(pfd.bytes, pfd.count, WAIT_SLICE_MS);
+        this.#sleeping = {
+          fds: new Set(armed.map((w) => w.fd)),
+          keys: new Set(armed.map((w) => `${w.fd}/${w.events}`)),
+          done,
+        };
+        const hint = await done.catch(() => -1);
+        this.#sleeping = undefined;
+        void pfd; // the poll wrote into pfd until now: keep it alive
+        symbols!.read(this.#wakeFd, drain, 8n); // EAGAIN when not woken: nothing to do
+        if (hint === 0) continue; // slice over, nothing ready: sleep again
+        const current = [...this.#waiters];
+        if (current.length === 0) break;
+        const now = pollfds(current.map((w) => [w.fd, w.events] as const));
+        const ready = symbols!.poll(now.bytes, now.count, 0);
+        if (ready < 0) {
+          this.#failAll("poll", errno());
+          continue;
+        }
+        current.forEach((w, i) => {
+          if (now.revents(i) !== 0) {
+            this.#waiters.delete(w);
+            w.resolve(true);
+          }
+        });
+        // The other thread's poll failed and nothing is ready here: do not spin.
+        if (hint < 0 && ready === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    } finally {
+      this.#running = false;
+      if (this.#wakeFd >= 0 && this.#waiters.size === 0) {
+        symbols!.close(this.#wakeFd);
+        this.#wakeFd = -1;
+      }
+    }
+  }
+
+  #failAll(syscall: string, errnum: number): void {
+    for (const w of this.#waiters) w.reject(errnoError(w.op, syscall, errnum));
+    this.#waiters.clear();
+  }
+}
+
+const poller = new Poller();
 
 /**
  * A non-blocking socket descriptor owned by one adapter object.
  *
  * Every call on it is made synchronously on the JavaScript thread, so errno
- * is read where it was set. {@linkcode wait} sleeps in poll() on one of
- * Deno's worker threads instead, polling the socket and this socket's
- * eventfd; {@linkcode close} signals the eventfd so such a poll returns at
- * once, waits until every poll has returned, and only then calls close(2):
- * a sleeping poll holds a reference to the open socket, and the kernel would
- * not release it (no FIN, no RST, a listener still accepting) until the
- * poll let go.
+ * is read where it was set; {@linkcode wait} hands the sleeping to the
+ * {@linkcode Poller}. {@linkcode close} first has the poller let go of the
+ * descriptor (a poll sleeping on it holds a reference to the open socket, and
+ * the kernel would not release it, so no FIN, no RST and a listener still
+ * accepting, until that poll returned), then calls close(2).
  */
 export class Socket {
   readonly fd: number;
-  #wakeFd = -1;
   #closing = false;
-  #waits = new Set<Promise<number>>();
   #closed?: Promise<void>;
 
   constructor(fd: number) {
@@ -311,36 +415,20 @@ export class Socket {
   }
 
   /**
-   * Waits until the socket is ready for `events` (or has an error or hang-up
-   * to report), without blocking the JavaScript thread. Resolves `true` when
-   * ready, `false` once this side closes the socket. The other thread's poll
-   * only says "look again"; readiness is confirmed by a poll with timeout 0
-   * here, whose errno is this thread's, and the caller then retries its call.
+   * Waits, without blocking the JavaScript thread, until the socket is ready
+   * for `events` or has an error or hang-up to report: `true`, and the
+   * caller retries its call, which gives the answer. `false` once this side
+   * closes the socket.
    */
-  async wait(op: string, events: number): Promise<boolean> {
-    if (this.#closing) return false;
-    if (this.#wakeFd < 0) {
-      this.#wakeFd = check(op, "eventfd", symbols!.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
-    }
-    const pfd = pollfds([this.fd, events], [this.#wakeFd, POLLIN]);
-    for (;;) {
-      if (this.#closing) return false;
-      const sleeping = symbols!.pollOffThread(pfd.bytes, 2n, WAIT_SLICE_MS);
-      this.#waits.add(sleeping);
-      let hint: number;
-      try {
-        hint = await sleeping;
-      } finally {
-        this.#waits.delete(sleeping);
-      }
-      if (this.#closing) return false;
-      if (hint !== 0 && pollNow(op, this.fd, events) !== 0) return true;
-    }
+  wait(op: string, events: number): Promise<boolean> {
+    if (this.#closing) return Promise.resolve(false);
+    return poller.wait(this, op, events);
   }
 
   /**
-   * Closes the descriptor once: wakes and waits out pending waits, then
-   * close(2). `beforeClose` runs first, on the open descriptor (SO_LINGER).
+   * Closes the descriptor once: settles pending waits, has the poller let
+   * go, then close(2). `beforeClose` runs first, on the open descriptor
+   * (SO_LINGER); its error is thrown after the descriptor is closed.
    */
   close(op: string, beforeClose?: () => void): Promise<void> {
     this.#closed ??= (async () => {
@@ -351,15 +439,8 @@ export class Socket {
       } catch (err) {
         failure = err;
       }
-      if (this.#waits.size > 0) {
-        // Adds 1 to the eventfd's counter: it stays readable, so every poll
-        // sleeping on it returns.
-        symbols!.write(this.#wakeFd, new BigUint64Array([1n]), 8n);
-        await Promise.allSettled([...this.#waits]);
-      }
-      if (this.#wakeFd >= 0) symbols!.close(this.#wakeFd);
-      const result = symbols!.close(this.fd);
-      if (result < 0) failure ??= errnoError(op, "close", errno());
+      await poller.release(this);
+      if (symbols!.close(this.fd) < 0) failure ??= errnoError(op, "close", errno());
       if (failure !== undefined) throw failure;
     })();
     return this.#closed;

@@ -37,17 +37,22 @@
  * accept4, recv, send, shutdown, setsockopt, getsockopt, getsockname,
  * getpeername, close) is a synchronous call on the JavaScript thread: the
  * descriptors are non-blocking, so none of them sleeps, and errno is read
- * through `__errno_location()` immediately after the call returns -1, before
- * any other call is made. The only sleeping call is the readiness wait:
- * `poll` declared `nonblocking`, on a worker thread, over the socket and a
- * per-socket eventfd, with a bounded timeout (1 s, then re-armed). Its
- * return value is only a hint that something may be ready; its errno is never
- * read. The JavaScript thread then confirms with `poll` (timeout 0, its own
- * errno) and retries the socket call, which gives the answer. Close writes to
- * the eventfd so every sleeping poll returns at once, waits for them, and
- * only then calls `close`: while a poll sleeps on a descriptor the kernel
- * keeps the socket open, so closing under it would delay the FIN or RST and
- * keep a closed listener accepting.
+ * through `__errno_location()` as soon as the call has returned -1, before
+ * any other call is made. The only call that sleeps is the readiness wait,
+ * and it never needs errno: while any socket waits, exactly one `poll`
+ * declared `nonblocking` sleeps on a worker thread over every waiting
+ * descriptor plus an eventfd, with a bounded timeout (1 s, then re-armed).
+ * Its result is only a hint that something may be ready. The JavaScript
+ * thread then calls `poll` with timeout 0 (never sleeps; its errno is this
+ * thread's) to see which waits are ready, and those operations retry their
+ * call, which gives the answer (data, EOF, SO_ERROR, an errno). A new wait
+ * writes to the eventfd so the sleeping poll returns and is re-armed with
+ * it; one shared poll keeps a wait from queueing behind others in Deno's
+ * bounded worker pool. Close takes the descriptor out of the waits, wakes
+ * the poll if it holds the descriptor, and only calls `close` once that poll
+ * has returned: while a poll sleeps on a descriptor the kernel keeps the
+ * socket open, so closing under it would delay the FIN or RST and keep a
+ * closed listener accepting. The eventfd exists only while something waits.
  *
  * Errors are thrown as SocketError with the errno's name (`UNKNOWN` if the
  * number has none) and raw `{ class: "Errno", code, errno, syscall }`: no
@@ -76,7 +81,6 @@ import {
   MSG_NOSIGNAL,
   POLLIN,
   POLLOUT,
-  pollNow,
   setIntOption,
   setLinger,
   SHUT_WR,
@@ -214,10 +218,7 @@ async function connect(options: ConnectOptions): Promise<Conn> {
       if (e !== EINPROGRESS) throw errnoError("connect", "connect", e);
       // UNP 16.3: the handshake is over once the socket is writable (or has
       // an error); SO_ERROR then holds connect's result.
-      for (;;) {
-        if (!await socket.wait("connect", POLLOUT)) throw toSocketError("connect", signal?.reason);
-        if (pollNow("connect", socket.fd, POLLOUT) !== 0) break;
-      }
+      if (!await socket.wait("connect", POLLOUT)) throw toSocketError("connect", signal?.reason);
       const soError = getIntOption("connect", socket.fd, SOL_SOCKET, SO_ERROR);
       if (soError !== 0) throw errnoError("connect", "connect", soError);
     }
