@@ -3,24 +3,29 @@
  *
  *   sockcheck list [--json]
  *   sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--deno PATH] [--bun PATH] [--node PATH]
+ *   sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--deno PATH] [--bun PATH] [--node PATH]
+ *   sockcheck diff OLD.json NEW.json
  *
  * Exit status: 0 when every result matches its expectation, 1 when one does
  * not, 2 on bad usage (one line on stderr names the problem).
  *
  * @module
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { idFilter } from "./core/filter.ts";
 import { CATALOG } from "./suites/catalog.ts";
 import { COLUMNS, findColumn } from "./runtimes/columns.ts";
-import { defaultBinaries } from "./runtimes/launch.ts";
 import { runColumnProcess } from "./runtimes/spawn.ts";
 import { columnRunJson, formatRun } from "./cli/_format.ts";
 import { parseArgs, UsageError } from "./cli/_args.ts";
+import { matrixOptions, runMatrix } from "./cli/_matrix.ts";
+import { diffMatrices, MatrixError, parseMatrix, renderDiff } from "./report/mod.ts";
 
 const USAGE = `usage: sockcheck list [--json]
        sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--deno PATH] [--bun PATH] [--node PATH]
+       sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--deno PATH] [--bun PATH] [--node PATH]
+       sockcheck diff OLD.json NEW.json
 columns: ${COLUMNS.map((c) => c.id).join(", ")}`;
 
 async function list(argv: string[]): Promise<number> {
@@ -50,7 +55,7 @@ async function run(argv: string[]): Promise<number> {
   if (!column) throw new UsageError(`unknown column "${args.runtime}" (columns: ${COLUMNS.map((c) => c.id).join(", ")})`);
   const entries = CATALOG.filter((e) => idFilter(args.filter)(e.case.id));
   if (!entries.length) throw new UsageError(`filter "${args.filter}" matches no case`);
-  const binaries = { ...defaultBinaries(), ...pick(args, ["deno", "bun", "node"]) };
+  const { binaries } = matrixOptions({ ...args, runtime: column.id });
 
   const result = await runColumnProcess(column, {
     binaries,
@@ -70,11 +75,36 @@ async function run(argv: string[]): Promise<number> {
   return result.results.every((r) => r.judgement.ok) ? 0 : 1;
 }
 
-function pick(args: Record<string, unknown>, keys: string[]): Record<string, string> {
-  return Object.fromEntries(keys.filter((k) => typeof args[k] === "string").map((k) => [k, args[k] as string]));
+async function matrix(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { booleans: [], strings: ["out", "runtime", "filter", "deno", "bun", "node"] });
+  if (args._.length) throw new UsageError(`unexpected argument "${args._[0]}"`);
+  return await runMatrix(matrixOptions(args));
 }
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { list, run };
+function readMatrix(path: string) {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    return parseMatrix(text, path);
+  } catch (err) {
+    if (err instanceof MatrixError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+async function diff(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { booleans: [], strings: [] });
+  if (args._.length !== 2) throw new UsageError("diff needs two matrix files: OLD.json NEW.json");
+  const changes = diffMatrices(readMatrix(args._[0]), readMatrix(args._[1]));
+  process.stdout.write(renderDiff(changes));
+  return changes.regressed.length ? 1 : 0;
+}
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = { list, run, matrix, diff };
 
 /** Runs the command line; returns the exit status. */
 export async function main(argv: string[]): Promise<number> {

@@ -11,9 +11,31 @@ import { ipv6Fixture, type RuntimeHost } from "../_host.ts";
 
 const decoder = new TextDecoder();
 
-async function countSockets(): Promise<number> {
+async function countNow(): Promise<number> {
   const { stdout } = await new Deno.Command("ls", { args: ["-l", `/proc/${Deno.pid}/fd`], stderr: "null" }).output();
   return decoder.decode(stdout).split("\n").filter((line) => line.includes("-> socket:")).length;
+}
+
+/**
+ * Deno opens a Unix socket pair of its own about half a second after it
+ * starts (seen with Deno 2.9.6, in a program that only sets a timer). The
+ * first count waits for that pair, bounded, so no case is blamed for it.
+ */
+const OWN_PAIR_DEADLINE_MS = 1500;
+let warmedUp: Promise<void> | undefined;
+
+function warmUp(): Promise<void> {
+  return warmedUp ??= (async () => {
+    const initial = await countNow();
+    while (performance.now() < OWN_PAIR_DEADLINE_MS && (await countNow()) < initial + 2) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+}
+
+async function countSockets(): Promise<number> {
+  await warmUp();
+  return countNow();
 }
 
 export const host: RuntimeHost = {
