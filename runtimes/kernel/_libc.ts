@@ -117,12 +117,12 @@ export function check(op: string, syscall: string, result: number): number {
 }
 
 /**
- * The error for an operation on a descriptor this side has already closed:
- * EBADF, which is what the call would return on the released descriptor.
- * The call itself is not made, since the number may already name a new one.
+ * The error for an operation on a descriptor this side has already closed.
  */
 export function closedError(op: string, syscall: string): SocketError {
-  return errnoError(op, syscall, EBADF, `${syscall} not made: this side closed the descriptor`);
+  // The call is not made (the number may already name another descriptor),
+  // so there is no errno to report: UNKNOWN, not an invented EBADF.
+  return new SocketError(op, UNKNOWN, { class: "Closed", syscall, message: `${syscall} not made: this side closed the descriptor` });
 }
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -27,9 +27,9 @@
  * - hostnames → `inet_pton`, numeric IPv4 or IPv6 only: no name resolution
  *
  * Once this side has closed a socket, a pending or later read or accept
- * settles `null`; a pending or later write or closeWrite rejects with EBADF
- * (what the call returns on a released descriptor; the call is not made,
- * since the number may already name another descriptor).
+ * settles `null`; a pending or later write or closeWrite rejects with
+ * UNKNOWN (class `Closed`): the call is not made, since the number may
+ * already name another descriptor, so there is no errno to report.
  *
  * Threading and errno. errno is per thread, and a foreign function declared
  * `nonblocking` runs on one of Deno's worker threads, whose errno the
