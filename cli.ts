@@ -30,7 +30,8 @@ columns: ${COLUMNS.map((c) => c.id).join(", ")}`;
 
 async function list(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { booleans: ["json"], strings: [] });
-  if (args.json) {
+  if (args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
+  if (args.flags.has("json")) {
     const catalog = CATALOG.map(({ topic, case: c }) => ({
       id: c.id,
       title: c.title,
@@ -49,7 +50,8 @@ async function list(argv: string[]): Promise<number> {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { booleans: [], strings: ["runtime", "filter", "json", "deno", "bun", "node"] });
+  const { values: args, positionals } = parseArgs(argv, { booleans: [], strings: ["runtime", "filter", "json", "deno", "bun", "node"] });
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (!args.runtime) throw new UsageError("run needs --runtime COLUMN");
   const column = findColumn(args.runtime);
   if (!column) throw new UsageError(`unknown column "${args.runtime}" (columns: ${COLUMNS.map((c) => c.id).join(", ")})`);
@@ -76,9 +78,9 @@ async function run(argv: string[]): Promise<number> {
 }
 
 async function matrix(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { booleans: [], strings: ["out", "runtime", "filter", "deno", "bun", "node"] });
-  if (args._.length) throw new UsageError(`unexpected argument "${args._[0]}"`);
-  return await runMatrix(matrixOptions(args));
+  const { values, positionals } = parseArgs(argv, { booleans: [], strings: ["out", "runtime", "filter", "deno", "bun", "node"] });
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  return await runMatrix(matrixOptions(values));
 }
 
 function readMatrix(path: string) {
@@ -97,9 +99,9 @@ function readMatrix(path: string) {
 }
 
 async function diff(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { booleans: [], strings: [] });
-  if (args._.length !== 2) throw new UsageError("diff needs two matrix files: OLD.json NEW.json");
-  const changes = diffMatrices(readMatrix(args._[0]), readMatrix(args._[1]));
+  const { positionals } = parseArgs(argv, { booleans: [], strings: [] });
+  if (positionals.length !== 2) throw new UsageError("diff needs two matrix files: OLD.json NEW.json");
+  const changes = diffMatrices(readMatrix(positionals[0]), readMatrix(positionals[1]));
   process.stdout.write(renderDiff(changes));
   return changes.regressed.length ? 1 : 0;
 }

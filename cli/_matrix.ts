@@ -28,12 +28,12 @@ export interface MatrixOptions {
 }
 
 /** Turns the command's arguments into options, or a UsageError naming the problem. */
-export function matrixOptions(args: Record<string, unknown>): MatrixOptions {
+export function matrixOptions(args: Record<string, string | undefined>): MatrixOptions {
   const ids = typeof args.runtime === "string" ? args.runtime.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
   const columns = ids
     ? ids.map((id) => findColumn(id) ?? unknownColumn(id))
     : [...COLUMNS];
-  const filter = args.filter as string | undefined;
+  const filter = args.filter;
   const entries = CATALOG.filter((e) => idFilter(filter)(e.case.id));
   if (!entries.length) throw new UsageError(`filter "${filter}" matches no case`);
   const binaries = defaultBinaries();
@@ -41,7 +41,7 @@ export function matrixOptions(args: Record<string, unknown>): MatrixOptions {
     const given = args[runtime];
     if (typeof given === "string") binaries[runtime] = checkBinary(runtime, given);
   }
-  return { out: (args.out as string | undefined) ?? "sockcheck-report", columns, entries, filter, binaries };
+  return { out: args.out ?? "sockcheck-report", columns, entries, filter, binaries };
 }
 
 function unknownColumn(id: string): never {

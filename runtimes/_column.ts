@@ -12,7 +12,7 @@ import { type Expectation, type Expectations, type Judgement, judge, parseExpect
 import type { CaseResult } from "../core/result.ts";
 import { runCase } from "../core/runner.ts";
 import { CASE_IDS, CATALOG, type CatalogEntry } from "../suites/catalog.ts";
-import type { Column } from "./columns.ts";
+import { type Column, loadAdapter } from "./columns.ts";
 import type { RuntimeHost } from "./_host.ts";
 
 /** A column ready to run. */
@@ -24,7 +24,7 @@ export interface PreparedColumn {
 
 /** Loads and validates a column's expectations file (throws ExpectationsError). */
 export function loadExpectations(column: Column): Expectations {
-  const path = fileURLToPath(column.expectations);
+  const path = fileURLToPath(column.expectations.href);
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -36,7 +36,7 @@ export function loadExpectations(column: Column): Expectations {
 
 export async function prepareColumn(column: Column): Promise<PreparedColumn> {
   const expectations = loadExpectations(column);
-  return { column, adapter: await column.loadAdapter(), expectations };
+  return { column, adapter: await loadAdapter(column), expectations };
 }
 
 /** One case's outcome on one column. */

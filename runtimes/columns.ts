@@ -16,13 +16,17 @@ export interface Column {
   runtime: RuntimeName;
   /** The socket API, as people call it. */
   api: string;
-  /** Loads the adapter (inside the column's runtime). */
-  loadAdapter(): Promise<Adapter>;
+  /**
+   * The adapter module, exporting `adapter`. Loaded only inside the
+   * column's runtime, and by URL so that type checkers of one runtime do not
+   * follow it into another runtime's globals.
+   */
+  adapterModule: URL;
   /** The column's expectations file. */
   expectations: URL;
 }
 
-const nodeNet = async () => (await import("./node/adapter.ts")).adapter;
+const nodeNet = new URL("./node/adapter.ts", import.meta.url);
 
 /** Every column, in display order. */
 export const COLUMNS: readonly Column[] = [
@@ -30,38 +34,44 @@ export const COLUMNS: readonly Column[] = [
     id: "deno",
     runtime: "deno",
     api: "Deno.connect/Deno.listen",
-    loadAdapter: async () => (await import("./deno/adapter.ts")).adapter,
+    adapterModule: new URL("./deno/adapter.ts", import.meta.url),
     expectations: new URL("./deno/expectations/deno.json", import.meta.url),
   },
   {
     id: "bun",
     runtime: "bun",
     api: "Bun.connect/Bun.listen",
-    loadAdapter: async () => (await import("./bun/adapter.ts")).adapter,
+    adapterModule: new URL("./bun/adapter.ts", import.meta.url),
     expectations: new URL("./bun/expectations/bun.json", import.meta.url),
   },
   {
     id: "node",
     runtime: "node",
     api: "node:net",
-    loadAdapter: nodeNet,
+    adapterModule: nodeNet,
     expectations: new URL("./node/expectations/node.json", import.meta.url),
   },
   {
     id: "deno-node",
     runtime: "deno",
     api: "node:net",
-    loadAdapter: nodeNet,
+    adapterModule: nodeNet,
     expectations: new URL("./deno/expectations/deno-node.json", import.meta.url),
   },
   {
     id: "bun-node",
     runtime: "bun",
     api: "node:net",
-    loadAdapter: nodeNet,
+    adapterModule: nodeNet,
     expectations: new URL("./bun/expectations/bun-node.json", import.meta.url),
   },
 ];
+
+/** Loads a column's adapter; call it only inside the column's runtime. */
+export async function loadAdapter(column: Column): Promise<Adapter> {
+  const module = await import(column.adapterModule.href);
+  return module.adapter as Adapter;
+}
 
 /** The column with this id, or `undefined`. */
 export function findColumn(id: string): Column | undefined {
