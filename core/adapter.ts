@@ -10,12 +10,18 @@
 
 /** An endpoint as the runtime reports it. */
 export interface Address {
-  /** Numeric host as reported, e.g. `127.0.0.1`, `::1`, `::ffff:127.0.0.1`. */
+  /** Numeric host as reported, e.g. `127.0.0.1`, `::1`, `::ffff:127.0.0.1`; `""` for Unix. */
   hostname: string;
+  /** 0 for Unix-domain sockets. */
   port: number;
-  /** `IPv4` or `IPv6` as the runtime reports it (or derived from the hostname). */
-  family: "IPv4" | "IPv6";
+  /** `IPv4` or `IPv6` as the runtime reports it (or derived from the hostname); `Unix` for a path. */
+  family: "IPv4" | "IPv6" | "Unix";
+  /** The socket file's path, for Unix-domain sockets (`""` when unnamed). */
+  path?: string;
 }
+
+/** Where to send or connect: an IP host and port, or a Unix socket path. */
+export type Endpoint = { hostname: string; port: number } | { path: string };
 
 /**
  * Optional abilities an API may lack. A case that requires one the adapter
@@ -36,6 +42,8 @@ export type Capability =
   | "udpConnect"
   /** Choose the receive buffer so truncation (MSG_TRUNC) can be observed. */
   | "udpRecvBuffer"
+  /** A UDP socket that is not bound until its first send (implicit bind). */
+  | "udpUnbound"
   /** Unix-domain stream sockets. */
   | "unixStream"
   /** Unix-domain datagram sockets. */
@@ -101,9 +109,57 @@ export interface TcpApi {
   listen(options: ListenOptions): Promise<Listener>;
 }
 
+/** One datagram received, with the sender's address (recvfrom). */
+export interface Datagram {
+  data: Uint8Array;
+  from: Address;
+  /**
+   * `true` when the API reported that the datagram was larger than the
+   * buffer and was cut (MSG_TRUNC); `false` when it reported it was not;
+   * absent when the API does not say.
+   */
+  truncated?: boolean;
+}
+
+/** A UDP or Unix datagram socket. */
+export interface DatagramSocket {
+  /** The socket's own address now (getsockname): it changes with an implicit bind. */
+  address(): Address;
+  /**
+   * sendto(): one datagram to `to`; without `to`, send() on a connected
+   * socket (`udpConnect`). Resolves once the runtime handed it to the kernel.
+   */
+  send(data: Uint8Array, to?: Endpoint): Promise<void>;
+  /**
+   * recvfrom(): the next datagram. `bufferSize` chooses the receive buffer
+   * (`udpRecvBuffer`). Rejects with a SocketError (ECONNREFUSED on a connected
+   * socket after an ICMP port unreachable); resolves `null` once this side closed.
+   */
+  receive(options?: { bufferSize?: number }): Promise<Datagram | null>;
+  /** connect(): fixes the peer (`udpConnect`). */
+  connect?(to: Endpoint): Promise<void>;
+  /** Resolves once the descriptor is released. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface UdpApi {
+  /** A socket bound to `hostname:port` (port 0: ephemeral). */
+  bind(options: { hostname: string; port: number }): Promise<DatagramSocket>;
+  /** A socket not bound yet, for `family` (`udpUnbound`). */
+  open?(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket>;
+}
+
+export interface UnixApi {
+  /** Connects a stream socket to `path` (`unixStream`). */
+  connect(path: string): Promise<Conn>;
+  /** Listens on a new socket file at `path` (`unixStream`). */
+  listen(path: string): Promise<Listener>;
+  /** A datagram socket bound to `path` (`unixDgram`). */
+  bindDatagram?(path: string): Promise<DatagramSocket>;
+}
+
 /**
- * What a socket API offers, translated to the contract. UDP and Unix-domain
- * sockets are added by their own interfaces when the adapter supports them.
+ * What a socket API offers, translated to the contract.
  *
  * @example
  * ```ts
@@ -121,4 +177,14 @@ export interface Adapter {
   /** What the adapter can express beyond plain TCP. */
   readonly capabilities: ReadonlySet<Capability>;
   readonly tcp: TcpApi;
+  /** Present with the `udp` capability. */
+  readonly udp?: UdpApi;
+  /** Present with `unixStream` or `unixDgram`. */
+  readonly unix?: UnixApi;
+  /**
+   * The kernel reference: runtime-level cases (a pending promise settles)
+   * state a JavaScript contract the kernel has no counterpart for, so they
+   * are `unsupported` on it.
+   */
+  readonly reference?: boolean;
 }
