@@ -1,0 +1,138 @@
+/**
+ * The command line as a user meets it: bad input gives one line and exit 2;
+ * `matrix` writes its five kinds of file; `diff` reports a regression; the
+ * HTML page renders in a real headless browser.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { after, before, test } from "node:test";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { CATALOG } from "../suites/catalog.ts";
+
+const CLI = fileURLToPath(new URL("../bin/sockcheck.mjs", import.meta.url));
+const work = mkdtempSync(join(tmpdir(), "sockcheck-cli-"));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+function sockcheck(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test("list --json gives every case with its semantic and reference", () => {
+  const r = sockcheck("list", "--json");
+  assert.equal(r.status, 0);
+  const listed = JSON.parse(r.stdout) as { id: string; semantic: string; reference: string }[];
+  assert.deepEqual(listed.map((c) => c.id), CATALOG.map((e) => e.case.id));
+  for (const c of listed) assert.ok(c.semantic && c.reference, `${c.id} lacks semantic or reference`);
+});
+
+const notABinary = join(work, "not-a-runtime");
+writeFileSync(notABinary, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+const malformed = join(work, "malformed.json");
+writeFileSync(malformed, '{"schema": "something else"}');
+
+const badInputs: [string, string[], RegExp][] = [
+  ["no command", [], /usage/],
+  ["an unknown command", ["frobnicate"], /unknown command "frobnicate"/],
+  ["an unknown column", ["run", "--runtime", "java"], /unknown column "java"/],
+  ["an unknown column in a list", ["matrix", "--runtime", "node,java"], /unknown column "java"/],
+  ["a filter that matches nothing", ["run", "--runtime", "node", "--filter", "no.such.*"], /matches no case/],
+  ["an unknown option", ["run", "--runtime", "node", "--fast"], /unknown option --fast/],
+  ["an option without its value", ["run", "--runtime"], /--runtime needs a value/],
+  ["a runtime path that does not exist", ["matrix", "--deno", join(work, "nope")], /--deno .*: no such file/],
+  ["a runtime path that is not that runtime", ["matrix", "--bun", notABinary], /--bun .*: not a bun binary/],
+  ["diff with one file", ["diff", malformed], /diff needs two matrix files/],
+  ["diff of an unreadable file", ["diff", join(work, "missing.json"), malformed], /cannot read/],
+  ["diff of a malformed matrix", ["diff", malformed, malformed], /malformed\.json/],
+];
+
+for (const [what, args, message] of badInputs) {
+  test(`${what} gives one clear line and exit 2`, () => {
+    const r = sockcheck(...args);
+    assert.equal(r.status, 2, `exit ${r.status}: ${r.stderr}`);
+    const lines = r.stderr.trim().split("\n");
+    if (args.length) assert.equal(lines.length, 1, `more than one line: ${r.stderr}`);
+    assert.match(r.stderr + r.stdout, message);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "a stack trace was printed");
+  });
+}
+
+// A small real matrix: two node:net columns over cases where they diverge from the kernel.
+const out = join(work, "report");
+const FILTER = "tcp.close.*,tcp.data.backpressure";
+let matrixRun: ReturnType<typeof sockcheck>;
+before(() => {
+  matrixRun = sockcheck("matrix", "--runtime", "node,deno-node", "--filter", FILTER, "--out", out);
+});
+
+test("matrix writes JSON, Markdown, HTML and JUnit per column, and exits 0 when all is as expected", () => {
+  assert.equal(matrixRun.status, 0, matrixRun.stdout + matrixRun.stderr);
+  for (const file of ["matrix.json", "matrix.md", "matrix.html", "junit-node.xml", "junit-deno-node.xml"]) {
+    assert.ok(existsSync(join(out, file)), `${file} missing`);
+  }
+  const m = JSON.parse(readFileSync(join(out, "matrix.json"), "utf8"));
+  assert.deepEqual(m.columns.map((c: { id: string }) => c.id), ["node", "deno-node"]);
+  assert.ok(m.columns.every((c: { version: string }) => /^\d+\.\d+\.\d+/.test(c.version)));
+  assert.equal(m.cells.node["tcp.close.unread-data-sends-rst"].verdict, "fail");
+  assert.equal(m.cells.node["tcp.close.unread-data-sends-rst"].ok, true);
+});
+
+test("diff reports a cell that went from pass to fail as a regression and exits 1", () => {
+  const old = join(out, "matrix.json");
+  const m = JSON.parse(readFileSync(old, "utf8"));
+  const cell = m.cells.node["tcp.close.peer-reads-eof"];
+  assert.equal(cell.verdict, "pass");
+  Object.assign(cell, { verdict: "fail", ok: false, observed: "ECONNRESET" });
+  const changed = join(work, "changed.json");
+  writeFileSync(changed, JSON.stringify(m));
+  const r = sockcheck("diff", old, changed);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /Regressed/);
+  assert.match(r.stdout, /node.*tcp\.close\.peer-reads-eof|tcp\.close\.peer-reads-eof.*node/);
+  const same = sockcheck("diff", old, old);
+  assert.equal(same.status, 0);
+  assert.match(same.stdout, /no changes/);
+});
+
+/** Debian's Chromium, or another given by SOCKCHECK_CHROMIUM. */
+const chromium = [process.env.SOCKCHECK_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"]
+  .find((p) => p && existsSync(p));
+
+test("the HTML page renders every case and column in headless Chromium, and a divergent cell opens to its detail", {
+  skip: chromium || process.env.CI === "true" ? false : "no Chromium here: install the chromium package (.ci/run does) to run this check",
+}, async () => {
+  assert.ok(chromium, "CI must have Chromium: .ci/run installs it");
+  const { chromium: playwright } = await import("playwright-core");
+  const browser = await playwright.launch({
+    executablePath: chromium,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(join(out, "matrix.html")).href);
+    const m = JSON.parse(readFileSync(join(out, "matrix.json"), "utf8"));
+    for (const c of m.catalog) {
+      assert.equal(await page.locator(`tr[data-case="${c.id}"]`).count(), 1, `row ${c.id}`);
+      assert.ok(await page.locator(`tr[data-case="${c.id}"]`).isVisible(), `row ${c.id} hidden`);
+    }
+    for (const col of m.columns) {
+      assert.equal(await page.locator(`th[data-column="${col.id}"]`).count(), 1, `column ${col.id}`);
+    }
+    const cell = page.locator('td[data-case="tcp.close.unread-data-sends-rst"][data-column="node"]');
+    assert.equal(await cell.getAttribute("data-verdict"), "fail");
+    const reason = m.cells.node["tcp.close.unread-data-sends-rst"].reason as string;
+    assert.equal(await cell.getByText(reason.slice(0, 30), { exact: false }).isVisible(), false, "detail shown before opening");
+    await cell.locator("summary").click();
+    assert.ok(await cell.getByText(reason.slice(0, 30), { exact: false }).isVisible(), "the reason is not shown once opened");
+    assert.ok(await cell.getByText("ECONNRESET", { exact: false }).first().isVisible(), "the semantic/observed is not shown");
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
