@@ -1,5 +1,5 @@
 /**
- * The adapter for Deno's native socket API (TCP), used by the `deno` column.
+ * The adapter for Deno's native socket API, used by the `deno` column.
  *
  * Contract → Deno:
  * - tcp.connect → `Deno.connect({ hostname, port, transport: "tcp", signal })`
@@ -17,9 +17,32 @@
  *   Deno issues shutdown(SHUT_WR) before close(2), so the peer sees a FIN
  *   even where the close then sends RST (unread data): a finding, kept as is
  * - listener.close → `listener.close()`, once
+ * - close of a connection, listener or datagram socket resolves once the
+ *   reads, accepts or receives pending on it have settled: Deno releases the
+ *   descriptor only when its cancelled operations let go of it
+ * - udp.bind → `Deno.listenDatagram({ transport: "udp", hostname, port })`
+ *   (unstable: needs `--unstable-net`)
+ * - datagram address → `conn.addr` (fixed at bind)
+ * - send → `conn.send(bytes, { transport: "udp", hostname, port })`, or
+ *   `{ transport: "unixpacket", path }` for a path
+ * - receive → `conn.receive()`, or `conn.receive(new Uint8Array(bufferSize))`
+ *   when a buffer size is given; `[data, addr]` becomes `{ data, from }`.
+ *   Deno returns the first `bufferSize` bytes of a longer datagram and says
+ *   nothing of the cut, so `truncated` is left absent. Once this side
+ *   closed the socket, `null` (Deno rejects a pending receive with
+ *   `Interrupted`, a later one with `BadResource`)
+ * - datagram close → `conn.close()`, once
+ * - unix.connect → `Deno.connect({ transport: "unix", path })`
+ * - unix.listen → `Deno.listen({ transport: "unix", path })`; connections
+ *   and listeners as for TCP, addresses `{ hostname: "", port: 0, family:
+ *   "Unix", path }` (Deno's `null` path of an unnamed socket becomes `""`)
+ * - unix.bindDatagram → `Deno.listenDatagram({ transport: "unixpacket", path })`
+ *   (a SOCK_DGRAM socket on Linux, despite the name; unstable as above)
  *
- * Not offered: abortive close (Deno has no SO_LINGER / RST primitive) and
- * IPV6_V6ONLY (Deno.listen has no such option).
+ * Not offered: abortive close (Deno has no SO_LINGER / RST primitive),
+ * IPV6_V6ONLY (Deno.listen has no such option), `connect()` on a UDP socket
+ * (DatagramConn has no connect) and a UDP socket left unbound until its
+ * first send (Deno.listenDatagram always binds).
  *
  * Errors keep Deno's own `.code` where it gives one (it sets the errno name
  * for OS errors); the class table below is the fallback for errors that
@@ -27,7 +50,18 @@
  *
  * @module
  */
-import type { Adapter, Address, Capability, Conn, ConnectOptions, Listener, ListenOptions } from "../../core/adapter.ts";
+import type {
+  Adapter,
+  Address,
+  Capability,
+  Conn,
+  ConnectOptions,
+  Datagram,
+  DatagramSocket,
+  Endpoint,
+  Listener,
+  ListenOptions,
+} from "../../core/adapter.ts";
 import { toSocketError } from "../../core/errors.ts";
 
 /**
@@ -60,17 +94,46 @@ function attempt<T>(op: string, call: () => T): Promise<T> {
   }
 }
 
-function address(addr: Deno.NetAddr): Address {
-  return { hostname: addr.hostname, port: addr.port, family: addr.hostname.includes(":") ? "IPv6" : "IPv4" };
+function address(addr: Deno.Addr): Address {
+  switch (addr.transport) {
+    case "tcp":
+    case "udp":
+      return { hostname: addr.hostname, port: addr.port, family: addr.hostname.includes(":") ? "IPv6" : "IPv4" };
+    case "unix":
+    case "unixpacket":
+      return { hostname: "", port: 0, family: "Unix", path: addr.path ?? "" };
+    default:
+      throw new TypeError(`unexpected address transport ${JSON.stringify(addr.transport)}`);
+  }
+}
+
+/**
+ * The operations pending on one resource. Deno's close cancels them, and the
+ * descriptor is released once each has let go of it.
+ */
+class Pending {
+  #ops = new Set<Promise<unknown>>();
+
+  track<T>(op: Promise<T>): Promise<T> {
+    this.#ops.add(op);
+    const forget = () => this.#ops.delete(op);
+    op.then(forget, forget);
+    return op;
+  }
+
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#ops]);
+  }
 }
 
 class DenoConn implements Conn {
   readonly localAddr: Address;
   readonly remoteAddr: Address;
-  #conn: Deno.TcpConn;
+  #conn: Deno.Conn;
   #closed = false;
+  #reads = new Pending();
 
-  constructor(conn: Deno.TcpConn) {
+  constructor(conn: Deno.Conn) {
     this.#conn = conn;
     this.localAddr = address(conn.localAddr);
     this.remoteAddr = address(conn.remoteAddr);
@@ -81,7 +144,7 @@ class DenoConn implements Conn {
     // A buffer per read: a second read may be pending on the same connection.
     const buf = new Uint8Array(READ_SIZE);
     try {
-      const n = await this.#conn.read(buf);
+      const n = await this.#reads.track(this.#conn.read(buf));
       return n === null ? null : buf.slice(0, n);
     } catch (err) {
       if (this.#closed) return null;
@@ -106,19 +169,21 @@ class DenoConn implements Conn {
     }
   }
 
-  close(): Promise<void> {
-    if (this.#closed) return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
-    return attempt("close", () => this.#conn.close());
+    await attempt("close", () => this.#conn.close());
+    await this.#reads.settled();
   }
 }
 
 class DenoListener implements Listener {
   readonly addr: Address;
-  #listener: Deno.TcpListener;
+  #listener: Deno.Listener;
   #closed = false;
+  #accepts = new Pending();
 
-  constructor(listener: Deno.TcpListener) {
+  constructor(listener: Deno.Listener) {
     this.#listener = listener;
     this.addr = address(listener.addr);
   }
@@ -126,26 +191,86 @@ class DenoListener implements Listener {
   async accept(): Promise<Conn | null> {
     if (this.#closed) return null;
     try {
-      return new DenoConn(await this.#listener.accept());
+      return new DenoConn(await this.#accepts.track(this.#listener.accept()));
     } catch (err) {
       if (this.#closed) return null;
       throw toSocketError("accept", err, DENO_ERROR_CLASSES);
     }
   }
 
-  close(): Promise<void> {
-    if (this.#closed) return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
-    return attempt("close", () => this.#listener.close());
+    await attempt("close", () => this.#listener.close());
+    await this.#accepts.settled();
   }
 }
 
-const capabilities = new Set<Capability>(["halfClose", "connectAbort", "listenBacklog"]);
+/** Deno's address for a datagram's destination. */
+function destination(to: Endpoint): Deno.Addr {
+  return "path" in to
+    ? { transport: "unixpacket", path: to.path }
+    : { transport: "udp", hostname: to.hostname, port: to.port };
+}
+
+class DenoDatagramSocket implements DatagramSocket {
+  #conn: Deno.DatagramConn;
+  #closed = false;
+  #receives = new Pending();
+
+  constructor(conn: Deno.DatagramConn) {
+    this.#conn = conn;
+  }
+
+  address(): Address {
+    return address(this.#conn.addr);
+  }
+
+  async send(data: Uint8Array, to?: Endpoint): Promise<void> {
+    // No connect on a DatagramConn, so every send names its destination.
+    if (to === undefined) throw new TypeError("send without a destination needs udpConnect, which Deno lacks");
+    try {
+      await this.#conn.send(data, destination(to));
+    } catch (err) {
+      throw toSocketError("send", err, DENO_ERROR_CLASSES);
+    }
+  }
+
+  async receive(options?: { bufferSize?: number }): Promise<Datagram | null> {
+    if (this.#closed) return null;
+    const buf = options?.bufferSize === undefined ? undefined : new Uint8Array(options.bufferSize);
+    try {
+      const [data, from] = await this.#receives.track(this.#conn.receive(buf));
+      return { data, from: address(from) };
+    } catch (err) {
+      if (this.#closed) return null;
+      throw toSocketError("receive", err, DENO_ERROR_CLASSES);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await attempt("close", () => this.#conn.close());
+    await this.#receives.settled();
+  }
+}
+
+const capabilities = new Set<Capability>([
+  "halfClose",
+  "connectAbort",
+  "listenBacklog",
+  "udp",
+  "udpRecvBuffer",
+  "unixStream",
+  "unixDgram",
+]);
 
 /**
- * The adapter for Deno's native TCP API (`Deno.connect` / `Deno.listen`).
- * Capabilities: half-close (`conn.closeWrite`), connect abort (the `signal`
- * option) and the listen backlog (`tcpBacklog`).
+ * The adapter for Deno's native socket API (`Deno.connect`, `Deno.listen`,
+ * `Deno.listenDatagram`). Capabilities: half-close (`conn.closeWrite`),
+ * connect abort (the `signal` option), the listen backlog (`tcpBacklog`),
+ * UDP with a caller-chosen receive buffer, Unix stream and datagram sockets.
  *
  * @example
  * ```ts
@@ -157,7 +282,7 @@ const capabilities = new Set<Capability>(["halfClose", "connectAbort", "listenBa
  * ```
  */
 export const adapter: Adapter = {
-  api: "Deno.connect/Deno.listen",
+  api: "Deno.connect/Deno.listen/Deno.listenDatagram",
   capabilities,
   tcp: {
     async connect({ hostname, port, signal }: ConnectOptions): Promise<Conn> {
@@ -169,7 +294,32 @@ export const adapter: Adapter = {
     },
 
     listen({ hostname, port, backlog }: ListenOptions): Promise<Listener> {
-      return attempt("listen", () => new DenoListener(Deno.listen({ hostname, port, transport: "tcp", tcpBacklog: backlog })));
+      return attempt(
+        "listen",
+        () => new DenoListener(Deno.listen({ hostname, port, transport: "tcp", tcpBacklog: backlog })),
+      );
+    },
+  },
+  udp: {
+    bind({ hostname, port }: { hostname: string; port: number }): Promise<DatagramSocket> {
+      return attempt("bind", () => new DenoDatagramSocket(Deno.listenDatagram({ transport: "udp", hostname, port })));
+    },
+  },
+  unix: {
+    async connect(path: string): Promise<Conn> {
+      try {
+        return new DenoConn(await Deno.connect({ transport: "unix", path }));
+      } catch (err) {
+        throw toSocketError("connect", err, DENO_ERROR_CLASSES);
+      }
+    },
+
+    listen(path: string): Promise<Listener> {
+      return attempt("listen", () => new DenoListener(Deno.listen({ transport: "unix", path })));
+    },
+
+    bindDatagram(path: string): Promise<DatagramSocket> {
+      return attempt("bind", () => new DenoDatagramSocket(Deno.listenDatagram({ transport: "unixpacket", path })));
     },
   },
 };
