@@ -5,6 +5,7 @@
  *   sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--deno PATH] [--bun PATH] [--node PATH]
  *   sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--deno PATH] [--bun PATH] [--node PATH]
  *   sockcheck diff OLD.json NEW.json
+ *   sockcheck merge --out DIR MATRIX.json...
  *
  * Exit status: 0 when every result matches its expectation, 1 when one does
  * not, 2 on bad usage (one line on stderr names the problem).
@@ -19,13 +20,14 @@ import { COLUMNS, findColumn } from "./runtimes/columns.ts";
 import { runColumnProcess } from "./runtimes/spawn.ts";
 import { columnRunJson, formatRun } from "./cli/_format.ts";
 import { parseArgs, UsageError } from "./cli/_args.ts";
-import { matrixOptions, runMatrix } from "./cli/_matrix.ts";
-import { diffMatrices, MatrixError, parseMatrix, renderDiff } from "./report/mod.ts";
+import { matrixOptions, runMatrix, writeReport } from "./cli/_matrix.ts";
+import { diffMatrices, MatrixError, mergeMatrices, parseMatrix, renderDiff } from "./report/mod.ts";
 
 const USAGE = `usage: sockcheck list [--json]
        sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--deno PATH] [--bun PATH] [--node PATH]
        sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--deno PATH] [--bun PATH] [--node PATH]
        sockcheck diff OLD.json NEW.json
+       sockcheck merge --out DIR MATRIX.json...
 columns: ${COLUMNS.map((c) => c.id).join(", ")}`;
 
 async function list(argv: string[]): Promise<number> {
@@ -106,7 +108,17 @@ async function diff(argv: string[]): Promise<number> {
   return changes.regressed.length ? 1 : 0;
 }
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { list, run, matrix, diff };
+async function merge(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs(argv, { booleans: [], strings: ["out"] });
+  if (!values.out) throw new UsageError("merge needs --out DIR");
+  if (!positionals.length) throw new UsageError("merge needs at least one matrix file");
+  const merged = mergeMatrices(positionals.map(readMatrix));
+  writeReport(merged, values.out);
+  process.stdout.write(`${merged.columns.length} columns × ${merged.catalog.length} cases; report in ${values.out}/\n`);
+  return Object.values(merged.cells).every((col) => Object.values(col).every((cell) => cell.ok)) ? 0 : 1;
+}
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = { list, run, matrix, diff, merge };
 
 /** Runs the command line; returns the exit status. */
 export async function main(argv: string[]): Promise<number> {

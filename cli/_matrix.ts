@@ -173,6 +173,18 @@ export function terminalTable(m: Matrix): string {
   return lines.join("\n") + "\n";
 }
 
+/** Writes matrix.json, matrix.md, matrix.html and junit-<column>.xml to `out`. */
+export function writeReport(matrix: Matrix, out: string): void {
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "matrix.json"), JSON.stringify(matrix, null, 2) + "\n");
+  writeFileSync(join(out, "matrix.md"), renderMarkdown(matrix));
+  writeFileSync(join(out, "matrix.html"), renderHtml(matrix));
+  for (const column of matrix.columns) {
+    const file = column.id.replace(/[^A-Za-z0-9.-]+/g, "_");
+    writeFileSync(join(out, `junit-${file}.xml`), renderJunit(matrix, column.id));
+  }
+}
+
 /** Runs the matrix, writes the report files, returns the exit status. */
 export async function runMatrix(options: MatrixOptions): Promise<number> {
   const bar = progress(options.columns, options.entries.length);
@@ -190,13 +202,7 @@ export async function runMatrix(options: MatrixOptions): Promise<number> {
   bar.end();
 
   const matrix = buildMatrix(runs, options.entries);
-  mkdirSync(options.out, { recursive: true });
-  writeFileSync(join(options.out, "matrix.json"), JSON.stringify(matrix, null, 2) + "\n");
-  writeFileSync(join(options.out, "matrix.md"), renderMarkdown(matrix));
-  writeFileSync(join(options.out, "matrix.html"), renderHtml(matrix));
-  for (const column of matrix.columns) {
-    writeFileSync(join(options.out, `junit-${column.id}.xml`), renderJunit(matrix, column.id));
-  }
+  writeReport(matrix, options.out);
 
   process.stdout.write(terminalTable(matrix));
   const unexpected = runs.flatMap((run) => run.results.filter((r) => !r.judgement.ok).map((r) => `${run.column.id} ${r.id}: ${r.judgement.message}`));

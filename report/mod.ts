@@ -28,3 +28,4 @@ export { renderMarkdown } from "./markdown.ts";
 export { renderHtml } from "./html.ts";
 export { renderJunit } from "./junit.ts";
 export { type Change, diffMatrices, type MatrixDiff, renderDiff } from "./diff.ts";
+export { mergeMatrices } from "./merge.ts";

@@ -7,7 +7,7 @@ export DENO_NO_UPDATE_CHECK=1 NO_COLOR=1
 bin=node_modules/.bin
 
 echo "== node --test: runner, report and the node column"
-node --import tsx --test --test-reporter=dot $(ls core/*_test.ts report/*_test.ts cli/*_test.ts 2>/dev/null) runtimes/node/node.test.ts
+node --import tsx --test --test-reporter=dot $(ls core/*_test.ts report/*_test.ts cli/*_test.ts test/*_test.ts 2>/dev/null) runtimes/node/node.test.ts
 echo "== deno test: the deno and deno-node columns"
 "$bin/deno" test -P --quiet
 echo "== bun test: the bun and bun-node columns"
