@@ -1,12 +1,12 @@
 /**
- * The adapter for Bun's native socket API (`Bun.connect` / `Bun.listen`),
- * the `bun` column. TCP only for now.
+ * The adapter for Bun's native socket API (`Bun.connect`, `Bun.listen`,
+ * `Bun.udpSocket`), the `bun` column.
  *
  * Contract → Bun:
  * - tcp.connect → `Bun.connect({ hostname, port, allowHalfOpen: true, socket })`,
  *   settled by its promise (a refused connect has released its descriptor
  *   when the promise rejects)
- * - tcp.listen → `Bun.listen({ hostname, port, allowHalfOpen: true, socket })`
+ * - tcp.listen → `Bun.listen({ hostname, port, allowHalfOpen: true, ipv6Only, socket })`
  * - accept → the listener's `open` handler, queued in arrival order; `null`
  *   after `listener.stop()`
  * - read → the `data` handler (Bun reads eagerly), `end` → EOF; `close` with an
@@ -20,25 +20,72 @@
  * - abort → `socket.terminate()` (SO_LINGER 0, then close(2): RST)
  * - listener.close → `listener.stop()` (without `true`, which would also
  *   close the accepted connections)
+ * - udp.bind → `Bun.udpSocket({ hostname, port, binaryType: "uint8array", socket })`
+ *   (Bun throws or rejects on a failed bind; both become the SocketError)
+ * - datagram address → `socket.address` (`{ address, family, port }`)
+ * - send → `socket.send(data, port, address)`. It throws on an immediate
+ *   failure (EMSGSIZE carries its errno); `false` means not sent and comes
+ *   with no error, so the send rejects `UNKNOWN` with that `false` as raw
+ * - receive → the `data(socket, data, port, address, flags)` handler, queued
+ *   in arrival order; `flags.truncated` (MSG_TRUNC) becomes `truncated`,
+ *   `flags.ipv6` the sender's family. Errors Bun reports later through the
+ *   `error` handler (the ICMP and local errors it reads from the socket's
+ *   error queue) take their place in the same queue, so the next receive
+ *   rejects with them, once. They are not raised on a send: Bun's own next
+ *   send goes out. Once this side closed the socket, `null`
+ * - datagram close → `socket.close()` (releases the port before it returns)
+ * - unix.connect → `Bun.connect({ unix: path, allowHalfOpen: true, socket })`
+ * - unix.listen → `Bun.listen({ unix: path, allowHalfOpen: true, socket })`;
+ *   connections and listeners as for TCP. Addresses are `{ hostname: "",
+ *   port: 0, family: "Unix" }`; the listener's `path` is `listener.unix`,
+ *   a connection's is left out because Bun reports no address for it
  *
  * `allowHalfOpen: true` is Bun's documented switch for half-closed TCP;
  * without it Bun closes the socket itself when the peer's FIN arrives.
  * `socket.end()` is not used: it flushes and then closes the descriptor,
  * it is not a half-close.
  *
- * Bun has no listen backlog option and no way to cancel a pending connect,
- * so `listenBacklog` and `connectAbort` are not declared.
+ * Bun calls the UDP `error` handler as `error(err)` with the socket as
+ * `this`, although its type declarations say `error(socket, err)`; the
+ * handler below takes the error from whichever place holds it.
+ * `ipv6Only` is declared on Bun's connect options, not its listen options,
+ * yet `Bun.listen` applies it (IPV6_V6ONLY on the listening socket).
+ *
+ * Not offered: a listen backlog and cancelling a pending connect (Bun has
+ * neither option); `connect()` on an existing UDP socket (Bun connects a UDP
+ * socket only when it creates it, `Bun.udpSocket({ connect })`: re-creating
+ * the bound socket connected would drop its queued datagrams and release
+ * its port for a moment, an emulation, not connect(2)); an unbound UDP
+ * socket (`Bun.udpSocket` always binds, to an ephemeral port if none is
+ * given); a caller-chosen receive buffer; Unix datagram sockets
+ * (`Bun.udpSocket` is UDP only).
  *
  * @module
  */
-import type { Socket, SocketHandler, TCPSocketListener } from "bun";
-import type { Address, Adapter, Capability, Conn, ConnectOptions, Listener, ListenOptions } from "../../core/adapter.ts";
+import type { Socket, SocketHandler, SocketListener, TCPSocketListenOptions, udp } from "bun";
+import type {
+  Address,
+  Adapter,
+  Capability,
+  Conn,
+  ConnectOptions,
+  Datagram,
+  DatagramSocket,
+  Endpoint,
+  Listener,
+  ListenOptions,
+} from "../../core/adapter.ts";
 import { SocketError, toSocketError } from "../../core/errors.ts";
 import { Queue } from "../_queue.ts";
 
 function address(host: string | undefined, port: number | undefined, family?: string): Address {
   const fam = family === "IPv6" || (family === undefined && host?.includes(":")) ? "IPv6" : "IPv4";
   return { hostname: host ?? "", port: port ?? 0, family: fam };
+}
+
+/** A Unix-domain address; `path` only where Bun reported one. */
+function unixAddress(path?: string): Address {
+  return path === undefined ? { hostname: "", port: 0, family: "Unix" } : { hostname: "", port: 0, family: "Unix", path };
 }
 
 /** What Bun's shared handlers report for one socket; kept as the socket's `data`. */
@@ -100,11 +147,12 @@ class BunConn implements Conn {
   /** Writes (and the FIN after them) go out in call order. */
   #writing: Promise<unknown> = Promise.resolve();
 
-  constructor(socket: BunSocket, events: Events) {
+  constructor(socket: BunSocket, events: Events, unix = false) {
     this.#socket = socket;
     this.#events = events;
-    this.localAddr = address(socket.localAddress, socket.localPort, socket.localFamily);
-    this.remoteAddr = address(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
+    // Bun reports no address for a Unix-domain connection.
+    this.localAddr = unix ? unixAddress() : address(socket.localAddress, socket.localPort, socket.localFamily);
+    this.remoteAddr = unix ? unixAddress() : address(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
     this.#closed = new Promise((resolve) => events.whenClosed(resolve));
   }
 
@@ -169,14 +217,14 @@ class BunConn implements Conn {
 
 class BunListener implements Listener {
   readonly addr: Address;
-  #server: TCPSocketListener<Events>;
+  #server: SocketListener<Events>;
   #connections: Queue<Conn>;
   #stopped = false;
 
-  constructor(server: TCPSocketListener<Events>, connections: Queue<Conn>) {
+  constructor(server: SocketListener<Events>, connections: Queue<Conn>, addr: Address) {
     this.#server = server;
     this.#connections = connections;
-    this.addr = address(server.hostname, server.port);
+    this.addr = addr;
   }
 
   accept(): Promise<Conn | null> {
@@ -194,11 +242,87 @@ class BunListener implements Listener {
   }
 }
 
-const capabilities = new Set<Capability>(["halfClose", "abortiveClose"]);
+/** Handlers for a listener; each accepted socket gets its own Events. */
+function listenHandlers(connections: Queue<Conn>, unix: boolean): SocketHandler<Events> {
+  return {
+    ...connHandlers,
+    open: (socket) => {
+      socket.data = new Events();
+      connections.push(new BunConn(socket, socket.data, unix));
+    },
+  };
+}
 
-/** The adapter for Bun's native TCP API, `Bun.connect` / `Bun.listen`. */
+/** What the UDP `data` and `error` handlers reported, in arrival order. */
+type DatagramEvent = { datagram: Datagram } | { error: unknown };
+
+type BunUdpSocket = udp.Socket<"uint8array">;
+
+class BunDatagramSocket implements DatagramSocket {
+  #socket: BunUdpSocket;
+  #events: Queue<DatagramEvent>;
+  #closed = false;
+
+  constructor(socket: BunUdpSocket, events: Queue<DatagramEvent>) {
+    this.#socket = socket;
+    this.#events = events;
+  }
+
+  address(): Address {
+    const a = this.#socket.address;
+    return address(a.address, a.port, a.family);
+  }
+
+  async send(data: Uint8Array, to?: Endpoint): Promise<void> {
+    // Without udpConnect every send names its destination.
+    if (to === undefined) throw new TypeError("send without a destination needs udpConnect, which this adapter lacks");
+    if ("path" in to) throw new TypeError("Bun.udpSocket has no Unix-domain datagrams");
+    let sent: boolean;
+    try {
+      sent = this.#socket.send(data, to.port, to.hostname);
+    } catch (err) {
+      throw toSocketError("send", err);
+    }
+    // `false`: not sent, and Bun gives no error with it.
+    if (!sent) throw toSocketError("send", sent);
+  }
+
+  async receive(): Promise<Datagram | null> {
+    if (this.#closed) return null;
+    const event = await this.#events.shift();
+    if (event === null || this.#closed) return null;
+    if ("error" in event) throw toSocketError("receive", event.error);
+    return event.datagram;
+  }
+
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#socket.close();
+      this.#events.end();
+    }
+    return Promise.resolve();
+  }
+}
+
+const capabilities = new Set<Capability>(["halfClose", "abortiveClose", "ipv6Only", "udp", "unixStream"]);
+
+/**
+ * The adapter for Bun's native socket API, `Bun.connect` / `Bun.listen` /
+ * `Bun.udpSocket`: TCP with half-close, RST and IPV6_V6ONLY, unconnected UDP,
+ * Unix-domain stream sockets.
+ *
+ * @example
+ * ```ts
+ * import { adapter } from "./adapter.ts";
+ * const listener = await adapter.tcp.listen({ hostname: "127.0.0.1", port: 0 });
+ * const conn = await adapter.tcp.connect(listener.addr);
+ * await conn.close();
+ * await listener.close();
+ * ```
+ */
 export const adapter: Adapter = {
-  api: "Bun.connect/Bun.listen",
+  api: "Bun.connect/Bun.listen/Bun.udpSocket",
   capabilities,
   tcp: {
     async connect(options: ConnectOptions): Promise<Conn> {
@@ -219,20 +343,65 @@ export const adapter: Adapter = {
 
     listen(options: ListenOptions): Promise<Listener> {
       const connections = new Queue<Conn>();
+      // Bun's types carry `ipv6Only` on the connect options only; Bun.listen applies it.
+      const listenOptions: TCPSocketListenOptions<Events> & { ipv6Only?: boolean } = {
+        hostname: options.hostname,
+        port: options.port,
+        allowHalfOpen: true,
+        socket: listenHandlers(connections, false),
+      };
+      if (options.ipv6Only !== undefined) listenOptions.ipv6Only = options.ipv6Only;
       try {
-        const server = Bun.listen<Events>({
+        const server = Bun.listen<Events>(listenOptions);
+        return Promise.resolve(new BunListener(server, connections, address(server.hostname, server.port)));
+      } catch (err) {
+        return Promise.reject(toSocketError("listen", err));
+      }
+    },
+  },
+
+  udp: {
+    async bind(options: { hostname: string; port: number }): Promise<DatagramSocket> {
+      const events = new Queue<DatagramEvent>();
+      try {
+        const socket = await Bun.udpSocket({
           hostname: options.hostname,
           port: options.port,
-          allowHalfOpen: true,
+          binaryType: "uint8array",
           socket: {
-            ...connHandlers,
-            open: (socket) => {
-              socket.data = new Events();
-              connections.push(new BunConn(socket, socket.data));
+            data: (_socket, data, port, host, flags) => {
+              const from = address(host, port, flags?.ipv6 === undefined ? undefined : flags.ipv6 ? "IPv6" : "IPv4");
+              const datagram: Datagram = { data: new Uint8Array(data), from };
+              if (flags?.truncated !== undefined) datagram.truncated = flags.truncated;
+              events.push({ datagram });
             },
+            // Bun passes the error alone (the socket is `this`); its types say (socket, error).
+            error: (...args: unknown[]) => events.push({ error: args.length > 1 ? args[1] : args[0] }),
           },
         });
-        return Promise.resolve(new BunListener(server, connections));
+        return new BunDatagramSocket(socket, events);
+      } catch (err) {
+        throw toSocketError("bind", err);
+      }
+    },
+  },
+
+  unix: {
+    async connect(path: string): Promise<Conn> {
+      const events = new Events();
+      try {
+        const socket = await Bun.connect<Events>({ unix: path, allowHalfOpen: true, data: events, socket: connHandlers });
+        return new BunConn(socket, events, true);
+      } catch (err) {
+        throw toSocketError("connect", err);
+      }
+    },
+
+    listen(path: string): Promise<Listener> {
+      const connections = new Queue<Conn>();
+      try {
+        const server = Bun.listen<Events>({ unix: path, allowHalfOpen: true, socket: listenHandlers(connections, true) });
+        return Promise.resolve(new BunListener(server, connections, unixAddress(server.unix)));
       } catch (err) {
         return Promise.reject(toSocketError("listen", err));
       }
