@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite: the runner's own tests, then every column under its
+# The whole test suite: type checks, the runner's own tests, then every column under its
 # runtime's own test runner (node --test, deno test, bun test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DENO_NO_UPDATE_CHECK=1 NO_COLOR=1
 bin=node_modules/.bin
 
+echo "== type check: tsc (Node and Bun types), deno check (Deno-facing files)"
+"$bin/tsc" -p .
+"$bin/deno" check --quiet mod.ts runtimes/deno/*.ts runtimes/kernel/*.ts
 echo "== node --test: runner, report and the node column"
 node --import tsx --test --test-reporter=dot $(ls core/*_test.ts report/*_test.ts cli/*_test.ts test/*_test.ts 2>/dev/null) runtimes/node/node.test.ts
 echo "== deno test: the deno and deno-node columns"
