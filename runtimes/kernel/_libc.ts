@@ -10,7 +10,7 @@
  * @module
  */
 import { constants } from "node:os";
-import type { Address } from "../../core/adapter.ts";
+import type { Address, Endpoint } from "../../core/adapter.ts";
 import { errnoName, SocketError, toSocketError, UNKNOWN } from "../../core/errors.ts";
 
 export const AF_UNIX = 1;
@@ -29,6 +29,8 @@ export const SO_LINGER = 13;
 export const IPPROTO_IPV6 = 41;
 export const IPV6_V6ONLY = 26;
 
+export const MSG_PEEK = 0x2;
+export const MSG_TRUNC = 0x20;
 export const MSG_NOSIGNAL = 0x4000;
 export const SHUT_WR = 1;
 
@@ -64,6 +66,8 @@ const SYMBOLS = {
   connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
   send: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
+  sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
+  recvfrom: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "buffer"], result: "isize" },
   shutdown: { parameters: ["i32", "i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
   setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
@@ -180,6 +184,11 @@ export function unixSockaddr(op: string, path: string): SockAddr {
   return { family: AF_UNIX, bytes, length: 2 + encoded.byteLength + (abstract ? 0 : 1) };
 }
 
+/** The sockaddr for an {@linkcode Endpoint}: a Unix path or a numeric IP host and port. */
+export function endpointSockaddr(op: string, to: Endpoint): SockAddr {
+  return "path" in to ? unixSockaddr(op, to.path) : inetSockaddr(op, to.hostname, to.port);
+}
+
 /** The address family of sockaddr bytes. */
 export function sockaddrFamily(bytes: Uint8Array): number {
   return new DataView(bytes.buffer, bytes.byteOffset).getUint16(0, littleEndian);
@@ -215,7 +224,20 @@ export function decodeUnixPath(bytes: Uint8Array, length: number): string {
   return new TextDecoder().decode(path[0] === 0 || nul < 0 ? path : path.subarray(0, nul));
 }
 
-/** A `sockaddr_storage` and its `socklen_t`, ready for getsockname/accept4. */
+/**
+ * A sockaddr of `length` bytes as an {@linkcode Address}: AF_UNIX as
+ * `{ hostname: "", port: 0, family: "Unix", path }`, otherwise as
+ * {@linkcode decodeInet}. `domain` is the socket's own family, used when the
+ * kernel wrote no family at all (recvfrom from an unnamed Unix socket gives
+ * a length of 0).
+ */
+export function decodeAddress(op: string, domain: number, bytes: Uint8Array, length: number): Address {
+  const family = length >= 2 ? sockaddrFamily(bytes) : domain;
+  if (family === AF_UNIX) return { hostname: "", port: 0, family: "Unix", path: decodeUnixPath(bytes, length) };
+  return decodeInet(op, bytes.subarray(0, length));
+}
+
+/** A `sockaddr_storage` and its `socklen_t`, ready for getsockname/accept4/recvfrom. */
 export class AddrBuffer {
   readonly bytes = new Uint8Array(SOCKADDR_STORAGE);
   readonly #length = new Uint32Array(1);
@@ -229,12 +251,12 @@ export class AddrBuffer {
   }
 }
 
-/** getsockname or getpeername as an inet {@linkcode Address}. */
-export function inetName(op: string, fd: number, which: "getsockname" | "getpeername"): Address {
+/** getsockname or getpeername as an {@linkcode Address} (IPv4, IPv6 or Unix). */
+export function socketName(op: string, fd: number, which: "getsockname" | "getpeername"): Address {
   const lib = libc(op);
   const buf = new AddrBuffer();
   check(op, which, lib[which](fd, buf.bytes, buf.lengthArg()));
-  return decodeInet(op, buf.bytes.subarray(0, buf.length));
+  return decodeAddress(op, AF_UNIX, buf.bytes, buf.length);
 }
 
 /** setsockopt with an `int` value. */

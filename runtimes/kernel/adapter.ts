@@ -1,7 +1,9 @@
 /**
  * The `kernel` reference column: the C library's socket functions called
  * directly through Deno's FFI, so no runtime socket layer sits between a
- * case and the kernel. Linux with glibc; needs only `--allow-ffi`.
+ * case and the kernel. Linux with glibc; needs only `--allow-ffi`. The
+ * adapter is marked `reference`: cases about a JavaScript-level contract
+ * (a pending promise settles) are `unsupported` on it.
  *
  * Contract → libc (every socket non-blocking: SOCK_NONBLOCK | SOCK_CLOEXEC):
  * - tcp.connect → `socket` + `connect`; on EINPROGRESS, wait writable, then
@@ -19,40 +21,77 @@
  *   back as an error, not as SIGPIPE); on EAGAIN, wait writable
  * - closeWrite → `shutdown(SHUT_WR)`
  * - close → `close`, once
- * - abort → `setsockopt(SO_LINGER, { l_onoff: 1, l_linger: 0 })` + `close` (RST)
+ * - abort → `setsockopt(SO_LINGER, { l_onoff: 1, l_linger: 0 })` + `close`
+ *   (RST on TCP; SO_LINGER changes nothing for a Unix socket)
  * - localAddr / remoteAddr → `getsockname` / `getpeername`, formatted by
  *   `inet_ntop` (an IPv4-mapped peer reads `::ffff:a.b.c.d`, family IPv6).
  *   If `getpeername` fails right after a successful connect (the peer has
  *   already reset), remoteAddr is the address connected to
  * - hostnames → `inet_pton`, numeric IPv4 or IPv6 only: no name resolution
+ * - unix.listen → `socket(AF_UNIX, SOCK_STREAM)` + `bind(sockaddr_un)` +
+ *   `listen(128)` + `getsockname`; nothing is unlinked, before or after (an
+ *   existing file gives EADDRINUSE; closing leaves the file, as the kernel does)
+ * - unix.connect → `socket(AF_UNIX, SOCK_STREAM)` + `connect(sockaddr_un)`
+ *   (ENOENT, ECONNREFUSED as the kernel says). A non-blocking Unix connect
+ *   to a listener whose accept queue is full fails EAGAIN, where a blocking
+ *   one would sleep, and poll cannot say when room appears: the connect is
+ *   made again on a timer (1 ms, doubling to 64 ms) until it is taken or
+ *   fails otherwise. Accept, read, write, closeWrite, close as for TCP
+ * - Unix addresses → `{ hostname: "", port: 0, family: "Unix", path }`,
+ *   path `""` for an unnamed socket
+ * - udp.bind → `socket(AF_INET | AF_INET6, SOCK_DGRAM)` + `bind`, no
+ *   SO_REUSEADDR (a second bind of the same port gives EADDRINUSE)
+ * - udp.open → `socket(AF_INET | AF_INET6, SOCK_DGRAM)`, unbound: the first
+ *   send binds it to an ephemeral port
+ * - unix.bindDatagram → `socket(AF_UNIX, SOCK_DGRAM)` + `bind(sockaddr_un)`
+ * - datagram send → `sendto(MSG_NOSIGNAL)` to `to` (sockaddr_in, _in6 or
+ *   _un, handed to the kernel whatever the socket's family), or `send` when
+ *   `to` is omitted (EDESTADDRREQ or ENOTCONN from the kernel when not
+ *   connected). On EAGAIN, wait writable; a further EAGAIN also waits on a
+ *   timer (1 ms, doubling to 64 ms), since poll reports an unconnected Unix
+ *   datagram socket writable while its receiver's queue is full
+ * - datagram receive → `recvfrom(MSG_TRUNC)`, which returns the datagram's
+ *   real length: with `bufferSize`, the datagram is cut to the buffer and
+ *   `truncated` is whether the real length was larger; without it, first
+ *   `recvfrom(MSG_PEEK | MSG_TRUNC)` with no buffer gives the next
+ *   datagram's length and the buffer is made that size, so nothing is ever
+ *   cut (a Unix datagram may exceed 64 KiB) and `truncated` is `false`. On
+ *   EAGAIN, wait readable. A pending error (ECONNREFUSED after an ICMP port
+ *   unreachable on a connected UDP socket) is the errno of the next
+ *   recvfrom or send, as the kernel reports it; `from` is the address
+ *   recvfrom wrote
+ * - datagram connect → `connect` (immediate for datagram sockets)
+ * - address() → `getsockname`, at each call
  *
- * Once this side has closed a socket, a pending or later read or accept
- * settles `null`; a pending or later write or closeWrite rejects with
- * UNKNOWN (class `Closed`): the call is not made, since the number may
- * already name another descriptor, so there is no errno to report.
+ * Once this side has closed a socket, a pending or later read, accept or
+ * receive settles `null`; a pending or later write, closeWrite, send,
+ * connect or address() fails with UNKNOWN (class `Closed`): the call is not
+ * made, since the number may already name another descriptor, so there is
+ * no errno to report.
  *
  * Threading and errno. errno is per thread, and a foreign function declared
  * `nonblocking` runs on one of Deno's worker threads, whose errno the
- * JavaScript thread cannot see. So every socket call (socket, connect,
- * accept4, recv, send, shutdown, setsockopt, getsockopt, getsockname,
- * getpeername, close) is a synchronous call on the JavaScript thread: the
- * descriptors are non-blocking, so none of them sleeps, and errno is read
- * through `__errno_location()` as soon as the call has returned -1, before
- * any other call is made. The only call that sleeps is the readiness wait,
- * and it never needs errno: while any socket waits, exactly one `poll`
- * declared `nonblocking` sleeps on a worker thread over every waiting
- * descriptor plus an eventfd, with a bounded timeout (1 s, then re-armed).
- * Its result is only a hint that something may be ready. The JavaScript
- * thread then calls `poll` with timeout 0 (never sleeps; its errno is this
- * thread's) to see which waits are ready, and those operations retry their
- * call, which gives the answer (data, EOF, SO_ERROR, an errno). A new wait
- * writes to the eventfd so the sleeping poll returns and is re-armed with
- * it; one shared poll keeps a wait from queueing behind others in Deno's
- * bounded worker pool. Close takes the descriptor out of the waits, wakes
- * the poll if it holds the descriptor, and only calls `close` once that poll
- * has returned: while a poll sleeps on a descriptor the kernel keeps the
- * socket open, so closing under it would delay the FIN or RST and keep a
- * closed listener accepting. The eventfd exists only while something waits.
+ * JavaScript thread cannot see. So every socket call (socket, bind, listen,
+ * connect, accept4, recv, send, recvfrom, sendto, shutdown, setsockopt,
+ * getsockopt, getsockname, getpeername, close) is a synchronous call on the
+ * JavaScript thread: the descriptors are non-blocking, so none of them
+ * sleeps, and errno is read through `__errno_location()` as soon as the call
+ * has returned -1, before any other call is made. The only call that sleeps
+ * is the readiness wait, and it never needs errno: while any socket waits,
+ * exactly one `poll` declared `nonblocking` sleeps on a worker thread over
+ * every waiting descriptor plus an eventfd, with a bounded timeout (1 s,
+ * then re-armed). Its result is only a hint that something may be ready.
+ * The JavaScript thread then calls `poll` with timeout 0 (never sleeps; its
+ * errno is this thread's) to see which waits are ready (readable, writable,
+ * or an error or hang-up to report), and those operations retry their call,
+ * which gives the answer (data, EOF, SO_ERROR, an errno). A new wait writes
+ * to the eventfd so the sleeping poll returns and is re-armed with it; one
+ * shared poll keeps a wait from queueing behind others in Deno's bounded
+ * worker pool. Close takes the descriptor out of the waits, wakes the poll
+ * if it holds the descriptor, and only calls `close` once that poll has
+ * returned: while a poll sleeps on a descriptor the kernel keeps the socket
+ * open, so closing under it would delay the FIN or RST and keep a closed
+ * listener accepting. The eventfd exists only while something waits.
  *
  * Errors are thrown as SocketError with the errno's name (`UNKNOWN` if the
  * number has none) and raw `{ class: "Errno", code, errno, syscall }`: no
@@ -60,25 +99,40 @@
  *
  * @module
  */
-import type { Adapter, Address, Capability, Conn, ConnectOptions, Listener, ListenOptions } from "../../core/adapter.ts";
+import type {
+  Adapter,
+  Address,
+  Capability,
+  Conn,
+  ConnectOptions,
+  Datagram,
+  DatagramSocket,
+  Endpoint,
+  Listener,
+  ListenOptions,
+} from "../../core/adapter.ts";
 import { toSocketError } from "../../core/errors.ts";
 import {
   AddrBuffer,
+  AF_INET,
   AF_INET6,
+  AF_UNIX,
   check,
   closedError,
-  decodeInet,
+  decodeAddress,
   EAGAIN,
   EINPROGRESS,
+  endpointSockaddr,
   errno,
   errnoError,
   getIntOption,
-  inetName,
   inetSockaddr,
   IPPROTO_IPV6,
   IPV6_V6ONLY,
   libc,
   MSG_NOSIGNAL,
+  MSG_PEEK,
+  MSG_TRUNC,
   POLLIN,
   POLLOUT,
   setIntOption,
@@ -86,18 +140,32 @@ import {
   SHUT_WR,
   SO_ERROR,
   SO_REUSEADDR,
+  type SockAddr,
   Socket,
   SOCK_CLOEXEC,
+  SOCK_DGRAM,
   SOCK_NONBLOCK,
   SOCK_STREAM,
+  socketName,
   SOL_SOCKET,
+  unixSockaddr,
 } from "./_libc.ts";
 
 const READ_SIZE = 64 * 1024;
 const DEFAULT_BACKLOG = 128;
+/** The timer waits for what poll cannot announce: 1 ms, doubling, at most this. */
+const MAX_BACKOFF_MS = 64;
 
 /** recv's buffer: calls are synchronous, so one buffer serves every socket. */
 const readBuffer = new Uint8Array(READ_SIZE);
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function nextBackoff(ms: number): number {
+  return Math.min(Math.max(1, ms * 2), MAX_BACKOFF_MS);
+}
 
 class KernelConn implements Conn {
   readonly localAddr: Address;
@@ -167,7 +235,7 @@ class KernelConn implements Conn {
 /** A connection's addresses; the socket is closed if getsockname fails. */
 async function connFor(op: string, socket: Socket, remote: () => Address): Promise<KernelConn> {
   try {
-    return new KernelConn(socket, inetName(op, socket.fd, "getsockname"), remote());
+    return new KernelConn(socket, socketName(op, socket.fd, "getsockname"), remote());
   } catch (err) {
     await socket.close(op).catch(() => {});
     throw err;
@@ -177,9 +245,11 @@ async function connFor(op: string, socket: Socket, remote: () => Address): Promi
 class KernelListener implements Listener {
   readonly addr: Address;
   #socket: Socket;
+  #domain: number;
 
-  constructor(socket: Socket, addr: Address) {
+  constructor(socket: Socket, domain: number, addr: Address) {
     this.#socket = socket;
+    this.#domain = domain;
     this.addr = addr;
   }
 
@@ -191,7 +261,7 @@ class KernelListener implements Listener {
       if (socket.closed) return null;
       const fd = lib.accept4(socket.fd, peer.bytes, peer.lengthArg(), SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd >= 0) {
-        return connFor("accept", new Socket(fd), () => decodeInet("accept", peer.bytes.subarray(0, peer.length)));
+        return connFor("accept", new Socket(fd), () => decodeAddress("accept", this.#domain, peer.bytes, peer.length));
       }
       const e = errno();
       if (e !== EAGAIN) throw errnoError("accept", "accept4", e);
@@ -204,6 +274,31 @@ class KernelListener implements Listener {
   }
 }
 
+/**
+ * connect(2) on a stream socket until it is done: EINPROGRESS (TCP) waits
+ * writable and reads SO_ERROR; EAGAIN (a Unix listener's full accept queue)
+ * is tried again on a timer. Throws the errno otherwise.
+ */
+async function connectStream(socket: Socket, target: SockAddr, closedReason: () => unknown): Promise<void> {
+  const lib = libc("connect");
+  for (let backoff = 0;;) {
+    if (socket.closed) throw toSocketError("connect", closedReason());
+    if (lib.connect(socket.fd, target.bytes, target.length) === 0) return;
+    const e = errno();
+    if (e === EINPROGRESS) {
+      // UNP 16.3: the handshake is over once the socket is writable (or has
+      // an error); SO_ERROR then holds connect's result.
+      if (!await socket.wait("connect", POLLOUT)) throw toSocketError("connect", closedReason());
+      const soError = getIntOption("connect", socket.fd, SOL_SOCKET, SO_ERROR);
+      if (soError !== 0) throw errnoError("connect", "connect", soError);
+      return;
+    }
+    if (e !== EAGAIN || target.family !== AF_UNIX) throw errnoError("connect", "connect", e);
+    backoff = nextBackoff(backoff);
+    await sleep(backoff);
+  }
+}
+
 async function connect(options: ConnectOptions): Promise<Conn> {
   const { signal } = options;
   if (signal?.aborted) throw toSocketError("connect", signal.reason);
@@ -212,16 +307,7 @@ async function connect(options: ConnectOptions): Promise<Conn> {
   const onAbort = () => socket.close("connect").catch(() => {});
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    const r = libc("connect").connect(socket.fd, target.bytes, target.length);
-    if (r < 0) {
-      const e = errno();
-      if (e !== EINPROGRESS) throw errnoError("connect", "connect", e);
-      // UNP 16.3: the handshake is over once the socket is writable (or has
-      // an error); SO_ERROR then holds connect's result.
-      if (!await socket.wait("connect", POLLOUT)) throw toSocketError("connect", signal?.reason);
-      const soError = getIntOption("connect", socket.fd, SOL_SOCKET, SO_ERROR);
-      if (soError !== 0) throw errnoError("connect", "connect", soError);
-    }
+    await connectStream(socket, target, () => signal?.reason);
   } catch (err) {
     await socket.close("connect").catch(() => {});
     throw err;
@@ -230,29 +316,174 @@ async function connect(options: ConnectOptions): Promise<Conn> {
   }
   return connFor("connect", socket, () => {
     try {
-      return inetName("connect", socket.fd, "getpeername");
+      return socketName("connect", socket.fd, "getpeername");
     } catch {
-      return decodeInet("connect", target.bytes);
+      return decodeAddress("connect", target.family, target.bytes, target.length);
     }
   });
 }
 
-async function listen(options: ListenOptions): Promise<Listener> {
-  const address = inetSockaddr("listen", options.hostname, options.port);
+async function listenOn(address: SockAddr, configure: (fd: number) => void, backlog: number): Promise<Listener> {
   const socket = Socket.open("listen", address.family, SOCK_STREAM);
   try {
     const lib = libc("listen");
-    setIntOption("listen", socket.fd, SOL_SOCKET, SO_REUSEADDR, 1);
-    if (options.ipv6Only !== undefined && address.family === AF_INET6) {
-      setIntOption("listen", socket.fd, IPPROTO_IPV6, IPV6_V6ONLY, options.ipv6Only ? 1 : 0);
-    }
+    configure(socket.fd);
     check("listen", "bind", lib.bind(socket.fd, address.bytes, address.length));
-    check("listen", "listen", lib.listen(socket.fd, options.backlog ?? DEFAULT_BACKLOG));
-    return new KernelListener(socket, inetName("listen", socket.fd, "getsockname"));
+    check("listen", "listen", lib.listen(socket.fd, backlog));
+    return new KernelListener(socket, address.family, socketName("listen", socket.fd, "getsockname"));
   } catch (err) {
     await socket.close("listen").catch(() => {});
     throw err;
   }
+}
+
+function listen(options: ListenOptions): Promise<Listener> {
+  const address = inetSockaddr("listen", options.hostname, options.port);
+  return listenOn(address, (fd) => {
+    setIntOption("listen", fd, SOL_SOCKET, SO_REUSEADDR, 1);
+    if (options.ipv6Only !== undefined && address.family === AF_INET6) {
+      setIntOption("listen", fd, IPPROTO_IPV6, IPV6_V6ONLY, options.ipv6Only ? 1 : 0);
+    }
+  }, options.backlog ?? DEFAULT_BACKLOG);
+}
+
+async function unixConnect(path: string): Promise<Conn> {
+  const target = unixSockaddr("connect", path);
+  const socket = Socket.open("connect", AF_UNIX, SOCK_STREAM);
+  try {
+    await connectStream(socket, target, () => undefined);
+  } catch (err) {
+    await socket.close("connect").catch(() => {});
+    throw err;
+  }
+  return connFor("connect", socket, () => {
+    try {
+      return socketName("connect", socket.fd, "getpeername");
+    } catch {
+      return decodeAddress("connect", AF_UNIX, target.bytes, target.length);
+    }
+  });
+}
+
+function unixListen(path: string): Promise<Listener> {
+  return listenOn(unixSockaddr("listen", path), () => {}, DEFAULT_BACKLOG);
+}
+
+/** A UDP or Unix datagram socket. */
+class KernelDatagram implements DatagramSocket {
+  #socket: Socket;
+  #domain: number;
+
+  constructor(socket: Socket, domain: number) {
+    this.#socket = socket;
+    this.#domain = domain;
+  }
+
+  address(): Address {
+    if (this.#socket.closed) throw closedError("address", "getsockname");
+    return socketName("address", this.#socket.fd, "getsockname");
+  }
+
+  async send(data: Uint8Array, to?: Endpoint): Promise<void> {
+    const socket = this.#socket;
+    const lib = libc("send");
+    const target = to === undefined ? undefined : endpointSockaddr("send", to);
+    const syscall = target ? "sendto" : "send";
+    const length = BigInt(data.byteLength);
+    for (let backoff = 0;;) {
+      if (socket.closed) throw closedError("send", syscall);
+      const n = target
+        ? lib.sendto(socket.fd, data, length, MSG_NOSIGNAL, target.bytes, target.length)
+        : lib.send(socket.fd, data, length, MSG_NOSIGNAL);
+      // A datagram is taken whole or not at all.
+      if (n >= 0) return;
+      const e = errno();
+      if (e !== EAGAIN) throw errnoError("send", syscall, e);
+      if (backoff > 0) await sleep(backoff);
+      if (!await socket.wait("send", POLLOUT)) throw closedError("send", syscall);
+      backoff = nextBackoff(backoff);
+    }
+  }
+
+  async receive(options?: { bufferSize?: number }): Promise<Datagram | null> {
+    const socket = this.#socket;
+    const lib = libc("receive");
+    const chosen = options?.bufferSize;
+    if (chosen !== undefined && !(Number.isInteger(chosen) && chosen >= 0)) {
+      throw toSocketError("receive", new RangeError(`bufferSize ${chosen} is not a non-negative integer`));
+    }
+    // Called straight after a failed recvfrom: reads its errno before anything else.
+    const failed = (): Promise<boolean> => {
+      const e = errno();
+      if (e !== EAGAIN) throw errnoError("receive", "recvfrom", e);
+      return socket.wait("receive", POLLIN);
+    };
+    const from = new AddrBuffer();
+    for (;;) {
+      if (socket.closed) return null;
+      let size = chosen;
+      if (size === undefined) {
+        // The next datagram's real length; the datagram stays queued.
+        size = Number(lib.recvfrom(socket.fd, null, 0n, MSG_PEEK | MSG_TRUNC, null, null));
+        if (size < 0) {
+          if (!await failed()) return null;
+          continue;
+        }
+      }
+      const buffer = new Uint8Array(size);
+      const n = Number(lib.recvfrom(socket.fd, buffer, BigInt(size), MSG_TRUNC, from.bytes, from.lengthArg()));
+      if (n >= 0) {
+        return {
+          data: n >= size ? buffer : buffer.slice(0, n),
+          from: decodeAddress("receive", this.#domain, from.bytes, from.length),
+          truncated: n > size,
+        };
+      }
+      if (!await failed()) return null;
+    }
+  }
+
+  connect(to: Endpoint): Promise<void> {
+    try {
+      if (this.#socket.closed) throw closedError("connect", "connect");
+      const target = endpointSockaddr("connect", to);
+      check("connect", "connect", libc("connect").connect(this.#socket.fd, target.bytes, target.length));
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.#socket.close("close");
+  }
+}
+
+/** A datagram socket of `domain`, bound to `address` when given. */
+async function datagramSocket(op: string, domain: number, address?: SockAddr): Promise<DatagramSocket> {
+  const socket = Socket.open(op, domain, SOCK_DGRAM);
+  if (address) {
+    try {
+      check(op, "bind", libc(op).bind(socket.fd, address.bytes, address.length));
+    } catch (err) {
+      await socket.close(op).catch(() => {});
+      throw err;
+    }
+  }
+  return new KernelDatagram(socket, domain);
+}
+
+async function udpBind(options: { hostname: string; port: number }): Promise<DatagramSocket> {
+  const address = inetSockaddr("bind", options.hostname, options.port);
+  return await datagramSocket("bind", address.family, address);
+}
+
+function udpOpen(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket> {
+  return datagramSocket("open", options.family === "IPv6" ? AF_INET6 : AF_INET);
+}
+
+async function unixBindDatagram(path: string): Promise<DatagramSocket> {
+  return await datagramSocket("bind", AF_UNIX, unixSockaddr("bind", path));
 }
 
 const capabilities: ReadonlySet<Capability> = new Set<Capability>([
@@ -260,12 +491,21 @@ const capabilities: ReadonlySet<Capability> = new Set<Capability>([
   "abortiveClose",
   "connectAbort",
   "listenBacklog",
+  "udp",
+  "udpConnect",
+  "udpRecvBuffer",
+  "udpUnbound",
+  "unixStream",
+  "unixDgram",
   "ipv6Only",
 ]);
 
 /** The kernel reference adapter: BSD sockets through libc. */
 export const adapter: Adapter = {
-  api: "libc (socket/connect/poll via FFI)",
+  api: "libc (BSD sockets via FFI)",
   capabilities,
+  reference: true,
   tcp: { connect, listen },
+  udp: { bind: udpBind, open: udpOpen },
+  unix: { connect: unixConnect, listen: unixListen, bindDatagram: unixBindDatagram },
 };
