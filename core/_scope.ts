@@ -3,10 +3,13 @@
  * close what a timed-out or leaking case left behind. Any object with a
  * `close()` method returned (directly or through a promise) by an adapter
  * method is tracked, and its own methods are tracked the same way, so
- * accepted connections are covered without the adapter knowing.
+ * accepted connections are covered without the adapter knowing. Every call
+ * also passes the loopback guard first.
  *
  * @module
  */
+
+import { checkLoopback } from "./_loopback.ts";
 
 interface Closable {
   close(): Promise<void> | void;
@@ -53,6 +56,7 @@ export class Scope {
         let fn = wrapped.get(value);
         if (!fn) {
           fn = function (this: unknown, ...args: unknown[]) {
+            checkLoopback(String(key), args);
             if (isClosable(obj) && (key === "close" || key === "abort")) scope.#open.delete(obj);
             const result = value.apply(obj, args);
             return result instanceof Promise ? result.then((r) => scope.#track(r)) : scope.#track(result);

@@ -12,6 +12,8 @@ import { ExpectationsError, judge, parseExpectations } from "./expectations.ts";
 import { idFilter } from "./filter.ts";
 import type { CaseResult } from "./result.ts";
 import { runCase } from "./runner.ts";
+import { checkLoopback, LoopbackViolation } from "./_loopback.ts";
+import { CATALOG } from "../suites/catalog.ts";
 
 const base = { title: "t", semantic: "s", reference: "r" };
 
@@ -141,4 +143,35 @@ test("filters match case ids by comma-separated globs", () => {
   assert.ok(f("tcp.connect.refused"));
   assert.ok(f("tcp.listen.backlog"));
   assert.ok(!f("tcp.listen.port-zero"));
+});
+
+test("an address beyond loopback is refused before the runtime sees it", async () => {
+  for (const hostname of ["10.0.0.1", "8.8.8.8", "::ffff:10.0.0.1", "example.com", "2001:db8::1"]) {
+    const c = defineCase({
+      ...base,
+      id: "test.off-loopback",
+      async run(net) {
+        await net.tcp.connect({ hostname, port: 9 });
+      },
+    });
+    const r = await runCase(c, adapter, host);
+    assert.equal(r.verdict, "crash", hostname);
+    assert.match(r.detail ?? "", /LoopbackViolation: connect: .* is not a loopback address/);
+  }
+});
+
+test("wildcard addresses pass the guard only to listen", () => {
+  assert.doesNotThrow(() => checkLoopback("listen", [{ hostname: "0.0.0.0", port: 0 }]));
+  assert.throws(() => checkLoopback("connect", [{ hostname: "0.0.0.0", port: 1 }]), LoopbackViolation);
+  assert.throws(() => checkLoopback("send", [new Uint8Array(1), { hostname: "192.0.2.1", port: 1 }]), LoopbackViolation);
+  assert.doesNotThrow(() => checkLoopback("send", [new Uint8Array(1), { hostname: "127.0.0.2", port: 1 }]));
+});
+
+test("every case in the catalog stays on loopback", async () => {
+  const violations: string[] = [];
+  for (const { case: c } of CATALOG) {
+    const r = await runCase(c, adapter, { fixtures: host.fixtures });
+    if (/LoopbackViolation/.test(r.detail ?? "")) violations.push(`${c.id}: ${r.detail}`);
+  }
+  assert.deepEqual(violations, []);
 });
