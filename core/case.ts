@@ -14,6 +14,53 @@ export type Fixture =
   /** An IPv6 loopback (::1). */
   | "ipv6";
 
+/**
+ * A shape of the fault lab's namespace: the same routes in every profile,
+ * per-namespace sysctls that differ (lab/profiles.ts says which).
+ */
+export type LabProfile =
+  /** `net.ipv4.tcp_syn_retries=1`: an unanswered SYN times out in about 3 s (1 + 2 s). */
+  | "syn-retries-1"
+  /** `net.ipv4.tcp_syn_retries=2`: a dropped SYN is sent again at 1 s and 3 s, ETIMEDOUT at about 7 s. */
+  | "syn-retries-2";
+
+/** How a case uses the fault lab (lab/: a private network namespace). */
+export interface LabUse {
+  /** The namespace shape the case needs; `syn-retries-1` when not given. */
+  profile?: LabProfile;
+  /**
+   * Runs inside the lab where the lab can be made, and on the host
+   * otherwise: for cases that do not need the lab's faults but listen on a
+   * wildcard address, so that no wildcard listener is opened on the host's
+   * real interfaces where that can be avoided. (Cases that need the lab list
+   * the `lab` fixture in `requires` instead, and are skipped without it.)
+   */
+  preferred?: boolean;
+  /**
+   * The case waits seconds on the kernel's timers (SYN retransmissions).
+   * Inside the lab, slow cases run at the same time as each other, after
+   * the others have run one at a time.
+   */
+  slow?: boolean;
+}
+
+/** A TCP socket as the kernel's socket table lists it (`/proc/net/tcp`, `ss`). */
+export interface TcpTableEntry {
+  /** The kernel's state name: `SYN_SENT`, `ESTABLISHED`, `LISTEN`, ... */
+  state: string;
+  /** `address:port`, IPv6 addresses in brackets. */
+  local: string;
+  remote: string;
+}
+
+/** What a case running inside the fault lab gets from it. */
+export interface LabContext {
+  /** The profile of the namespace the case runs in. */
+  profile: LabProfile;
+  /** Every TCP socket of the namespace, as the kernel lists them now. */
+  tcpSockets(): Promise<TcpTableEntry[]>;
+}
+
 /** What a case body gets besides the adapter. */
 export interface CaseContext {
   /**
@@ -23,6 +70,8 @@ export interface CaseContext {
   observe(key: string, value: unknown): void;
   /** Aborted when the case reaches its time limit. */
   readonly signal: AbortSignal;
+  /** Present when the case runs inside the fault lab. */
+  readonly lab?: LabContext;
 }
 
 /** One semantic, stated once, run on every column. */
@@ -40,6 +89,8 @@ export interface Case {
    * that has no kernel counterpart; everything else is kernel semantics.
    */
   level?: "kernel" | "runtime";
+  /** How the case uses the fault lab, beyond requiring the `lab` fixture. */
+  lab?: LabUse;
   /** Time limit in ms; defaults to {@linkcode DEFAULT_TIME_LIMIT_MS}. */
   timeLimitMs?: number;
   run(net: Adapter, ctx: CaseContext): Promise<void>;

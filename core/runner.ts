@@ -7,7 +7,7 @@
  */
 import { AssertionError } from "node:assert";
 import type { Adapter } from "./adapter.ts";
-import { type Case, type CaseContext, DEFAULT_TIME_LIMIT_MS, type Fixture } from "./case.ts";
+import { type Case, type CaseContext, DEFAULT_TIME_LIMIT_MS, type Fixture, type LabContext } from "./case.ts";
 import { SocketError } from "./errors.ts";
 import type { CaseResult } from "./result.ts";
 import { Scope } from "./_scope.ts";
@@ -24,6 +24,8 @@ export interface Host {
    * it (Linux `/proc/self/fd`); absent elsewhere, and the leak check is off.
    */
   countSockets?: () => Promise<number>;
+  /** Present when the host runs inside the fault lab; handed to each case. */
+  lab?: LabContext;
 }
 
 /** Why a case cannot run on this adapter or host, or `undefined`. */
@@ -46,7 +48,8 @@ export function precheck(
 /** How long a leaked descriptor may take to be released after the case settles. */
 const RELEASE_GRACE_MS = 200;
 
-async function socketsSettled(host: Host, baseline: number): Promise<number> {
+/** The socket count once it is back at `baseline`, or after a bounded grace. */
+export async function socketsSettled(host: Host, baseline: number): Promise<number> {
   const deadline = Date.now() + RELEASE_GRACE_MS;
   let count = await host.countSockets!();
   // Some runtimes release a descriptor on a later loop turn than the close
@@ -82,6 +85,7 @@ export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<Ca
       observations[key] = value;
     },
     signal: controller.signal,
+    lab: host.lab,
   };
   const scope = new Scope();
   const baseline = host.countSockets ? await host.countSockets() : undefined;

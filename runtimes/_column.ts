@@ -1,7 +1,8 @@
 /**
  * Runs one column inside its runtime: loads the adapter and the column's
- * expectations, then runs the selected cases one after another, judging
- * each against its expectation.
+ * expectations, then runs the selected cases, judging each against its
+ * expectation: one after another, or inside the fault lab with its slow
+ * cases at the same time (see {@linkcode runLabEntries}).
  *
  * @module
  */
@@ -10,7 +11,10 @@ import { fileURLToPath } from "node:url";
 import type { Adapter } from "../core/adapter.ts";
 import { type Expectation, type Expectations, type Judgement, judge, parseExpectations } from "../core/expectations.ts";
 import type { CaseResult } from "../core/result.ts";
-import { runCase } from "../core/runner.ts";
+import type { Case } from "../core/case.ts";
+import { runCase, socketsSettled } from "../core/runner.ts";
+import { DEFAULT_LAB_PROFILE } from "../lab/profiles.ts";
+import { needsLab } from "../lab/placement.ts";
 import { CASE_IDS, CATALOG, type CatalogEntry } from "../suites/catalog.ts";
 import { type Column, loadAdapter } from "./columns.ts";
 import type { RuntimeHost } from "./_host.ts";
@@ -49,9 +53,63 @@ export interface Outcome {
 
 /** Runs one catalog entry and judges it. */
 export async function runEntry(prepared: PreparedColumn, host: RuntimeHost, entry: CatalogEntry): Promise<Outcome> {
-  const result = await runCase(entry.case, prepared.adapter, host);
+  const result = wrongProfile(entry.case, host) ?? await runCase(entry.case, prepared.adapter, host);
   const expectation = prepared.expectations.get(entry.case.id);
   return { entry, result, judgement: judge(result, expectation), expectation };
+}
+
+/** A lab case in a namespace of another profile than the one it needs is skipped, not run. */
+function wrongProfile(c: Case, host: RuntimeHost): CaseResult | undefined {
+  const needed = c.lab?.profile ?? DEFAULT_LAB_PROFILE;
+  if (!host.lab || !needsLab(c) || needed === host.lab.profile) return undefined;
+  const detail = `needs the lab profile ${needed}; this process runs in ${host.lab.profile}`;
+  return { id: c.id, verdict: "skipped", detail, observed: "", observations: {}, ms: 0 };
+}
+
+/**
+ * Runs entries the way the lab runs them: every case not marked
+ * `lab.slow` first, one at a time, each with its own leak check; then the
+ * slow ones (they wait seconds on SYN retransmission timers) all at once,
+ * so their waits overlap instead of adding up.
+ *
+ * The leak check counts the whole process's sockets, so it cannot tell
+ * concurrent cases apart. Inside the batch each case runs without it; one
+ * check spans the batch instead: the count before the batch starts against
+ * the count once every case of it has settled (with the runner's usual
+ * grace for late releases). If the batch left sockets open, the cases are
+ * run again one at a time with their own checks, and those verdicts
+ * replace the concurrent ones, so a leak is pinned on the case that makes
+ * it (at the cost of the batch's time again; timed-out cases are not run
+ * again: the runner never leak-checks a case that timed out). A leak that
+ * shows only under concurrency is recorded on every rerun result as
+ * `batchLeak`, not hidden. Outcomes are reported in the order they are
+ * final, which for the batch is after its check.
+ */
+export async function runLabEntries(
+  prepared: PreparedColumn,
+  host: RuntimeHost,
+  entries: readonly CatalogEntry[],
+  report: (outcome: Outcome) => void,
+): Promise<void> {
+  const slow = entries.filter((e) => e.case.lab?.slow);
+  for (const entry of entries.filter((e) => !e.case.lab?.slow)) report(await runEntry(prepared, host, entry));
+  if (!slow.length) return;
+
+  const unchecked: RuntimeHost = { ...host, countSockets: undefined };
+  const baseline = host.countSockets ? await host.countSockets() : undefined;
+  const outcomes = await Promise.all(slow.map((entry) => runEntry(prepared, unchecked, entry)));
+  if (baseline !== undefined) {
+    const leaked = (await socketsSettled(host, baseline)) - baseline;
+    if (leaked > 0) {
+      for (const [i, entry] of slow.entries()) {
+        if (outcomes[i].result.verdict === "timeout") continue;
+        const alone = await runEntry(prepared, host, entry);
+        alone.result.observations.batchLeak = `the concurrent batch left ${leaked} socket(s) open; this verdict is from a run alone`;
+        outcomes[i] = alone;
+      }
+    }
+  }
+  outcomes.forEach(report);
 }
 
 /** The catalog entries a filter selects. */

@@ -1,13 +1,17 @@
 /**
- * What every runtime's host shares: fixture detection and, where the
- * runtime may read `/proc/self/fd`, the socket count for the leak check.
+ * What every runtime's host shares: fixture detection, where the runtime
+ * may read `/proc/self/fd` the socket count for the leak check, and inside
+ * the fault lab what the lab offers its cases.
  *
  * @module
  */
-import { readdirSync, readlinkSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import process from "node:process";
+import type { LabContext, LabProfile, TcpTableEntry } from "../core/case.ts";
 import type { FixtureStatus, Host } from "../core/runner.ts";
+import { isLabProfile, LAB_ENV } from "../lab/profiles.ts";
+import { parseProcNetTcp } from "../lab/tcp_table.ts";
 import type { RuntimeName } from "./columns.ts";
 
 /** A host plus the runtime it is. */
@@ -41,4 +45,41 @@ export function procSocketCounter(): (() => Promise<number>) | undefined {
     }
     return Promise.resolve(sockets);
   };
+}
+
+/** The lab profile this process runs in (its namespace's), from the lab's environment variable. */
+export function labProfileHere(): LabProfile | undefined {
+  const value = process.env[LAB_ENV];
+  return isLabProfile(value) ? value : undefined;
+}
+
+/**
+ * The `lab` fixture: there inside a lab namespace. Elsewhere the reason
+ * says who starts the lab; `sockcheck run` and the test runners replace it
+ * with the probe's own reason when the lab cannot be made at all.
+ */
+export function labFixture(): FixtureStatus {
+  return labProfileHere()
+    ? { ok: true }
+    : { ok: false, reason: "runs only inside the fault lab's namespace, which sockcheck run and the test runners start" };
+}
+
+/** The lab's offer to cases, inside a lab namespace; `undefined` elsewhere. */
+export function labContext(tcpSockets: () => Promise<TcpTableEntry[]>): LabContext | undefined {
+  const profile = labProfileHere();
+  return profile ? { profile, tcpSockets } : undefined;
+}
+
+/** The namespace's TCP sockets from `/proc/net/tcp` and `/proc/net/tcp6` (Node, Bun). */
+export function procTcpTable(): Promise<TcpTableEntry[]> {
+  const rows: TcpTableEntry[] = [];
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    try {
+      rows.push(...parseProcNetTcp(readFileSync(file, "utf8")));
+    } catch (err) {
+      // No tcp6 where IPv6 is disabled.
+      if ((err as { code?: string }).code !== "ENOENT") return Promise.reject(err);
+    }
+  }
+  return Promise.resolve(rows);
 }

@@ -8,7 +8,10 @@
  *   {"type":"end"}
  *   {"type":"error", message}          (then exit 2)
  *
- * Arguments: `--column ID [--filter GLOBS]`.
+ * Arguments: `--column ID [--filter GLOBS] [--concurrent] [--lab-unavailable REASON]`.
+ * `--concurrent` runs the cases as the fault lab does: the slow ones at the
+ * same time, after the rest (see runLabEntries). `--lab-unavailable` gives
+ * the reason the lab could not be made here, for the lab cases' `skipped`.
  *
  * @module
  */
@@ -16,7 +19,7 @@ import { writeSync } from "node:fs";
 import process from "node:process";
 import { idFilter } from "../core/filter.ts";
 import { findColumn } from "./columns.ts";
-import { prepareColumn, runEntry, selectEntries } from "./_column.ts";
+import { type Outcome, prepareColumn, runEntry, runLabEntries, selectEntries } from "./_column.ts";
 import type { RuntimeHost } from "./_host.ts";
 
 function emit(event: Record<string, unknown>): void {
@@ -30,11 +33,15 @@ function fail(message: string): never {
 }
 
 /** Runs the column named in `args` on `host` and exits. */
-export async function columnMain(host: RuntimeHost, args: string[]): Promise<void> {
+export async function columnMain(runtimeHost: RuntimeHost, args: string[]): Promise<void> {
   const option = (name: string) => {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;
   };
+  const noLab = option("--lab-unavailable");
+  const host: RuntimeHost = noLab === undefined
+    ? runtimeHost
+    : { ...runtimeHost, fixtures: { ...runtimeHost.fixtures, lab: { ok: false, reason: noLab } } };
   const id = option("--column") ?? fail("missing --column");
   const column = findColumn(id) ?? fail(`unknown column "${id}"`);
   if (column.runtime !== host.runtime) fail(`column ${id} runs on ${column.runtime}, not ${host.runtime}`);
@@ -46,10 +53,10 @@ export async function columnMain(host: RuntimeHost, args: string[]): Promise<voi
   }
   const entries = selectEntries(idFilter(option("--filter")));
   emit({ type: "start", column: id, runtime: host.runtime, version: host.version, api: column.api, cases: entries.length });
-  for (const entry of entries) {
-    const { result, judgement, expectation } = await runEntry(prepared, host, entry);
+  const report = ({ entry, result, judgement, expectation }: Outcome) =>
     emit({ type: "result", id: entry.case.id, result, judgement, expectation });
-  }
+  if (args.includes("--concurrent")) await runLabEntries(prepared, host, entries, report);
+  else for (const entry of entries) report(await runEntry(prepared, host, entry));
   emit({ type: "end" });
   // Sockets a broken adapter left behind must not keep the process alive.
   process.exit(0);

@@ -64,6 +64,8 @@ export const anyAddress = defineCase({
   semantic:
     "A listener bound to the wildcard address accepts connections to any local address; each accepted socket's local address is the address the client connected to.",
   reference: "UNP 4.4 (wildcard address, INADDR_ANY), 4.10",
+  // A wildcard listener: inside the lab's namespace where there is one.
+  lab: { preferred: true },
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: "0.0.0.0", port: 0 });
     try {

@@ -3,11 +3,15 @@
  *
  * Deno's permissions never let a program read `/proc/self` short of
  * `--allow-all`, so the count is read by `ls` in a child process, which
- * needs only `--allow-run=ls`.
+ * needs only `--allow-run=ls`. For the same reason the fault lab's socket
+ * table comes from `ss -Htan` (`--allow-run=ss`), not from `/proc/net/tcp`
+ * (a link into `/proc/self`).
  *
  * @module
  */
-import { ipv6Fixture, type RuntimeHost } from "../_host.ts";
+import type { TcpTableEntry } from "../../core/case.ts";
+import { parseSs } from "../../lab/tcp_table.ts";
+import { ipv6Fixture, labContext, labFixture, type RuntimeHost } from "../_host.ts";
 
 const decoder = new TextDecoder();
 
@@ -38,9 +42,17 @@ async function countSockets(): Promise<number> {
   return countNow();
 }
 
+/** The namespace's TCP sockets, as `ss` lists them. */
+async function ssTable(): Promise<TcpTableEntry[]> {
+  const { code, stdout, stderr } = await new Deno.Command("ss", { args: ["-Htan"] }).output();
+  if (code !== 0) throw new Error(`ss -Htan: exit code ${code}: ${decoder.decode(stderr).trim()}`);
+  return parseSs(decoder.decode(stdout));
+}
+
 export const host: RuntimeHost = {
   runtime: "deno",
   version: Deno.version.deno,
-  fixtures: { ipv6: ipv6Fixture() },
+  fixtures: { ipv6: ipv6Fixture(), lab: labFixture() },
   countSockets: Deno.build.os === "linux" ? countSockets : undefined,
+  lab: labContext(ssTable),
 };

@@ -4,11 +4,12 @@
  * @module
  */
 import process from "node:process";
-import { ipv6Fixture, procSocketCounter, type RuntimeHost } from "../_host.ts";
+import { ipv6Fixture, labContext, labFixture, procSocketCounter, procTcpTable, type RuntimeHost } from "../_host.ts";
 
 export const host: RuntimeHost = {
   runtime: "node",
   version: process.versions.node,
-  fixtures: { ipv6: ipv6Fixture() },
+  fixtures: { ipv6: ipv6Fixture(), lab: labFixture() },
   countSockets: procSocketCounter(),
+  lab: labContext(procTcpTable),
 };

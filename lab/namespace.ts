@@ -1,0 +1,69 @@
+/**
+ * The command that runs a program inside a fresh lab namespace:
+ *
+ *   unshare -n [-r] -- /bin/sh -c SCRIPT sockcheck-lab PROGRAM ARGS...
+ *
+ * `unshare` makes a private network namespace (as root, `-n`; otherwise
+ * `-r -n`, where a user namespace maps this user to root inside it), the
+ * script shapes it (lab/topology.ts, then the profile's sysctls), sets
+ * the lab's environment variable to the profile's name and `exec`s the
+ * program. Nothing is forked and nothing is named: unshare, the shell and
+ * the program are one process, the only one in the namespace (short-lived
+ * children aside), so the namespace disappears with it however it ends —
+ * exit, crash, or the SIGKILL of a time budget. No `ip netns` name or bind
+ * mount is ever left behind.
+ *
+ * @module
+ */
+import type { LabProfile } from "../core/case.ts";
+import { LAB_ENV, LAB_PROFILES } from "./profiles.ts";
+import { TOPOLOGY_COMMANDS } from "./topology.ts";
+
+/** How the namespace is made: as root, or through a user namespace. */
+export type UnshareMode = "root" | "user";
+
+/** `unshare`'s flags for a mode. */
+export function unshareFlags(mode: UnshareMode): string[] {
+  return mode === "root" ? ["-n"] : ["-r", "-n"];
+}
+
+/** Quotes one word for the POSIX shell. */
+function sh(word: string): string {
+  return /^[A-Za-z0-9_./:=-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The shell script that shapes a fresh namespace for `profile` and execs its arguments. */
+export function setupScript(profile: LabProfile): string {
+  const lines = ["set -e"];
+  for (const args of TOPOLOGY_COMMANDS) lines.push(["ip", ...args].map(sh).join(" "));
+  for (const [name, value] of Object.entries(LAB_PROFILES[profile].sysctls)) {
+    // /proc/sys directly: no dependency on procps' sysctl.
+    lines.push(`echo ${sh(value)} > ${sh(`/proc/sys/${name.replaceAll(".", "/")}`)}`);
+  }
+  lines.push(`export ${LAB_ENV}=${sh(profile)}`, `exec "$@"`);
+  return lines.join("\n");
+}
+
+/** A program and its arguments. */
+export interface Argv {
+  program: string;
+  args: string[];
+}
+
+/**
+ * Wraps `command` so that it runs inside a fresh namespace shaped for
+ * `profile`.
+ *
+ * @example
+ * ```ts
+ * import { labCommand } from "./namespace.ts";
+ * const { program, args } = labCommand("syn-retries-1", "root", { program: "node", args: ["main.js"] });
+ * // program === "unshare"; args start with "-n", "--", "/bin/sh", "-c"
+ * ```
+ */
+export function labCommand(profile: LabProfile, mode: UnshareMode, command: Argv): Argv {
+  return {
+    program: "unshare",
+    args: [...unshareFlags(mode), "--", "/bin/sh", "-c", setupScript(profile), "sockcheck-lab", command.program, ...command.args],
+  };
+}
