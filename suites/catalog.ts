@@ -10,6 +10,8 @@ import * as tcpAccept from "./tcp_accept.ts";
 import * as tcpData from "./tcp_data.ts";
 import * as tcpShutdown from "./tcp_shutdown.ts";
 import * as tcpClose from "./tcp_close.ts";
+import * as tcpFaults from "./tcp_faults.ts";
+import * as udpFaults from "./udp_faults.ts";
 
 const suites: Record<string, Record<string, Case>> = {
   tcp_connect: tcpConnect,
@@ -18,6 +20,8 @@ const suites: Record<string, Record<string, Case>> = {
   tcp_data: tcpData,
   tcp_shutdown: tcpShutdown,
   tcp_close: tcpClose,
+  tcp_faults: tcpFaults,
+  udp_faults: udpFaults,
 };
 
 /** A case with the suite (topic) it belongs to. */
