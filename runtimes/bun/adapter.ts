@@ -31,8 +31,9 @@
  *   `flags.ipv6` the sender's family. Errors Bun reports later through the
  *   `error` handler (the ICMP and local errors it reads from the socket's
  *   error queue) take their place in the same queue, so the next receive
- *   rejects with them, once. They are not raised on a send: Bun's own next
- *   send goes out. Once this side closed the socket, `null`
+ *   rejects with them, once. The adapter does not raise them on a send: a
+ *   send fails only where Bun's own `send` throws. Once this side closed the
+ *   socket, `null`
  * - datagram close → `socket.close()` (releases the port before it returns)
  * - unix.connect → `Bun.connect({ unix: path, allowHalfOpen: true, socket })`
  * - unix.listen → `Bun.listen({ unix: path, allowHalfOpen: true, socket })`;
@@ -64,8 +65,8 @@
  */
 import type { Socket, SocketHandler, SocketListener, TCPSocketListenOptions, udp } from "bun";
 import type {
-  Address,
   Adapter,
+  Address,
   Capability,
   Conn,
   ConnectOptions,
@@ -85,7 +86,9 @@ function address(host: string | undefined, port: number | undefined, family?: st
 
 /** A Unix-domain address; `path` only where Bun reported one. */
 function unixAddress(path?: string): Address {
-  return path === undefined ? { hostname: "", port: 0, family: "Unix" } : { hostname: "", port: 0, family: "Unix", path };
+  return path === undefined
+    ? { hostname: "", port: 0, family: "Unix" }
+    : { hostname: "", port: 0, family: "Unix", path };
 }
 
 /** What Bun's shared handlers report for one socket; kept as the socket's `data`. */
@@ -390,7 +393,12 @@ export const adapter: Adapter = {
     async connect(path: string): Promise<Conn> {
       const events = new Events();
       try {
-        const socket = await Bun.connect<Events>({ unix: path, allowHalfOpen: true, data: events, socket: connHandlers });
+        const socket = await Bun.connect<Events>({
+          unix: path,
+          allowHalfOpen: true,
+          data: events,
+          socket: connHandlers,
+        });
         return new BunConn(socket, events, true);
       } catch (err) {
         throw toSocketError("connect", err);
@@ -400,7 +408,11 @@ export const adapter: Adapter = {
     listen(path: string): Promise<Listener> {
       const connections = new Queue<Conn>();
       try {
-        const server = Bun.listen<Events>({ unix: path, allowHalfOpen: true, socket: listenHandlers(connections, true) });
+        const server = Bun.listen<Events>({
+          unix: path,
+          allowHalfOpen: true,
+          socket: listenHandlers(connections, true),
+        });
         return Promise.resolve(new BunListener(server, connections, unixAddress(server.unix)));
       } catch (err) {
         return Promise.reject(toSocketError("listen", err));
