@@ -34,6 +34,9 @@ export function precheck(
   adapter: Adapter,
   host: Host,
 ): Pick<CaseResult, "verdict" | "detail"> | undefined {
+  if (c.level === "runtime" && adapter.reference) {
+    return { verdict: "unsupported", detail: "a JavaScript-level contract, with no kernel counterpart to check it against" };
+  }
   const missing = (c.requires?.capabilities ?? []).filter((cap) => !adapter.capabilities.has(cap));
   if (missing.length) {
     return { verdict: "unsupported", detail: `${adapter.api} has no ${missing.join(", ")}` };

@@ -24,12 +24,22 @@ export interface Column {
   adapterModule: URL;
   /** The column's expectations file. */
   expectations: URL;
+  /** Deno's permission set in deno.json for this column (Deno columns only); `columns` by default. */
+  denoPermissions?: string;
 }
 
 const nodeNet = new URL("./node/adapter.ts", import.meta.url);
 
-/** Every column, in display order. */
+/** Every column, in display order: the kernel reference first. */
 export const COLUMNS: readonly Column[] = [
+  {
+    id: "kernel",
+    runtime: "deno",
+    api: "libc socket calls via Deno FFI",
+    adapterModule: new URL("./kernel/adapter.ts", import.meta.url),
+    expectations: new URL("./kernel/expectations/kernel.json", import.meta.url),
+    denoPermissions: "kernel",
+  },
   {
     id: "deno",
     runtime: "deno",

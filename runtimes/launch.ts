@@ -44,12 +44,21 @@ export interface Command {
 
 const tsxLoader = (): string => pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
-/** The command that runs `entry` (a file under the package) on `runtime`. */
-export function runtimeCommand(runtime: RuntimeName, binaries: Binaries, entry: string, args: string[]): Command {
+/**
+ * The command that runs `entry` (a file under the package) on `runtime`;
+ * on Deno with the named permission set of deno.json.
+ */
+export function runtimeCommand(
+  runtime: RuntimeName,
+  binaries: Binaries,
+  entry: string,
+  args: string[],
+  denoPermissions = "columns",
+): Command {
   const file = join(PACKAGE_ROOT, entry);
   const env = { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
   const argv: Record<RuntimeName, string[]> = {
-    deno: ["run", "--quiet", "--no-prompt", "--config", join(PACKAGE_ROOT, "deno.json"), "-P=columns", file],
+    deno: ["run", "--quiet", "--no-prompt", "--config", join(PACKAGE_ROOT, "deno.json"), `-P=${denoPermissions}`, file],
     bun: [file],
     node: ["--import", tsxLoader(), file],
   };
@@ -58,5 +67,11 @@ export function runtimeCommand(runtime: RuntimeName, binaries: Binaries, entry: 
 
 /** The command that runs a column process for `column`. */
 export function columnCommand(column: Column, binaries: Binaries, args: string[]): Command {
-  return runtimeCommand(column.runtime, binaries, `runtimes/${column.runtime}/main.ts`, ["--column", column.id, ...args]);
+  return runtimeCommand(
+    column.runtime,
+    binaries,
+    `runtimes/${column.runtime}/main.ts`,
+    ["--column", column.id, ...args],
+    column.denoPermissions,
+  );
 }

@@ -13,5 +13,7 @@ echo "== node --test: runner, report and the node column"
 node --import tsx --test --test-reporter=dot $(ls core/*_test.ts report/*_test.ts cli/*_test.ts test/*_test.ts 2>/dev/null) runtimes/node/node.test.ts
 echo "== deno test: the deno and deno-node columns"
 "$bin/deno" test -P --quiet
+echo "== deno test: the kernel reference column (libc via FFI, its own permission set)"
+"$bin/deno" test -P=kernel --quiet runtimes/kernel/
 echo "== bun test: the bun and bun-node columns"
 "$bin/bun" test
