@@ -5,18 +5,34 @@
  * @module
  */
 
+type Entry<T> = { value: T } | { error: unknown };
+
 /** Items pushed by events, taken by `shift()`; `null` once ended. */
 export class Queue<T> {
-  #items: T[] = [];
+  #items: Entry<T>[] = [];
   #waiters: { resolve: (v: T | null) => void; reject: (e: unknown) => void }[] = [];
   #ended = false;
   #error: unknown;
   #failed = false;
 
   push(item: T): void {
+    this.#deliver({ value: item });
+  }
+
+  /**
+   * An error that ends nothing: the next shift (in arrival order) rejects
+   * with it and later ones go on, as a socket's pending error (SO_ERROR) is
+   * reported once by the next operation.
+   */
+  pushError(error: unknown): void {
+    this.#deliver({ error });
+  }
+
+  #deliver(entry: Entry<T>): void {
     const waiter = this.#waiters.shift();
-    if (waiter) waiter.resolve(item);
-    else this.#items.push(item);
+    if (!waiter) this.#items.push(entry);
+    else if ("value" in entry) waiter.resolve(entry.value);
+    else waiter.reject(entry.error);
   }
 
   /** No more items: waiting and later shifts get `null` once the queue drains. */
@@ -34,7 +50,8 @@ export class Queue<T> {
   }
 
   shift(): Promise<T | null> {
-    if (this.#items.length) return Promise.resolve(this.#items.shift()!);
+    const entry = this.#items.shift();
+    if (entry) return "value" in entry ? Promise.resolve(entry.value) : Promise.reject(entry.error);
     if (this.#failed) return Promise.reject(this.#error);
     if (this.#ended) return Promise.resolve(null);
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));

@@ -5,7 +5,11 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Adapter, Conn, Listener } from "../core/adapter.ts";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import type { Adapter, Conn, DatagramSocket, Listener } from "../core/adapter.ts";
 
 /** The loopback addresses the suites use. */
 export const LOOPBACK4 = "127.0.0.1";
@@ -125,5 +129,81 @@ export async function settlement(promise: Promise<unknown>): Promise<string> {
     return value === null ? "resolved null" : `resolved ${value instanceof Uint8Array ? `${value.byteLength} bytes` : typeof value}`;
   } catch (err) {
     return `rejected ${(err as { code?: string }).code ?? (err as Error).name}`;
+  }
+}
+
+/** A UDP socket bound to `hostname` on an ephemeral port. */
+export function bindUdp(net: Adapter, hostname = LOOPBACK4): Promise<DatagramSocket> {
+  return net.udp!.bind({ hostname, port: 0 });
+}
+
+/** A UDP port on `hostname` that nobody has bound: bound by the kernel, then closed. */
+export async function deadUdpPort(net: Adapter, hostname = LOOPBACK4): Promise<number> {
+  const socket = await bindUdp(net, hostname);
+  const { port } = socket.address();
+  await socket.close();
+  return port;
+}
+
+/**
+ * A datagram there and back on a fresh pair of UDP sockets. Whatever the
+ * kernel had delivered to the runtime before it started (an ICMP error, a
+ * datagram) has been seen by the runtime's event loop when it ends.
+ */
+export async function udpRoundTrip(net: Adapter): Promise<void> {
+  const a = await bindUdp(net);
+  const b = await bindUdp(net);
+  try {
+    await a.send(bytes("."), b.address());
+    const got = await b.receive();
+    assert.ok(got, "round trip: the datagram did not arrive");
+    await b.send(bytes("."), got.from);
+    assert.ok(await a.receive(), "round trip: the reply did not arrive");
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+}
+
+/**
+ * The file names Unix-domain cases may use inside their directory. Deno
+ * names every Unix socket it may use exactly (`--allow-net=unix:PATH`, no
+ * prefixes), so deno.json lists these names for each Deno column.
+ */
+export type UnixName = "a.sock" | "b.sock" | "missing.sock" | "file.sock";
+
+/**
+ * The directory Unix-domain cases use under Deno for an adapter: fixed, as
+ * Deno's permissions must name each socket path, and one per socket API
+ * (named by the API's first word) so that Deno columns running at the same
+ * time do not share it: `/tmp/sockcheck-deno` for Deno's own API,
+ * `/tmp/sockcheck-deno-node` for node:net, `/tmp/sockcheck-deno-libc` for
+ * the C library.
+ */
+export function denoUnixDir(api: string): string {
+  const key = /^[A-Za-z0-9]+/.exec(api)?.[0].toLowerCase() ?? "other";
+  return key === "deno" ? "/tmp/sockcheck-deno" : `/tmp/sockcheck-deno-${key}`;
+}
+
+/**
+ * A fresh directory for one case's Unix socket files, removed afterwards
+ * with everything in it: a temporary directory of its own where the
+ * runtime lets a program use any socket path; under Deno the fixed
+ * {@linkcode denoUnixDir}, emptied first (a run killed at its time limit
+ * may have left it), so two runs of the same Deno column must not run at
+ * the same time.
+ */
+export async function withUnixDir<T>(net: Adapter, body: (path: (name: UnixName) => string) => Promise<T>): Promise<T> {
+  let dir: string;
+  if (process.versions.deno) {
+    dir = denoUnixDir(net.api);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { mode: 0o700 });
+  } else {
+    dir = mkdtempSync(join(tmpdir(), "sockcheck-"));
+  }
+  try {
+    return await body((name) => join(dir, name));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -10,6 +10,9 @@ import * as tcpAccept from "./tcp_accept.ts";
 import * as tcpData from "./tcp_data.ts";
 import * as tcpShutdown from "./tcp_shutdown.ts";
 import * as tcpClose from "./tcp_close.ts";
+import * as udp from "./udp.ts";
+import * as ipv6 from "./ipv6.ts";
+import * as unix from "./unix.ts";
 import * as tcpFaults from "./tcp_faults.ts";
 import * as udpFaults from "./udp_faults.ts";
 
@@ -20,6 +23,9 @@ const suites: Record<string, Record<string, Case>> = {
   tcp_data: tcpData,
   tcp_shutdown: tcpShutdown,
   tcp_close: tcpClose,
+  udp,
+  ipv6,
+  unix,
   tcp_faults: tcpFaults,
   udp_faults: udpFaults,
 };
