@@ -107,8 +107,13 @@ export const noMessageBoundaries = defineCase({
 const CHUNK = 64 * 1024;
 /** Far beyond any loopback send plus receive buffer (a few MiB). */
 const MAX_UNREAD = 64 * 1024 * 1024;
-/** A write still pending after this long is held back by flow control. */
+/**
+ * A write still pending after this long is held back by flow control. A
+ * runtime that reads eagerly but is slow for a moment can hold a write for
+ * a while too, so a held write must stay held over a second, longer window.
+ */
 const HELD_MS = 200;
+const STILL_HELD_MS = 500;
 
 export const backpressure = defineCase({
   id: "tcp.data.backpressure",
@@ -125,7 +130,7 @@ export const backpressure = defineCase({
       let held: Promise<void> | undefined;
       while (written < MAX_UNREAD) {
         const writing = pair.client.write(chunk);
-        if (await stillPendingAfter(writing, HELD_MS)) {
+        if (await stillPendingAfter(writing, HELD_MS) && await stillPendingAfter(writing, STILL_HELD_MS)) {
           held = writing;
           break;
         }
