@@ -16,6 +16,7 @@
  * @module
  */
 import { writeSync } from "node:fs";
+import os from "node:os";
 import process from "node:process";
 import { idFilter } from "../core/filter.ts";
 import { findColumn } from "./columns.ts";
@@ -52,7 +53,8 @@ export async function columnMain(runtimeHost: RuntimeHost, args: string[]): Prom
     fail((err as Error).message);
   }
   const entries = selectEntries(idFilter(option("--filter")));
-  emit({ type: "start", column: id, runtime: host.runtime, version: host.version, api: column.api, cases: entries.length });
+  const version = column.version === "kernel" ? `${os.type()} ${os.release()}` : host.version;
+  emit({ type: "start", column: id, runtime: host.runtime, version, api: column.api, cases: entries.length });
   const report = ({ entry, result, judgement, expectation }: Outcome) =>
     emit({ type: "result", id: entry.case.id, result, judgement, expectation });
   if (args.includes("--concurrent")) await runLabEntries(prepared, host, entries, report);

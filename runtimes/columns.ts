@@ -26,6 +26,11 @@ export interface Column {
   expectations: URL;
   /** Deno's permission set in deno.json for this column (Deno columns only); `columns` by default. */
   denoPermissions?: string;
+  /**
+   * What the column's version names: the runtime's (default), or the
+   * kernel's release for the reference column, whose runtime only carries it.
+   */
+  version?: "runtime" | "kernel";
 }
 
 const nodeNet = new URL("./node/adapter.ts", import.meta.url);
@@ -35,10 +40,11 @@ export const COLUMNS: readonly Column[] = [
   {
     id: "kernel",
     runtime: "deno",
-    api: "libc socket calls via Deno FFI",
+    api: "libc socket calls (via Deno FFI)",
     adapterModule: new URL("./kernel/adapter.ts", import.meta.url),
     expectations: new URL("./kernel/expectations/kernel.json", import.meta.url),
     denoPermissions: "kernel",
+    version: "kernel",
   },
   {
     id: "deno",
