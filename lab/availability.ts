@@ -54,7 +54,8 @@ async function tryMode(mode: UnshareMode): Promise<string | undefined> {
     const exit = await runToEnd(program, args);
     if (exit.error) return exit.error;
     if (exit.code !== 0) {
-      const last = exit.stderr.trim().split("\n").pop()?.trim();
+      // unshare's own messages start with its name, already in the reason.
+      const last = exit.stderr.trim().split("\n").pop()?.trim().replace(/^unshare: /, "");
       return last || `exit code ${exit.code ?? exit.signal}`;
     }
   }

@@ -1,0 +1,154 @@
+/**
+ * The fault lab's own tests: the socket-table parsers, where cases are
+ * placed, the concurrent batch and its leak check (with a fake socket
+ * count), and, where this machine can make the lab, the namespace itself:
+ * its routes, sysctls and environment, and that it is gone once its
+ * process has exited.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readlinkSync } from "node:fs";
+import { test } from "node:test";
+import { defineCase } from "../core/case.ts";
+import { labStatus } from "../lab/availability.ts";
+import { labCommand, setupScript } from "../lab/namespace.ts";
+import { placeEntries } from "../lab/placement.ts";
+import { LAB_PROFILES } from "../lab/profiles.ts";
+import { parseProcNetTcp, parseSs } from "../lab/tcp_table.ts";
+import { LAB_ADDRESSES } from "../lab/topology.ts";
+import { findColumn } from "../runtimes/columns.ts";
+import { type Outcome, runLabEntries } from "../runtimes/_column.ts";
+import type { RuntimeHost } from "../runtimes/_host.ts";
+import { adapter } from "../runtimes/node/adapter.ts";
+
+const base = { title: "t", semantic: "s", reference: "r" };
+
+test("/proc/net/tcp and tcp6 lines parse to states and addresses", () => {
+  const v4 = [
+    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+    "   0: 0100007F:A96F 00000000:0000 0A 00000000:00000001 00:00000000 00000000     0        0 54076 2",
+    "   1: 0100007F:9EA2 0D00007F:1B59 02 00000000:00000000 00:00000000 00000000     0        0 0 1",
+  ].join("\n");
+  assert.deepEqual(parseProcNetTcp(v4), [
+    { state: "LISTEN", local: "127.0.0.1:43375", remote: "0.0.0.0:0" },
+    { state: "SYN_SENT", local: "127.0.0.1:40610", remote: "127.0.0.13:7001" },
+  ]);
+  const v6 = [
+    "  sl  local_address                         remote_address                        st",
+    "   0: 00000000000000000000000001000000:0050 00000000000000000000000000000000:0000 0A 0",
+    "   1: 0000000000000000FFFF00000100007F:0050 0000000000000000FFFF00000100007F:9C40 01 0",
+  ].join("\n");
+  assert.deepEqual(parseProcNetTcp(v6), [
+    { state: "LISTEN", local: "[::1]:80", remote: "[::]:0" },
+    { state: "ESTABLISHED", local: "[::ffff:127.0.0.1]:80", remote: "[::ffff:127.0.0.1]:40000" },
+  ]);
+});
+
+test("ss -Htan lines parse to the kernel's state names", () => {
+  const text = "SYN-SENT 0 1 127.0.0.1:40610 127.0.0.13:7001\nESTAB 0 0 [::1]:80 [::1]:40000\nFIN-WAIT-2 0 0 127.0.0.1:1 127.0.0.1:2\n";
+  assert.deepEqual(parseSs(text).map((s) => s.state), ["SYN_SENT", "ESTABLISHED", "FIN_WAIT2"]);
+  assert.equal(parseSs(text)[0].remote, "127.0.0.13:7001");
+});
+
+test("cases that need the lab go to their profile's namespace; preferred ones only when the lab is there", () => {
+  const needs = { topic: "t", case: defineCase({ ...base, id: "test.lab.needs", requires: { fixtures: ["lab"] }, run: async () => {} }) };
+  const slow2 = {
+    topic: "t",
+    case: defineCase({ ...base, id: "test.lab.two", requires: { fixtures: ["lab"] }, lab: { profile: "syn-retries-2" }, run: async () => {} }),
+  };
+  const prefers = { topic: "t", case: defineCase({ ...base, id: "test.lab.prefers", lab: { preferred: true }, run: async () => {} }) };
+  const plain = { topic: "t", case: defineCase({ ...base, id: "test.lab.plain", run: async () => {} }) };
+  const all = [needs, slow2, prefers, plain];
+
+  const withLab = placeEntries(all, true);
+  assert.deepEqual(withLab.host.map((e) => e.case.id), ["test.lab.plain"]);
+  assert.deepEqual(withLab.lab.get("syn-retries-1")?.map((e) => e.case.id), ["test.lab.needs", "test.lab.prefers"]);
+  assert.deepEqual(withLab.lab.get("syn-retries-2")?.map((e) => e.case.id), ["test.lab.two"]);
+
+  const without = placeEntries(all, false);
+  assert.equal(without.lab.size, 0);
+  assert.deepEqual(without.host.map((e) => e.case.id), all.map((e) => e.case.id));
+});
+
+test("the setup script shapes the namespace for its profile and execs the command", () => {
+  const script = setupScript("syn-retries-2");
+  assert.match(script, /^set -e\n/);
+  assert.match(script, /ip route del local 127\.0\.0\.0\/8 dev lo table local/);
+  assert.match(script, /ip route add unreachable 127\.0\.0\.10\/32/);
+  assert.match(script, /ip route add prohibit 127\.0\.0\.11\/32/);
+  assert.match(script, /echo 2 > \/proc\/sys\/net\/ipv4\/tcp_syn_retries/);
+  assert.match(script, /export SOCKCHECK_LAB=syn-retries-2\nexec "\$@"$/);
+  const { program, args } = labCommand("syn-retries-1", "user", { program: "node", args: ["a b"] });
+  assert.equal(program, "unshare");
+  assert.deepEqual(args.slice(0, 5), ["-r", "-n", "--", "/bin/sh", "-c"]);
+  assert.deepEqual(args.slice(-3), ["sockcheck-lab", "node", "a b"]);
+});
+
+test("slow lab cases run at the same time; a leak in the batch is pinned on its case by running them again alone", async () => {
+  let sockets = 0;
+  const host: RuntimeHost = { runtime: "node", version: "test", fixtures: {}, countSockets: () => Promise.resolve(sockets) };
+  const running = new Set<string>();
+  let overlapped = false;
+  const slow = (id: string, leak: boolean) => ({
+    topic: "t",
+    case: defineCase({
+      ...base,
+      id,
+      lab: { slow: true },
+      async run() {
+        running.add(id);
+        if (running.size > 1) overlapped = true;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        if (leak) sockets++;
+        running.delete(id);
+      },
+    }),
+  });
+  const quick = { topic: "t", case: defineCase({ ...base, id: "test.lab.quick", run: async () => {} }) };
+  const entries = [slow("test.lab.clean", false), quick, slow("test.lab.leaky", true)];
+  const prepared = { column: findColumn("node")!, adapter, expectations: new Map() };
+  const outcomes: Outcome[] = [];
+  await runLabEntries(prepared, host, entries, (o) => outcomes.push(o));
+
+  assert.ok(overlapped, "the slow cases did not overlap");
+  assert.deepEqual(outcomes.map((o) => o.entry.case.id), ["test.lab.quick", "test.lab.clean", "test.lab.leaky"]);
+  const [, clean, leaky] = outcomes;
+  assert.equal(clean.result.verdict, "pass");
+  assert.equal(leaky.result.verdict, "fail");
+  assert.match(leaky.result.detail ?? "", /left 1 socket descriptor/);
+  assert.match(String(clean.result.observations.batchLeak), /left 1 socket\(s\) open; this verdict is from a run alone/);
+});
+
+/** The network namespace inode of every process this user may look at. */
+function netNamespacesInUse(): Set<string> {
+  const seen = new Set<string>();
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      seen.add(readlinkSync(`/proc/${pid}/ns/net`));
+    } catch {
+      // gone, or another user's
+    }
+  }
+  return seen;
+}
+
+test("the lab's namespace has the lab's routes and sysctls, and is gone when its process exits", async (t) => {
+  const status = await labStatus();
+  if (!status.ok) return t.skip(status.reason);
+  const probe = 'readlink /proc/self/ns/net; ip -4 route get 127.0.0.10 2>&1; ip -4 route get 127.0.0.12 2>&1; ' +
+    "cat /proc/sys/net/core/somaxconn /proc/sys/net/ipv4/tcp_syn_retries; echo $SOCKCHECK_LAB";
+  for (const profile of Object.keys(LAB_PROFILES) as (keyof typeof LAB_PROFILES)[]) {
+    const { program, args } = labCommand(profile, status.mode, { program: "/bin/sh", args: ["-c", probe] });
+    const out = spawnSync(program, args, { encoding: "utf8" });
+    assert.equal(out.status, 0, out.stderr);
+    const [ns, unreachable, noRoute, somaxconn, synRetries, env] = out.stdout.trim().split("\n");
+    assert.notEqual(ns, readlinkSync("/proc/self/ns/net"), "the command ran in this process's namespace");
+    assert.match(unreachable, /No route to host/);
+    assert.match(noRoute, /Network is unreachable/);
+    assert.equal(somaxconn, LAB_PROFILES[profile].sysctls["net.core.somaxconn"]);
+    assert.equal(synRetries, LAB_PROFILES[profile].sysctls["net.ipv4.tcp_syn_retries"]);
+    assert.equal(env, profile);
+    assert.ok(!netNamespacesInUse().has(ns), `a process still holds the lab namespace ${ns}`);
+  }
+  assert.ok(Object.values(LAB_ADDRESSES).every((a) => a.startsWith("127.")), "a lab address is not loopback");
+});
