@@ -137,7 +137,9 @@ export const backlogFullDropsSyn = defineCase({
       // (in the kernel's queue, or taken early by the runtime): take those
       // too, so that they are closed. Bounded, in case one never shows.
       while (servers.length < clients.length) {
-        const conn = await Promise.race([listener.accept(), new Promise<null>((r) => setTimeout(r, 1000, null))]);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const bounded = new Promise<null>((resolve) => timer = setTimeout(resolve, 1000, null));
+        const conn = await Promise.race([listener.accept(), bounded]).finally(() => clearTimeout(timer));
         if (!conn) break;
         servers.push(conn);
       }
