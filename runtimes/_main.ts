@@ -8,7 +8,7 @@
  *   {"type":"end"}
  *   {"type":"error", message}          (then exit 2)
  *
- * Arguments: `--column ID [--filter GLOBS] [--concurrent] [--lab-unavailable REASON]`.
+ * Arguments: `--column ID [--filter GLOBS] [--cases FILE] [--concurrent] [--lab-unavailable REASON]`.
  * `--concurrent` runs the cases as the fault lab does: the slow ones at the
  * same time, after the rest (see runLabEntries). `--lab-unavailable` gives
  * the reason the lab could not be made here, for the lab cases' `skipped`.
@@ -17,6 +17,10 @@
  */
 import { writeSync } from "node:fs";
 import os from "node:os";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Case } from "../core/case.ts";
+import type { CatalogEntry } from "../suites/catalog.ts";
 import process from "node:process";
 import { idFilter } from "../core/filter.ts";
 import { findColumn } from "./columns.ts";
@@ -31,6 +35,23 @@ function emit(event: Record<string, unknown>): void {
 function fail(message: string): never {
   emit({ type: "error", message });
   process.exit(2);
+}
+
+/**
+ * The catalog's entries, or with `--cases FILE` the cases a module exports
+ * as `cases` (for the runner's own tests, and for adapter authors trying
+ * cases of their own).
+ */
+async function chooseEntries(file: string | undefined, filter: (id: string) => boolean): Promise<CatalogEntry[]> {
+  if (file === undefined) return selectEntries(filter);
+  let cases: Case[];
+  try {
+    cases = (await import(pathToFileURL(resolve(file)).href)).cases;
+  } catch (err) {
+    fail(`cannot load cases from ${file}: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(cases)) fail(`${file} exports no \`cases\` array`);
+  return cases.filter((c) => filter(c.id)).map((c) => ({ topic: "extra", case: c }));
 }
 
 /** Runs the column named in `args` on `host` and exits. */
@@ -52,7 +73,7 @@ export async function columnMain(runtimeHost: RuntimeHost, args: string[]): Prom
   } catch (err) {
     fail((err as Error).message);
   }
-  const entries = selectEntries(idFilter(option("--filter")));
+  const entries = await chooseEntries(option("--cases"), idFilter(option("--filter")));
   const version = column.version === "kernel" ? `${os.type()} ${os.release()}` : host.version;
   emit({ type: "start", column: id, runtime: host.runtime, version, api: column.api, cases: entries.length });
   const report = ({ entry, result, judgement, expectation }: Outcome) =>

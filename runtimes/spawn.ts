@@ -75,14 +75,16 @@ export interface ColumnRunOptions {
   lab?: boolean;
   /** Run the entries the way the lab does: the slow ones at the same time (see runLabEntries). */
   concurrent?: boolean;
+  /** Time allowed for the process to start, beyond the cases' own limits (default 30 s). */
+  startupMs?: number;
 }
 
 /** Time for a runtime to start and load the suites, beyond the cases' own limits. */
 const STARTUP_MS = 30_000;
 
 /** How long one column process over `entries` may take before it is killed. */
-export function runBudgetMs(entries: readonly CatalogEntry[]): number {
-  return STARTUP_MS + entries.reduce((ms, e) => ms + (e.case.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS) + 1000, 0);
+export function runBudgetMs(entries: readonly CatalogEntry[], startupMs = STARTUP_MS): number {
+  return startupMs + entries.reduce((ms, e) => ms + (e.case.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS) + 1000, 0);
 }
 
 /**
@@ -177,7 +179,7 @@ function runOne(column: Column, options: ColumnRunOptions): Promise<ColumnRun> {
   const { program, args: argv } = options.wrap ? options.wrap(command) : command;
   const started = performance.now();
   const run: ColumnRun = { column, version: "", results: [], exit: { code: null, signal: null }, ms: 0 };
-  const budget = runBudgetMs(options.entries);
+  const budget = runBudgetMs(options.entries, options.startupMs);
 
   let stderr = "";
   let killedForTime = false;
