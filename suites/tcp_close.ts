@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { defineCase } from "../core/case.ts";
 import { rejectsWith } from "../core/assert.ts";
-import { bytes, connectedPair, readExactly, readToEnd, roundTrip, settlement, text } from "./_helpers.ts";
+import { bytes, connectedPair, readToEnd, roundTrip, settlement, text } from "./_helpers.ts";
 
 export const peerReadsEof = defineCase({
   id: "tcp.close.peer-reads-eof",

@@ -42,7 +42,6 @@ const EFD_CLOEXEC = 0o2000000;
 
 export const EAGAIN = constants.errno.EAGAIN;
 export const EINPROGRESS = constants.errno.EINPROGRESS;
-export const EBADF = constants.errno.EBADF;
 
 /** Bytes of a `struct sockaddr_storage`: room for any address family. */
 export const SOCKADDR_STORAGE = 128;
