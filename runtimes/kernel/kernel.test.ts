@@ -6,13 +6,7 @@
  * @module
  */
 import { registerColumn } from "../_register.ts";
+import { defineDenoTest } from "../deno/_define.ts";
 import { host } from "../deno/host.ts";
 
-await registerColumn("kernel", host, (t) =>
-  Deno.test({
-    name: t.skip ? `${t.name} (${t.skip})` : t.name,
-    ignore: t.skip !== undefined,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    fn: t.fn,
-  }));
+await registerColumn("kernel", host, defineDenoTest);
