@@ -12,7 +12,8 @@ import type { Adapter } from "../core/adapter.ts";
 import { type Expectation, type Expectations, type Judgement, judge, parseExpectations } from "../core/expectations.ts";
 import type { CaseResult } from "../core/result.ts";
 import type { Case } from "../core/case.ts";
-import { runCase, socketsSettled } from "../core/runner.ts";
+import process from "node:process";
+import { precheck, runCase, socketsSettled } from "../core/runner.ts";
 import { DEFAULT_LAB_PROFILE } from "../lab/profiles.ts";
 import { needsLab } from "../lab/placement.ts";
 import { CASE_IDS, CATALOG, type CatalogEntry } from "../suites/catalog.ts";
@@ -24,6 +25,14 @@ export interface PreparedColumn {
   column: Column;
   adapter: Adapter;
   expectations: Expectations;
+  /** Why the column cannot run on this platform: every case is skipped with it. */
+  unavailable?: string;
+}
+
+/** Stands in for an adapter that cannot be loaded on this platform; never called. */
+function absentAdapter(column: Column): Adapter {
+  const absent = () => Promise.reject(new Error(`${column.id} is not available here`));
+  return { api: column.api, capabilities: new Set(), tcp: { connect: absent, listen: absent } };
 }
 
 /** Loads and validates a column's expectations file (throws ExpectationsError). */
@@ -40,7 +49,17 @@ export function loadExpectations(column: Column): Expectations {
 
 export async function prepareColumn(column: Column): Promise<PreparedColumn> {
   const expectations = loadExpectations(column);
+  if (column.platforms && !column.platforms.includes(process.platform)) {
+    const unavailable = `the ${column.id} column runs on ${column.platforms.join(", ")} only, not on ${process.platform}`;
+    return { column, adapter: absentAdapter(column), expectations, unavailable };
+  }
   return { column, adapter: await loadAdapter(column), expectations };
+}
+
+/** Why a case cannot run in this prepared column here, or `undefined`. */
+export function blockedHere(prepared: PreparedColumn, c: Case, host: RuntimeHost): Pick<CaseResult, "verdict" | "detail"> | undefined {
+  if (prepared.unavailable) return { verdict: "skipped", detail: prepared.unavailable };
+  return precheck(c, prepared.adapter, host);
 }
 
 /** One case's outcome on one column. */
@@ -53,7 +72,10 @@ export interface Outcome {
 
 /** Runs one catalog entry and judges it. */
 export async function runEntry(prepared: PreparedColumn, host: RuntimeHost, entry: CatalogEntry): Promise<Outcome> {
-  const result = wrongProfile(entry.case, host) ?? await runCase(entry.case, prepared.adapter, host);
+  const unavailable: CaseResult | undefined = prepared.unavailable
+    ? { id: entry.case.id, verdict: "skipped", detail: prepared.unavailable, observed: "", observations: {}, ms: 0 }
+    : undefined;
+  const result = unavailable ?? wrongProfile(entry.case, host) ?? await runCase(entry.case, prepared.adapter, host);
   const expectation = prepared.expectations.get(entry.case.id);
   return { entry, result, judgement: judge(result, expectation), expectation };
 }

@@ -19,12 +19,11 @@
  * @module
  */
 import { DEFAULT_TIME_LIMIT_MS } from "../core/case.ts";
-import { precheck } from "../core/runner.ts";
 import { labStatus } from "../lab/availability.ts";
 import { placeEntries } from "../lab/placement.ts";
 import { CATALOG, type CatalogEntry } from "../suites/catalog.ts";
 import { type Column, findColumn } from "./columns.ts";
-import { prepareColumn, runEntry } from "./_column.ts";
+import { blockedHere, prepareColumn, runEntry } from "./_column.ts";
 import type { RuntimeHost } from "./_host.ts";
 import { defaultBinaries } from "./launch.ts";
 import { type ColumnRun, runBudgetMs, runColumnProcess } from "./spawn.ts";
@@ -86,7 +85,7 @@ export async function registerColumn(
   const here: RuntimeHost = status.ok ? host : { ...host, fixtures: { ...host.fixtures, lab: status } };
   for (const entry of placed.host) {
     const c = entry.case;
-    const blocked = precheck(c, prepared.adapter, here);
+    const blocked = blockedHere(prepared, c, here);
     define({
       name: `[${columnId}] ${c.id}: ${c.title}`,
       skip: blocked ? `${blocked.verdict}: ${blocked.detail}` : undefined,
@@ -106,7 +105,7 @@ export async function registerColumn(
   const labHost: RuntimeHost = { ...host, fixtures: { ...host.fixtures, lab: { ok: true } } };
   for (const entry of inLab) {
     const c = entry.case;
-    const blocked = precheck(c, prepared.adapter, labHost);
+    const blocked = blockedHere(prepared, c, labHost);
     define({
       name: `[${columnId}] ${c.id}: ${c.title}`,
       skip: blocked ? `${blocked.verdict}: ${blocked.detail}` : undefined,

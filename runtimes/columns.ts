@@ -31,6 +31,8 @@ export interface Column {
    * kernel's release for the reference column, whose runtime only carries it.
    */
   version?: "runtime" | "kernel";
+  /** The platforms (`process.platform`) the column can run on; every one when absent. */
+  platforms?: readonly string[];
 }
 
 const nodeNet = new URL("./node/adapter.ts", import.meta.url);
@@ -45,6 +47,8 @@ export const COLUMNS: readonly Column[] = [
     expectations: new URL("./kernel/expectations/kernel.json", import.meta.url),
     denoPermissions: "kernel",
     version: "kernel",
+    // The adapter's constants and struct layouts are Linux/glibc's.
+    platforms: ["linux"],
   },
   {
     id: "deno",
