@@ -2,7 +2,7 @@
  * `sockcheck`: the command line.
  *
  *   sockcheck list [--json]
- *   sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--deno PATH] [--bun PATH] [--node PATH]
+ *   sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--expectations FILE] [--deno PATH] [--bun PATH] [--node PATH]
  *   sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--deno PATH] [--bun PATH] [--node PATH]
  *   sockcheck diff OLD.json NEW.json
  *   sockcheck merge --out DIR MATRIX.json...
@@ -13,10 +13,13 @@
  * @module
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import process from "node:process";
 import { idFilter } from "./core/filter.ts";
 import { CATALOG } from "./suites/catalog.ts";
-import { COLUMNS, findColumn } from "./runtimes/columns.ts";
+import { type Column, COLUMNS, findColumn } from "./runtimes/columns.ts";
+import { loadExpectations } from "./runtimes/_column.ts";
+import { ExpectationsError } from "./core/expectations.ts";
 import { runColumnProcess } from "./runtimes/spawn.ts";
 import { columnRunJson, formatRun } from "./cli/_format.ts";
 import { parseArgs, UsageError } from "./cli/_args.ts";
@@ -24,7 +27,7 @@ import { matrixOptions, runMatrix, writeReport } from "./cli/_matrix.ts";
 import { diffMatrices, MatrixError, mergeMatrices, parseMatrix, renderDiff } from "./report/mod.ts";
 
 const USAGE = `usage: sockcheck list [--json]
-       sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--deno PATH] [--bun PATH] [--node PATH]
+       sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--expectations FILE] [--deno PATH] [--bun PATH] [--node PATH]
        sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--deno PATH] [--bun PATH] [--node PATH]
        sockcheck diff OLD.json NEW.json
        sockcheck merge --out DIR MATRIX.json...
@@ -52,7 +55,10 @@ async function list(argv: string[]): Promise<number> {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const { values: args, positionals } = parseArgs(argv, { booleans: [], strings: ["runtime", "filter", "json", "deno", "bun", "node"] });
+  const { values: args, positionals } = parseArgs(argv, {
+    booleans: [],
+    strings: ["runtime", "filter", "json", "expectations", "deno", "bun", "node"],
+  });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (!args.runtime) throw new UsageError("run needs --runtime COLUMN");
   const column = findColumn(args.runtime);
@@ -61,9 +67,12 @@ async function run(argv: string[]): Promise<number> {
   if (!entries.length) throw new UsageError(`filter "${args.filter}" matches no case`);
   const { binaries } = matrixOptions({ ...args, runtime: column.id });
 
+  const expectations = args.expectations === undefined ? undefined : resolve(args.expectations);
+  checkExpectations(column, expectations);
   const result = await runColumnProcess(column, {
     binaries,
     entries,
+    expectations,
     filter: args.filter,
     onResult: (_, done) => {
       if (process.stderr.isTTY) process.stderr.write(`\r${column.id}: ${done}/${entries.length}`);
@@ -79,10 +88,22 @@ async function run(argv: string[]): Promise<number> {
   return result.results.every((r) => r.judgement.ok) ? 0 : 1;
 }
 
+/** A column's expectations must be valid before anything runs: one line and exit 2 otherwise. */
+function checkExpectations(column: Column, file?: string): void {
+  try {
+    loadExpectations(column, file);
+  } catch (err) {
+    if (err instanceof ExpectationsError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 async function matrix(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs(argv, { booleans: [], strings: ["out", "runtime", "filter", "deno", "bun", "node"] });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  return await runMatrix(matrixOptions(values));
+  const options = matrixOptions(values);
+  for (const column of options.columns) checkExpectations(column);
+  return await runMatrix(options);
 }
 
 function readMatrix(path: string) {

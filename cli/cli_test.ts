@@ -34,6 +34,14 @@ const notABinary = join(work, "not-a-runtime");
 writeFileSync(notABinary, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
 const malformed = join(work, "malformed.json");
 writeFileSync(malformed, '{"schema": "something else"}');
+const expectationsFile = (name: string, text: string) => {
+  const path = join(work, name);
+  writeFileSync(path, text);
+  return path;
+};
+const notJson = expectationsFile("not-json.json", "{");
+const unknownCase = expectationsFile("unknown-case.json", '{"no.such.case": {"verdict": "fail", "reason": "r"}}');
+const unknownVerdict = expectationsFile("unknown-verdict.json", '{"tcp.connect.refused": {"verdict": "flaky", "reason": "r"}}');
 
 const badInputs: [string, string[], RegExp][] = [
   ["no command", [], /usage/],
@@ -45,6 +53,10 @@ const badInputs: [string, string[], RegExp][] = [
   ["an option without its value", ["run", "--runtime"], /--runtime needs a value/],
   ["a runtime path that does not exist", ["matrix", "--deno", join(work, "nope")], /--deno .*: no such file/],
   ["a runtime path that is not that runtime", ["matrix", "--bun", notABinary], /--bun .*: not a bun binary/],
+  ["an expectations file that is not JSON", ["run", "--runtime", "node", "--expectations", notJson], /not valid JSON/],
+  ["an expectations file naming an unknown case", ["run", "--runtime", "node", "--expectations", unknownCase], /no\.such\.case: no case has this id/],
+  ["an expectations file with an unknown verdict", ["run", "--runtime", "node", "--expectations", unknownVerdict], /verdict must be one of/],
+  ["an expectations file that does not exist", ["run", "--runtime", "node", "--expectations", join(work, "none.json")], /cannot read \(ENOENT\)/],
   ["diff with one file", ["diff", malformed], /diff needs two matrix files/],
   ["diff of an unreadable file", ["diff", join(work, "missing.json"), malformed], /cannot read/],
   ["diff of a malformed matrix", ["diff", malformed, malformed], /malformed\.json/],

@@ -9,7 +9,14 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Adapter } from "../core/adapter.ts";
-import { type Expectation, type Expectations, type Judgement, judge, parseExpectations } from "../core/expectations.ts";
+import {
+  type Expectation,
+  type Expectations,
+  ExpectationsError,
+  type Judgement,
+  judge,
+  parseExpectations,
+} from "../core/expectations.ts";
 import type { CaseResult } from "../core/result.ts";
 import type { Case } from "../core/case.ts";
 import process from "node:process";
@@ -35,20 +42,23 @@ function absentAdapter(column: Column): Adapter {
   return { api: column.api, capabilities: new Set(), tcp: { connect: absent, listen: absent } };
 }
 
-/** Loads and validates a column's expectations file (throws ExpectationsError). */
-export function loadExpectations(column: Column): Expectations {
-  const path = fileURLToPath(column.expectations.href);
+/**
+ * Loads and validates a column's expectations: its own file, or `file`
+ * instead. Throws ExpectationsError with one line naming the problem.
+ */
+export function loadExpectations(column: Column, file?: string): Expectations {
+  const path = file ?? fileURLToPath(column.expectations.href);
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new Error(`${column.id}: cannot read expectations file: ${(err as Error).message}`);
+    throw new ExpectationsError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return parseExpectations(text, `expectations of ${column.id}`, CASE_IDS);
+  return parseExpectations(text, file ?? `expectations of ${column.id}`, CASE_IDS);
 }
 
-export async function prepareColumn(column: Column): Promise<PreparedColumn> {
-  const expectations = loadExpectations(column);
+export async function prepareColumn(column: Column, expectationsFile?: string): Promise<PreparedColumn> {
+  const expectations = loadExpectations(column, expectationsFile);
   if (column.platforms && !column.platforms.includes(process.platform)) {
     const unavailable = `the ${column.id} column runs on ${column.platforms.join(", ")} only, not on ${process.platform}`;
     return { column, adapter: absentAdapter(column), expectations, unavailable };

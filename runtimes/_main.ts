@@ -8,7 +8,8 @@
  *   {"type":"end"}
  *   {"type":"error", message}          (then exit 2)
  *
- * Arguments: `--column ID [--filter GLOBS] [--cases FILE] [--concurrent] [--lab-unavailable REASON]`.
+ * Arguments: `--column ID [--filter GLOBS] [--cases FILE] [--expectations FILE] [--concurrent]
+ * [--lab-unavailable REASON]`.
  * `--concurrent` runs the cases as the fault lab does: the slow ones at the
  * same time, after the rest (see runLabEntries). `--lab-unavailable` gives
  * the reason the lab could not be made here, for the lab cases' `skipped`.
@@ -69,7 +70,7 @@ export async function columnMain(runtimeHost: RuntimeHost, args: string[]): Prom
   if (column.runtime !== host.runtime) fail(`column ${id} runs on ${column.runtime}, not ${host.runtime}`);
   let prepared;
   try {
-    prepared = await prepareColumn(column);
+    prepared = await prepareColumn(column, option("--expectations"));
   } catch (err) {
     fail((err as Error).message);
   }

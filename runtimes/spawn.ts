@@ -77,6 +77,8 @@ export interface ColumnRunOptions {
   concurrent?: boolean;
   /** Time allowed for the process to start, beyond the cases' own limits (default 30 s). */
   startupMs?: number;
+  /** An expectations file to use instead of the column's own. */
+  expectations?: string;
 }
 
 /** Time for a runtime to start and load the suites, beyond the cases' own limits. */
@@ -133,7 +135,8 @@ export async function runColumnProcess(column: Column, options: ColumnRunOptions
     })]);
   }
   const runs = await Promise.all(parts.map(([, , run]) => run));
-  return merge(column, options.entries, parts.map(([place, entries], i) => ({ place, entries, run: runs[i] })), started);
+  const placed = parts.map(([place, entries], i) => ({ place, entries, run: runs[i] }));
+  return merge(column, options.entries, placed, started, options.expectations);
 }
 
 /** One run of several processes, results in the order of `entries`. */
@@ -142,11 +145,12 @@ function merge(
   entries: CatalogEntry[],
   parts: { place: ColumnPart["place"]; entries: CatalogEntry[]; run: ColumnRun }[],
   started: number,
+  expectationsFile?: string,
 ): ColumnRun {
   const byId = new Map<string, ReportedResult>();
   for (const { entries: own, run } of parts) {
     // A process that could not start at all reported nothing: its cases crash with its error.
-    if (run.error && !run.results.length) fillMissing(run, own, false, "", false, true);
+    if (run.error && !run.results.length) fillMissing(run, own, false, "", false, true, expectationsFile);
     for (const r of run.results) byId.set(r.id, r);
   }
   const failed = parts.find(({ run }) => run.exit.code !== 0) ?? parts[0];
@@ -173,6 +177,7 @@ function runOne(column: Column, options: ColumnRunOptions): Promise<ColumnRun> {
   const args = [
     ...(options.filter ? ["--filter", options.filter] : []),
     ...(options.concurrent ? ["--concurrent"] : []),
+    ...(options.expectations ? ["--expectations", options.expectations] : []),
     ...(options.extraArgs ?? []),
   ];
   const command = columnCommand(column, options.binaries, args);
@@ -213,7 +218,7 @@ function runOne(column: Column, options: ColumnRunOptions): Promise<ColumnRun> {
     run.exit = { code: exit.code, signal: exit.signal };
     if (exit.error) run.error = `cannot start ${program}: ${exit.error}`;
     run.ms = Math.round(performance.now() - started);
-    fillMissing(run, options.entries, killedForTime, stderr, options.concurrent ?? false);
+    fillMissing(run, options.entries, killedForTime, stderr, options.concurrent ?? false, false, options.expectations);
     return run;
   });
 }
@@ -223,12 +228,20 @@ function runOne(column: Column, options: ColumnRunOptions): Promise<ColumnRun> {
  * Run one at a time, the first unreported case is the one that hung it;
  * run concurrently, every unreported case was still running.
  */
-function fillMissing(run: ColumnRun, entries: CatalogEntry[], killedForTime: boolean, stderr: string, concurrent: boolean, force = false): void {
+function fillMissing(
+  run: ColumnRun,
+  entries: CatalogEntry[],
+  killedForTime: boolean,
+  stderr: string,
+  concurrent: boolean,
+  force = false,
+  expectationsFile?: string,
+): void {
   if (run.error && !force) return; // nothing ran: the caller reports the error
   const seen = new Set(run.results.map((r) => r.id));
   const missing = entries.filter((e) => !seen.has(e.case.id));
   if (!missing.length) return;
-  const expectations = loadExpectations(run.column);
+  const expectations = loadExpectations(run.column, expectationsFile);
   const how = killedForTime
     ? "the column process exceeded its time budget and was killed"
     : `the column process exited (code ${run.exit.code}, signal ${run.exit.signal}) before this case reported`;
