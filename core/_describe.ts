@@ -21,7 +21,11 @@ function word(value: unknown): string {
  */
 export function describe(result: CaseResult, actual?: string): string {
   const parts: string[] = [];
-  if (actual !== undefined) parts.push(actual);
+  const observed = Object.values(result.observations).map(word);
+  // The value an assertion saw leads, unless the observations already say it
+  // (or it is a bare flag that they explain better).
+  const flag = actual !== undefined && /^(undefined|null|true|false)$/.test(actual) && observed.length > 0;
+  if (actual !== undefined && !flag && !observed.some((o) => o === actual || o.startsWith(`${actual} (`))) parts.push(actual);
   if (result.error) {
     const raw = result.error.raw;
     parts.push(`${result.error.code} on ${result.error.op} (${raw.class}${raw.code !== undefined ? ` ${raw.code}` : ""})`);
