@@ -89,6 +89,12 @@ export interface Case {
    * that has no kernel counterpart; everything else is kernel semantics.
    */
   level?: "kernel" | "runtime";
+  /**
+   * Platforms (`process.platform`) whose kernel gives another semantic than
+   * the one stated, each with the reason and reference: the case is
+   * `skipped` there, with that reason, rather than held against the wrong rule.
+   */
+  differsOn?: Partial<Record<string, string>>;
   /** How the case uses the fault lab, beyond requiring the `lab` fixture. */
   lab?: LabUse;
   /** Time limit in ms; defaults to {@linkcode DEFAULT_TIME_LIMIT_MS}. */

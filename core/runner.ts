@@ -26,6 +26,8 @@ export interface Host {
   countSockets?: () => Promise<number>;
   /** Present when the host runs inside the fault lab; handed to each case. */
   lab?: LabContext;
+  /** The operating system (`process.platform`), for cases whose kernel semantics differ on it. */
+  platform?: string;
 }
 
 /** Why a case cannot run on this adapter or host, or `undefined`. */
@@ -34,6 +36,8 @@ export function precheck(
   adapter: Adapter,
   host: Host,
 ): Pick<CaseResult, "verdict" | "detail"> | undefined {
+  const differs = host.platform ? c.differsOn?.[host.platform] : undefined;
+  if (differs) return { verdict: "skipped", detail: `the kernel differs on ${host.platform}: ${differs}` };
   if (c.level === "runtime" && adapter.reference) {
     return { verdict: "unsupported", detail: "a JavaScript-level contract, with no kernel counterpart to check it against" };
   }

@@ -175,3 +175,20 @@ test("every case in the catalog stays on loopback", async () => {
   }
   assert.deepEqual(violations, []);
 });
+
+test("a case whose kernel semantics differ on this platform is skipped there with the reason", async () => {
+  let ran = false;
+  const c = defineCase({
+    ...base,
+    id: "test.differs",
+    differsOn: { plan9: "no BSD sockets at all" },
+    async run() {
+      ran = true;
+    },
+  });
+  const r = await runCase(c, adapter, { ...host, platform: "plan9" });
+  assert.equal(r.verdict, "skipped");
+  assert.equal(r.detail, "the kernel differs on plan9: no BSD sockets at all");
+  assert.equal(ran, false);
+  assert.equal((await runCase(c, adapter, host)).verdict, "pass");
+});

@@ -217,6 +217,9 @@ export const maxIpv4 = defineCase({
     "The largest UDP payload over IPv4 is 65507 bytes (65535 total length, less the 20-byte IP and 8-byte UDP headers); on loopback (MTU 65536) it is sent and received whole, byte for byte.",
   reference: "UNP 2.11 (datagram size limits); RFC 768 (16-bit length); RFC 791; Linux udp(7)",
   requires: { capabilities: ["udp"] },
+  differsOn: {
+    darwin: "outgoing UDP datagrams are capped by the net.inet.udp.maxdgram sysctl (9216 bytes by default), so 65507 bytes fail with EMSGSIZE (FreeBSD and macOS udp(4))",
+  },
   async run(net, ctx) {
     const receiver = await bindUdp(net);
     const sender = await bindUdp(net);

@@ -141,6 +141,7 @@ export const dgramSendRecv = defineCase({
     "A SOCK_DGRAM socket bound to a path receives each datagram sent to that path as one message (boundaries kept, an empty one included, in order: Unix datagrams are reliable), and recvfrom() reports the sender's bound path.",
   reference: "UNP 15.6 (Unix domain datagram client/server); Linux unix(7)",
   requires: { capabilities: ["unixDgram"] },
+  differsOn: { win32: "Windows' AF_UNIX has stream sockets only, no SOCK_DGRAM" },
   async run(net, ctx) {
     await withUnixDir(net, async (path) => {
       const receiver = await net.unix!.bindDatagram!(path("a.sock"));

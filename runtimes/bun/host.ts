@@ -3,12 +3,14 @@
  *
  * @module
  */
+import process from "node:process";
 import { ipv6Fixture, labContext, labFixture, procSocketCounter, procTcpTable, type RuntimeHost } from "../_host.ts";
 
 export const host: RuntimeHost = {
   runtime: "bun",
   version: Bun.version,
   fixtures: { ipv6: ipv6Fixture(), lab: labFixture() },
+  platform: process.platform,
   countSockets: procSocketCounter(),
   lab: labContext(procTcpTable),
 };

@@ -10,6 +10,7 @@
  * @module
  */
 import type { TcpTableEntry } from "../../core/case.ts";
+import process from "node:process";
 import { parseSs } from "../../lab/tcp_table.ts";
 import { ipv6Fixture, labContext, labFixture, type RuntimeHost } from "../_host.ts";
 
@@ -54,6 +55,7 @@ export const host: RuntimeHost = {
   runtime: "deno",
   version: Deno.version.deno,
   fixtures: { ipv6: ipv6Fixture(), lab: labFixture() },
+  platform: process.platform,
   countSockets: Deno.build.os === "linux" ? countSockets : undefined,
   lab: labContext(ssTable),
 };

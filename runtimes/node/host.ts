@@ -10,6 +10,7 @@ export const host: RuntimeHost = {
   runtime: "node",
   version: process.versions.node,
   fixtures: { ipv6: ipv6Fixture(), lab: labFixture() },
+  platform: process.platform,
   countSockets: procSocketCounter(),
   lab: labContext(procTcpTable),
 };
