@@ -1,10 +1,8 @@
 /**
- * Starts a child process the same way on every runtime: `node:child_process`
- * on Node and Bun, `Deno.Command` on Deno. Deno's `node:child_process` reads
- * the whole environment (or names like NODE_V8_COVERAGE) even when given an
- * `env`, which its narrow `--allow-env` list refuses; `Deno.Command`
- * inherits the environment and adds to it with only `--allow-run` for the
- * program.
+ * Starts child processes (column processes, the lab's probes) the same way
+ * on every runtime: `node:child_process` by default; a host whose runtime
+ * needs another way installs its own starter (the Deno host does, see
+ * runtimes/deno/_child.ts).
  *
  * @module
  */
@@ -38,29 +36,19 @@ export interface Child {
   kill(): void;
 }
 
-/** The part of Deno's API this file uses, declared here so Node's and Bun's type checks pass. */
-interface DenoCommandApi {
-  Command: new (program: string, options: {
-    args: string[];
-    env: Record<string, string>;
-    stdin: "null";
-    stdout: "piped";
-    stderr: "piped";
-  }) => {
-    spawn(): {
-      stdout: ReadableStream<Uint8Array>;
-      stderr: ReadableStream<Uint8Array>;
-      status: Promise<{ code: number; signal: string | null }>;
-      kill(signal: string): void;
-    };
-  };
-}
+/** Starts a child; never throws (a failure to start is in `exited`). */
+export type ChildStarter = (options: ChildOptions) => Child;
 
-const deno = (globalThis as unknown as { Deno?: DenoCommandApi }).Deno;
+let starter: ChildStarter = startNode;
+
+/** Makes `start` the way this process starts children (called by a runtime's host). */
+export function useChildStarter(start: ChildStarter): void {
+  starter = start;
+}
 
 /** Starts `program`; never throws (a failure to start is in `exited`). */
 export function startChild(options: ChildOptions): Child {
-  return deno ? startDeno(deno, options) : startNode(options);
+  return starter(options);
 }
 
 function startNode(options: ChildOptions): Child {
@@ -75,56 +63,6 @@ function startNode(options: ChildOptions): Child {
     child.on("close", (code, signal) => resolve({ code, signal }));
   });
   return { exited, kill: () => child.kill("SIGKILL") };
-}
-
-function startDeno(api: DenoCommandApi, options: ChildOptions): Child {
-  let child;
-  try {
-    child = new api.Command(options.program, {
-      args: options.args,
-      env: options.env,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-  } catch (err) {
-    return { exited: Promise.resolve({ code: null, signal: null, error: (err as Error).message }), kill() {} };
-  }
-  const started = child;
-  let pending = "";
-  const lines = readText(started.stdout, (text) => {
-    const parts = (pending + text).split("\n");
-    pending = parts.pop()!;
-    for (const line of parts) options.onLine(line);
-  }).then(() => {
-    if (pending) options.onLine(pending);
-  });
-  const errors = readText(started.stderr, options.onStderr);
-  const exited = Promise.all([started.status, lines, errors]).then(([status]) => ({
-    code: status.signal ? null : status.code,
-    signal: status.signal,
-  }));
-  return {
-    exited,
-    kill() {
-      try {
-        started.kill("SIGKILL");
-      } catch {
-        // already exited
-      }
-    },
-  };
-}
-
-/** Reads a byte stream to its end as text. */
-async function readText(stream: ReadableStream<Uint8Array>, onText: (text: string) => void): Promise<void> {
-  const decoder = new TextDecoder();
-  const reader = stream.getReader();
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    onText(decoder.decode(chunk.value, { stream: true }));
-  }
-  const rest = decoder.decode();
-  if (rest) onText(rest);
 }
 
 /** Runs `program` to the end; its exit and the tail of its stderr. */

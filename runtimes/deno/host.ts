@@ -13,6 +13,11 @@ import type { TcpTableEntry } from "../../core/case.ts";
 import process from "node:process";
 import { parseSs } from "../../lab/tcp_table.ts";
 import { ipv6Fixture, labContext, labFixture, type RuntimeHost } from "../_host.ts";
+import { useChildStarter } from "../_child.ts";
+import { startDenoChild } from "./_child.ts";
+
+// Column processes and the lab's probes start through Deno.Command here.
+useChildStarter(startDenoChild);
 
 const decoder = new TextDecoder();
 
