@@ -72,6 +72,11 @@ export interface CaseContext {
   readonly signal: AbortSignal;
   /** Present when the case runs inside the fault lab. */
   readonly lab?: LabContext;
+  /**
+   * Makes an empty directory for this case's socket files and returns its
+   * path; the case removes it. Where it lies is the host's choice.
+   */
+  socketDir(): string;
 }
 
 /** One semantic, stated once, run on every column. */

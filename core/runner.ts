@@ -6,6 +6,9 @@
  * @module
  */
 import { AssertionError } from "node:assert";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Adapter } from "./adapter.ts";
 import { type Case, type CaseContext, DEFAULT_TIME_LIMIT_MS, type Fixture, type LabContext } from "./case.ts";
 import { SocketError } from "./errors.ts";
@@ -28,6 +31,15 @@ export interface Host {
   lab?: LabContext;
   /** The operating system (`process.platform`), for cases whose kernel semantics differ on it. */
   platform?: string;
+  /**
+   * Makes an empty directory for a case's socket files, for the adapter of
+   * `api`; by default a fresh temporary directory.
+   */
+  socketDir?(api: string): string;
+}
+
+function freshTempDir(): string {
+  return mkdtempSync(join(tmpdir(), "sockcheck-"));
 }
 
 /** Why a case cannot run on this adapter or host, or `undefined`. */
@@ -93,6 +105,7 @@ export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<Ca
     },
     signal: controller.signal,
     lab: host.lab,
+    socketDir: () => host.socketDir ? host.socketDir(adapter.api) : freshTempDir(),
   };
   const scope = new Scope();
   const baseline = host.countSockets ? await host.countSockets() : undefined;

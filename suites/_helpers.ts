@@ -5,11 +5,10 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import process from "node:process";
 import type { Adapter, Conn, DatagramSocket, Listener } from "../core/adapter.ts";
+import type { CaseContext } from "../core/case.ts";
 
 /** The loopback addresses the suites use. */
 export const LOOPBACK4 = "127.0.0.1";
@@ -172,35 +171,11 @@ export async function udpRoundTrip(net: Adapter): Promise<void> {
 export type UnixName = "a.sock" | "b.sock" | "missing.sock" | "file.sock";
 
 /**
- * The directory Unix-domain cases use under Deno for an adapter: fixed, as
- * Deno's permissions must name each socket path, and one per socket API
- * (named by the API's first word) so that Deno columns running at the same
- * time do not share it: `/tmp/sockcheck-deno` for Deno's own API,
- * `/tmp/sockcheck-deno-node` for node:net, `/tmp/sockcheck-deno-libc` for
- * the C library.
+ * A directory for one case's Unix socket files, from the host, removed
+ * afterwards with everything in it.
  */
-export function denoUnixDir(api: string): string {
-  const key = /^[A-Za-z0-9]+/.exec(api)?.[0].toLowerCase() ?? "other";
-  return key === "deno" ? "/tmp/sockcheck-deno" : `/tmp/sockcheck-deno-${key}`;
-}
-
-/**
- * A fresh directory for one case's Unix socket files, removed afterwards
- * with everything in it: a temporary directory of its own where the
- * runtime lets a program use any socket path; under Deno the fixed
- * {@linkcode denoUnixDir}, emptied first (a run killed at its time limit
- * may have left it), so two runs of the same Deno column must not run at
- * the same time.
- */
-export async function withUnixDir<T>(net: Adapter, body: (path: (name: UnixName) => string) => Promise<T>): Promise<T> {
-  let dir: string;
-  if (process.versions.deno) {
-    dir = denoUnixDir(net.api);
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { mode: 0o700 });
-  } else {
-    dir = mkdtempSync(join(tmpdir(), "sockcheck-"));
-  }
+export async function withUnixDir<T>(ctx: CaseContext, body: (path: (name: UnixName) => string) => Promise<T>): Promise<T> {
+  const dir = ctx.socketDir();
   try {
     return await body((name) => join(dir, name));
   } finally {

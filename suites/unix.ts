@@ -19,7 +19,7 @@ export const echo = defineCase({
   reference: "UNP 15.2 (sockaddr_un), 15.4, 15.5 (Unix domain stream client/server); Linux unix(7)",
   requires: { capabilities: ["unixStream"] },
   async run(net, ctx) {
-    await withUnixDir(net, async (path) => {
+    await withUnixDir(ctx, async (path) => {
       const listener = await net.unix!.listen(path("a.sock"));
       try {
         ctx.observe("listener", `${listener.addr.family} ${listener.addr.path}`);
@@ -51,7 +51,7 @@ export const halfClose = defineCase({
   reference: "UNP 6.6 (shutdown), 15.4; POSIX shutdown(); Linux unix(7)",
   requires: { capabilities: ["unixStream", "halfClose"] },
   async run(net, ctx) {
-    await withUnixDir(net, async (path) => {
+    await withUnixDir(ctx, async (path) => {
       const listener = await net.unix!.listen(path("a.sock"));
       const client = await net.unix!.connect(path("a.sock"));
       const server = await listener.accept();
@@ -83,7 +83,7 @@ export const addrInUse = defineCase({
   reference: "UNP 15.4 (bind: the pathname must not exist); POSIX bind() [EADDRINUSE]; Linux unix(7)",
   requires: { capabilities: ["unixStream"] },
   async run(net, ctx) {
-    await withUnixDir(net, async (path) => {
+    await withUnixDir(ctx, async (path) => {
       const first = await net.unix!.listen(path("a.sock"));
       try {
         await rejectsWith(ctx, "listen on a listener's path", net.unix!.listen(path("a.sock")), "EADDRINUSE");
@@ -105,7 +105,7 @@ export const refused = defineCase({
   reference: "UNP 15.4 (connect), 15.5; Linux unix(7) (ERRORS: ECONNREFUSED, ENOENT); POSIX connect()",
   requires: { capabilities: ["unixStream"] },
   async run(net, ctx) {
-    await withUnixDir(net, async (path) => {
+    await withUnixDir(ctx, async (path) => {
       await rejectsWith(ctx, "connect to a missing path", net.unix!.connect(path("missing.sock")), "ENOENT");
       const listener = await net.unix!.listen(path("a.sock"));
       await listener.close();
@@ -123,7 +123,7 @@ export const cleanup = defineCase({
   reference: "UNP 15.4 (the pathname is not removed by close: unlink it); Linux unix(7) (the caller must unlink the socket file)",
   requires: { capabilities: ["unixStream"] },
   async run(net, ctx) {
-    await withUnixDir(net, async (path) => {
+    await withUnixDir(ctx, async (path) => {
       const listener = await net.unix!.listen(path("a.sock"));
       assert.equal(lstatSync(path("a.sock")).isSocket(), true, "no socket file while listening");
       await listener.close();
@@ -143,7 +143,7 @@ export const dgramSendRecv = defineCase({
   requires: { capabilities: ["unixDgram"] },
   differsOn: { win32: "Windows' AF_UNIX has stream sockets only, no SOCK_DGRAM" },
   async run(net, ctx) {
-    await withUnixDir(net, async (path) => {
+    await withUnixDir(ctx, async (path) => {
       const receiver = await net.unix!.bindDatagram!(path("a.sock"));
       const sender = await net.unix!.bindDatagram!(path("b.sock"));
       try {

@@ -10,6 +10,7 @@
  * @module
  */
 import type { TcpTableEntry } from "../../core/case.ts";
+import { mkdirSync, rmSync } from "node:fs";
 import process from "node:process";
 import { parseSs } from "../../lab/tcp_table.ts";
 import { ipv6Fixture, labContext, labFixture, type RuntimeHost } from "../_host.ts";
@@ -56,11 +57,29 @@ async function ssTable(): Promise<TcpTableEntry[]> {
   return parseSs(decoder.decode(stdout));
 }
 
+/**
+ * Deno's permissions name each Unix socket path exactly (no directory
+ * prefixes), so Unix cases use a fixed directory per socket API, named by
+ * the API's first word, and deno.json lists its socket paths:
+ * `/tmp/sockcheck-deno` (Deno's own API), `/tmp/sockcheck-deno-node`
+ * (node:net), `/tmp/sockcheck-deno-libc` (the kernel column). It is emptied
+ * first (a run killed at its time limit may have left it), so two runs of
+ * the same Deno column must not run at the same time.
+ */
+function socketDir(api: string): string {
+  const key = /^[A-Za-z0-9]+/.exec(api)?.[0].toLowerCase() ?? "other";
+  const dir = key === "deno" ? "/tmp/sockcheck-deno" : `/tmp/sockcheck-deno-${key}`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { mode: 0o700 });
+  return dir;
+}
+
 export const host: RuntimeHost = {
   runtime: "deno",
   version: Deno.version.deno,
   fixtures: { ipv6: ipv6Fixture(), lab: labFixture() },
   platform: process.platform,
+  socketDir,
   countSockets: Deno.build.os === "linux" ? countSockets : undefined,
   lab: labContext(ssTable),
 };
