@@ -38,7 +38,11 @@ export type Capability =
   | "listenBacklog"
   /** UDP sockets. */
   | "udp"
-  /** `connect()` on a UDP socket. */
+  /**
+   * Connected UDP: `connect()` on a UDP socket (`DatagramSocket.connect`), or
+   * a socket created connected (`UdpApi.openConnected`) where that is the
+   * API's only way.
+   */
   | "udpConnect"
   /** Choose the receive buffer so truncation (MSG_TRUNC) can be observed. */
   | "udpRecvBuffer"
@@ -147,6 +151,11 @@ export interface UdpApi {
   bind(options: { hostname: string; port: number }): Promise<DatagramSocket>;
   /** A socket not bound yet, for `family` (`udpUnbound`). */
   open?(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket>;
+  /**
+   * socket() + connect(): a new socket connected to `to`, bound implicitly
+   * (`udpConnect`, for APIs that connect a UDP socket only when creating it).
+   */
+  openConnected?(to: { hostname: string; port: number }): Promise<DatagramSocket>;
 }
 
 export interface UnixApi {

@@ -136,6 +136,23 @@ export function bindUdp(net: Adapter, hostname = LOOPBACK4): Promise<DatagramSoc
   return net.udp!.bind({ hostname, port: 0 });
 }
 
+/**
+ * A UDP socket connected to `to` (socket() + connect()): connect() on a
+ * socket bound to 127.0.0.1 where the API has it, else a socket the API
+ * creates connected (bound implicitly, by the same connect()).
+ */
+export async function connectedUdp(net: Adapter, to: { hostname: string; port: number }): Promise<DatagramSocket> {
+  if (net.udp!.openConnected) return await net.udp!.openConnected({ hostname: to.hostname, port: to.port });
+  const socket = await bindUdp(net);
+  try {
+    await socket.connect!(to);
+  } catch (err) {
+    await socket.close();
+    throw err;
+  }
+  return socket;
+}
+
 /** A UDP port on `hostname` that nobody has bound: bound by the kernel, then closed. */
 export async function deadUdpPort(net: Adapter, hostname = LOOPBACK4): Promise<number> {
   const socket = await bindUdp(net, hostname);

@@ -11,6 +11,7 @@ import { SocketError } from "../core/errors.ts";
 import {
   bindUdp,
   bytes,
+  connectedUdp,
   deadUdpPort,
   LOOPBACK4,
   LOOPBACK4_OTHER,
@@ -302,9 +303,8 @@ export const connectedDeadPort = defineCase({
   requires: { capabilities: ["udp", "udpConnect"] },
   async run(net, ctx) {
     const dead = await deadUdpPort(net);
-    const socket = await bindUdp(net);
+    const socket = await connectedUdp(net, { hostname: LOOPBACK4, port: dead });
     try {
-      await socket.connect!({ hostname: LOOPBACK4, port: dead });
       await socket.send(bytes("1"));
       ctx.observe("first send", "accepted");
       await udpRoundTrip(net); // the ICMP error has reached the runtime
@@ -343,11 +343,10 @@ export const filtersPeer = defineCase({
   reference: "UNP 8.11 (connect with UDP), figure 8.15; Linux udp(7)",
   requires: { capabilities: ["udp", "udpConnect"] },
   async run(net, ctx) {
-    const socket = await bindUdp(net);
     const peer = await bindUdp(net);
     const other = await bindUdp(net);
+    const socket = await connectedUdp(net, peer.address());
     try {
-      await socket.connect!(peer.address());
       await other.send(bytes("other"), socket.address());
       await peer.send(bytes("peer 1"), socket.address());
       await peer.send(bytes("peer 2"), socket.address());
@@ -374,10 +373,9 @@ export const sendWithoutAddress = defineCase({
   reference: "UNP 8.11 (connect with UDP: write or send instead of sendto); POSIX send() [EDESTADDRREQ]",
   requires: { capabilities: ["udp", "udpConnect"] },
   async run(net, ctx) {
-    const socket = await bindUdp(net);
     const peer = await bindUdp(net);
+    const socket = await connectedUdp(net, peer.address());
     try {
-      await socket.connect!(peer.address());
       await socket.send(bytes("no address"));
       const got = await peer.receive();
       assert.ok(got, "receive returned null");

@@ -13,7 +13,7 @@ import type { Adapter } from "../core/adapter.ts";
 import { rejectsWith } from "../core/assert.ts";
 import { defineCase } from "../core/case.ts";
 import { LAB_ADDRESSES } from "../lab/topology.ts";
-import { bytes } from "./_helpers.ts";
+import { bytes, connectedUdp } from "./_helpers.ts";
 
 const { local, unreachable: UNREACHABLE, noRoute: NO_ROUTE } = LAB_ADDRESSES;
 
@@ -62,16 +62,11 @@ export const connectUnreachableRoute = defineCase({
   requires: { capabilities: ["udp", "udpConnect"], fixtures: ["lab"] },
   async run(net, ctx) {
     for (const [hostname, code] of TARGETS) {
-      const socket = await bindLocal(net);
-      try {
-        assert.ok(socket.connect, "the adapter declares udpConnect but its socket has no connect");
-        const started = performance.now();
-        await rejectsWith(ctx, `connect to ${hostname}`, socket.connect({ hostname, port: ANY_PORT }), code);
-        const ms = Math.round(performance.now() - started);
-        assert.ok(ms < AT_ONCE_MS, `the connect to ${hostname} took ${ms} ms to fail; the route lookup fails at once`);
-      } finally {
-        await socket.close();
-      }
+      const started = performance.now();
+      // A socket that connects anyway is closed by the runner; the case has failed by then.
+      await rejectsWith(ctx, `connect to ${hostname}`, connectedUdp(net, { hostname, port: ANY_PORT }), code);
+      const ms = Math.round(performance.now() - started);
+      assert.ok(ms < AT_ONCE_MS, `the connect to ${hostname} took ${ms} ms to fail; the route lookup fails at once`);
     }
   },
 });

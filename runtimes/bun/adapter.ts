@@ -34,6 +34,9 @@
  *   rejects with them, once. The adapter does not raise them on a send: a
  *   send fails only where Bun's own `send` throws. Once this side closed the
  *   socket, `null`
+ * - udp.openConnected → `Bun.udpSocket({ connect: { hostname, port }, socket })`
+ *   (Bun connects a UDP socket only when creating it); send without `to` →
+ *   `socket.send(data)` on it
  * - datagram close → `socket.close()` (releases the port before it returns)
  * - unix.connect → `Bun.connect({ unix: path, allowHalfOpen: true, socket })`
  * - unix.listen → `Bun.listen({ unix: path, allowHalfOpen: true, socket })`;
@@ -53,10 +56,10 @@
  * yet `Bun.listen` applies it (IPV6_V6ONLY on the listening socket).
  *
  * Not offered: a listen backlog and cancelling a pending connect (Bun has
- * neither option); `connect()` on an existing UDP socket (Bun connects a UDP
- * socket only when it creates it, `Bun.udpSocket({ connect })`: re-creating
- * the bound socket connected would drop its queued datagrams and release
- * its port for a moment, an emulation, not connect(2)); an unbound UDP
+ * neither option); `connect()` on an existing UDP socket (re-creating the
+ * bound socket connected would drop its queued datagrams and release its
+ * port for a moment, an emulation, not connect(2): connected UDP is
+ * `openConnected` instead); an unbound UDP
  * socket (`Bun.udpSocket` always binds, to an ephemeral port if none is
  * given); a caller-chosen receive buffer; Unix datagram sockets
  * (`Bun.udpSocket` is UDP only).
@@ -277,12 +280,13 @@ class BunDatagramSocket implements DatagramSocket {
   }
 
   async send(data: Uint8Array, to?: Endpoint): Promise<void> {
-    // Without udpConnect every send names its destination.
-    if (to === undefined) throw new TypeError("send without a destination needs udpConnect, which this adapter lacks");
-    if ("path" in to) throw new TypeError("Bun.udpSocket has no Unix-domain datagrams");
+    if (to !== undefined && "path" in to) throw new TypeError("Bun.udpSocket has no Unix-domain datagrams");
     let sent: boolean;
     try {
-      sent = this.#socket.send(data, to.port, to.hostname);
+      // Without a destination: send() on a connected socket (Bun throws on an unconnected one).
+      sent = to === undefined
+        ? (this.#socket as unknown as udp.ConnectedSocket<"uint8array">).send(data)
+        : this.#socket.send(data, to.port, to.hostname);
     } catch (err) {
       throw toSocketError("send", err);
     }
@@ -308,11 +312,25 @@ class BunDatagramSocket implements DatagramSocket {
   }
 }
 
-const capabilities = new Set<Capability>(["halfClose", "abortiveClose", "ipv6Only", "udp", "unixStream"]);
+const capabilities = new Set<Capability>(["halfClose", "abortiveClose", "ipv6Only", "udp", "udpConnect", "unixStream"]);
+
+/** The UDP handlers: datagrams and later errors into one queue, in arrival order. */
+function udpHandlers(events: Queue<DatagramEvent>) {
+  return {
+    data: (_socket: unknown, data: Uint8Array, port: number, host: string, flags?: { ipv6?: boolean; truncated?: boolean }) => {
+      const from = address(host, port, flags?.ipv6 === undefined ? undefined : flags.ipv6 ? "IPv6" : "IPv4");
+      const datagram: Datagram = { data: new Uint8Array(data), from };
+      if (flags?.truncated !== undefined) datagram.truncated = flags.truncated;
+      events.push({ datagram });
+    },
+    // Bun passes the error alone (the socket is `this`); its types say (socket, error).
+    error: (...args: unknown[]) => events.push({ error: args.length > 1 ? args[1] : args[0] }),
+  };
+}
 
 /**
  * The adapter for Bun's native socket API, `Bun.connect` / `Bun.listen` /
- * `Bun.udpSocket`: TCP with half-close, RST and IPV6_V6ONLY, unconnected UDP,
+ * `Bun.udpSocket`: TCP with half-close, RST and IPV6_V6ONLY, UDP (connected at creation),
  * Unix-domain stream sockets.
  *
  * @example
@@ -371,20 +389,25 @@ export const adapter: Adapter = {
           hostname: options.hostname,
           port: options.port,
           binaryType: "uint8array",
-          socket: {
-            data: (_socket, data, port, host, flags) => {
-              const from = address(host, port, flags?.ipv6 === undefined ? undefined : flags.ipv6 ? "IPv6" : "IPv4");
-              const datagram: Datagram = { data: new Uint8Array(data), from };
-              if (flags?.truncated !== undefined) datagram.truncated = flags.truncated;
-              events.push({ datagram });
-            },
-            // Bun passes the error alone (the socket is `this`); its types say (socket, error).
-            error: (...args: unknown[]) => events.push({ error: args.length > 1 ? args[1] : args[0] }),
-          },
+          socket: udpHandlers(events),
         });
         return new BunDatagramSocket(socket, events);
       } catch (err) {
         throw toSocketError("bind", err);
+      }
+    },
+
+    async openConnected(to: { hostname: string; port: number }): Promise<DatagramSocket> {
+      const events = new Queue<DatagramEvent>();
+      try {
+        const socket = await Bun.udpSocket({
+          binaryType: "uint8array",
+          connect: { hostname: to.hostname, port: to.port },
+          socket: udpHandlers(events),
+        });
+        return new BunDatagramSocket(socket as unknown as BunUdpSocket, events);
+      } catch (err) {
+        throw toSocketError("connect", err);
       }
     },
   },
