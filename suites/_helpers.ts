@@ -112,7 +112,7 @@ export async function roundTrip(net: Adapter): Promise<void> {
  * something to happen.
  */
 export async function stillPendingAfter(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined; // for the bounded wait below
   const pending = Symbol("pending");
   const bounded = new Promise<symbol>((resolve) => timer = setTimeout(resolve, ms, pending)); // bounded wait
   const settled = promise.then(() => "settled", () => "settled");

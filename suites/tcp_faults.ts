@@ -137,7 +137,7 @@ export const backlogFullDropsSyn = defineCase({
       // (in the kernel's queue, or taken early by the runtime): take those
       // too, so that they are closed. Bounded, in case one never shows.
       while (servers.length < clients.length) {
-        let timer: ReturnType<typeof setTimeout> | undefined;
+        let timer: ReturnType<typeof setTimeout> | undefined; // bounded: a connection may never show
         const bounded = new Promise<null>((resolve) => timer = setTimeout(resolve, 1000, null));
         const conn = await Promise.race([listener.accept(), bounded]).finally(() => clearTimeout(timer));
         if (!conn) break;
@@ -160,7 +160,7 @@ async function within(ms: number, condition: () => Promise<boolean>): Promise<bo
   for (;;) {
     if (await condition()) return true;
     if (performance.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the socket table has no event: poll until the deadline
   }
 }
 
