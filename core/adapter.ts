@@ -1,12 +1,28 @@
 /**
  * The adapter contract: a small socket vocabulary at the level a JavaScript
- * runtime exposes BSD sockets. An adapter translates API shapes and error
- * identity; it never repairs behaviour (no emulated half-close, no retries,
- * no synthesized error codes). Every failure is thrown as a
- * {@linkcode SocketError}.
+ * runtime exposes BSD sockets. An adapter measures; it never shapes:
+ *
+ * - **Reads are pulled.** It takes bytes from the runtime only while a
+ *   `read()` is pending, through the API's own flow control (node:net paused
+ *   mode or its async iterator, Bun `socket.pause()`/`resume()`, Deno
+ *   `read()`), and holds at most the one chunk the runtime handed it. What
+ *   the runtime itself reads ahead of the kernel is the runtime's behaviour.
+ * - **No adapter-made outcomes.** It never settles an operation the runtime
+ *   did not settle: ending its own queue on close is not the runtime
+ *   settling a pending accept. Where the API has no such operation, the
+ *   capability (`acceptOnDemand`, `pendingRead`, `pendingReceive`) is
+ *   absent and the case is `unsupported`.
+ * - **Every report visible.** A failure the runtime reports on a channel of
+ *   its own (an `error` event or handler) is added to that socket's
+ *   {@linkcode ReportLog}; one failure reported twice (a throw and an
+ *   `error` handler) stays two reports. An operation rejects only with the
+ *   error the runtime gave that operation.
+ * - No emulated half-close, no retries, no parsed messages, no synthesized
+ *   codes. Every failure is thrown as a {@linkcode SocketError}.
  *
  * @module
  */
+import type { SocketError } from "./errors.ts";
 
 /** An endpoint as the runtime reports it. */
 export interface Address {
@@ -53,7 +69,36 @@ export type Capability =
   /** Unix-domain datagram sockets. */
   | "unixDgram"
   /** IPV6_V6ONLY on a listener. */
-  | "ipv6Only";
+  | "ipv6Only"
+  /**
+   * The API accepts only when asked: a listener with no accept pending
+   * leaves completed connections in the kernel's queue, and an accept can be
+   * pending (Deno `listener.accept()`, libc `accept`). node:net and Bun
+   * accept on readiness and hand connections over as events.
+   */
+  | "acceptOnDemand"
+  /** A read is an operation of the API that can be pending (Deno `conn.read()`, node:net's async iterator). */
+  | "pendingRead"
+  /** A receive is an operation of the API that can be pending (Deno `conn.receive()`); not datagram events. */
+  | "pendingReceive";
+
+/**
+ * A failure the runtime reported on a channel of its own rather than as the
+ * result of an operation: an `error` event, an `error` handler call.
+ */
+export interface Report {
+  /** The channel in the API's own words, e.g. `"error" event`, `error handler`. */
+  channel: string;
+  error: SocketError;
+}
+
+/** Every {@linkcode Report} the runtime made for one socket, in order. */
+export interface ReportLog {
+  /** The reports so far. */
+  readonly list: readonly Report[];
+  /** Resolves once at least `count` reports have been made. */
+  reached(count: number): Promise<void>;
+}
 
 /** One TCP (or Unix stream) connection. */
 export interface Conn {
@@ -76,6 +121,8 @@ export interface Conn {
   close(): Promise<void>;
   /** SO_LINGER 0 then close (RST). Present only with `abortiveClose`. */
   abort?(): Promise<void>;
+  /** Failures the runtime reported for this connection outside an operation's result. */
+  readonly reports: ReportLog;
 }
 
 /** A listening TCP (or Unix stream) socket. */
@@ -89,6 +136,8 @@ export interface Listener {
   accept(): Promise<Conn | null>;
   /** Stops listening. Resolves once the descriptor is released. Idempotent. */
   close(): Promise<void>;
+  /** Failures the runtime reported for this listener outside an operation's result. */
+  readonly reports: ReportLog;
 }
 
 export interface ConnectOptions {
@@ -144,6 +193,8 @@ export interface DatagramSocket {
   connect?(to: Endpoint): Promise<void>;
   /** Resolves once the descriptor is released. Idempotent. */
   close(): Promise<void>;
+  /** Failures the runtime reported for this socket outside an operation's result (e.g. ICMP errors as `error` events). */
+  readonly reports: ReportLog;
 }
 
 export interface UdpApi {

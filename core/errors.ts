@@ -120,3 +120,21 @@ export function toSocketError(
   }
   return new SocketError(op, code ?? UNKNOWN, raw);
 }
+
+/**
+ * The API lacks an operation that the reference API of its family has (a
+ * `node:net` method Node has and a compatibility layer lacks). The case
+ * fails with "API missing: ...", never `unsupported`: the gap is a finding.
+ *
+ * @example
+ * ```ts
+ * import { ApiMissingError } from "./errors.ts";
+ * throw new ApiMissingError("net.Socket.prototype.resetAndDestroy");
+ * ```
+ */
+export class ApiMissingError extends Error {
+  override name = "ApiMissingError";
+  constructor(readonly api: string) {
+    super(`API missing: ${api}`);
+  }
+}

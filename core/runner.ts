@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Adapter } from "./adapter.ts";
 import { type Case, type CaseContext, DEFAULT_TIME_LIMIT_MS, type Fixture, type LabContext } from "./case.ts";
-import { SocketError } from "./errors.ts";
+import { ApiMissingError, SocketError } from "./errors.ts";
 import type { CaseResult } from "./result.ts";
 import { Scope } from "./_scope.ts";
 import { describe, show } from "./_describe.ts";
@@ -163,6 +163,7 @@ function classify(error: unknown): { partial: Partial<CaseResult>; actual?: stri
     partial.expected = show(error.expected);
     return { partial, actual: show(error.actual) };
   }
+  if (error instanceof ApiMissingError) return { partial: { verdict: "fail", detail: error.message } };
   if (error instanceof SocketError) {
     return {
       partial: {

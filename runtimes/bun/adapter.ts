@@ -80,6 +80,7 @@ import type {
   ListenOptions,
 } from "../../core/adapter.ts";
 import { SocketError, toSocketError } from "../../core/errors.ts";
+import { NO_REPORTS } from "../../core/report_log.ts";
 import { Queue } from "../_queue.ts";
 
 function address(host: string | undefined, port: number | undefined, family?: string): Address {
@@ -145,6 +146,7 @@ const connHandlers: SocketHandler<Events> = {
 };
 
 class BunConn implements Conn {
+  readonly reports = NO_REPORTS;
   readonly localAddr: Address;
   readonly remoteAddr: Address;
   #socket: BunSocket;
@@ -222,6 +224,7 @@ class BunConn implements Conn {
 }
 
 class BunListener implements Listener {
+  readonly reports = NO_REPORTS;
   readonly addr: Address;
   #server: SocketListener<Events>;
   #connections: Queue<Conn>;
@@ -265,6 +268,7 @@ type DatagramEvent = { datagram: Datagram } | { error: unknown };
 type BunUdpSocket = udp.Socket<"uint8array">;
 
 class BunDatagramSocket implements DatagramSocket {
+  readonly reports = NO_REPORTS;
   #socket: BunUdpSocket;
   #events: Queue<DatagramEvent>;
   #closed = false;

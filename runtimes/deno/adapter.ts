@@ -63,6 +63,7 @@ import type {
   ListenOptions,
 } from "../../core/adapter.ts";
 import { toSocketError } from "../../core/errors.ts";
+import { NO_REPORTS } from "../../core/report_log.ts";
 
 /**
  * Deno error classes whose errno is one-to-one by Deno's own definition
@@ -127,6 +128,7 @@ class Pending {
 }
 
 class DenoConn implements Conn {
+  readonly reports = NO_REPORTS;
   readonly localAddr: Address;
   readonly remoteAddr: Address;
   #conn: Deno.Conn;
@@ -178,6 +180,7 @@ class DenoConn implements Conn {
 }
 
 class DenoListener implements Listener {
+  readonly reports = NO_REPORTS;
   readonly addr: Address;
   #listener: Deno.Listener;
   #closed = false;
@@ -214,6 +217,7 @@ function destination(to: Endpoint): Deno.Addr {
 }
 
 class DenoDatagramSocket implements DatagramSocket {
+  readonly reports = NO_REPORTS;
   #conn: Deno.DatagramConn;
   #closed = false;
   #receives = new Pending();
@@ -264,6 +268,9 @@ const capabilities = new Set<Capability>([
   "udpRecvBuffer",
   "unixStream",
   "unixDgram",
+  "acceptOnDemand",
+  "pendingRead",
+  "pendingReceive",
 ]);
 
 /**

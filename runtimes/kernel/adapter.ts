@@ -112,6 +112,7 @@ import type {
   ListenOptions,
 } from "../../core/adapter.ts";
 import { toSocketError } from "../../core/errors.ts";
+import { NO_REPORTS } from "../../core/report_log.ts";
 import {
   AddrBuffer,
   AF_INET,
@@ -168,6 +169,7 @@ function nextBackoff(ms: number): number {
 }
 
 class KernelConn implements Conn {
+  readonly reports = NO_REPORTS;
   readonly localAddr: Address;
   readonly remoteAddr: Address;
   #socket: Socket;
@@ -243,6 +245,7 @@ async function connFor(op: string, socket: Socket, remote: () => Address): Promi
 }
 
 class KernelListener implements Listener {
+  readonly reports = NO_REPORTS;
   readonly addr: Address;
   #socket: Socket;
   #domain: number;
@@ -371,6 +374,7 @@ function unixListen(path: string): Promise<Listener> {
 
 /** A UDP or Unix datagram socket. */
 class KernelDatagram implements DatagramSocket {
+  readonly reports = NO_REPORTS;
   #socket: Socket;
   #domain: number;
 
@@ -498,6 +502,9 @@ const capabilities: ReadonlySet<Capability> = new Set<Capability>([
   "unixStream",
   "unixDgram",
   "ipv6Only",
+  "acceptOnDemand",
+  "pendingRead",
+  "pendingReceive",
 ]);
 
 /** The kernel reference adapter: BSD sockets through libc. */

@@ -56,6 +56,7 @@ import type {
   ListenOptions,
 } from "../../core/adapter.ts";
 import { toSocketError } from "../../core/errors.ts";
+import { NO_REPORTS } from "../../core/report_log.ts";
 import { Queue } from "../_queue.ts";
 
 function address(host: string | undefined, port: number | undefined, family?: string | number): Address {
@@ -69,6 +70,7 @@ function unixAddress(path?: string): Address {
 }
 
 class NodeConn implements Conn {
+  readonly reports = NO_REPORTS;
   readonly localAddr: Address;
   readonly remoteAddr: Address;
   #socket: net.Socket;
@@ -124,6 +126,7 @@ class NodeConn implements Conn {
 }
 
 class NodeListener implements Listener {
+  readonly reports = NO_REPORTS;
   readonly addr: Address;
   #server: net.Server;
   #connections = new Queue<Conn>();
@@ -156,6 +159,7 @@ class NodeListener implements Listener {
 }
 
 class NodeDatagram implements DatagramSocket {
+  readonly reports = NO_REPORTS;
   #socket: dgram.Socket;
   #incoming = new Queue<Datagram>();
   #closed?: Promise<void>;
