@@ -106,8 +106,9 @@ export interface Conn {
   readonly remoteAddr: Address;
   /**
    * The next bytes received, in the runtime's own chunking; `null` at EOF
-   * (the peer's FIN) or once this side has closed. Rejects with a
-   * SocketError (e.g. ECONNRESET).
+   * (the peer's FIN) or where the runtime ends its stream once this side has
+   * closed. Rejects with a SocketError (e.g. ECONNRESET). What a read gives
+   * after this side's close is the runtime's answer, never the adapter's.
    */
   read(): Promise<Uint8Array | null>;
   /**
@@ -130,8 +131,8 @@ export interface Listener {
   readonly addr: Address;
   /**
    * The next completed connection, in the order the runtime hands them over.
-   * Resolves `null` once this side closed the listener (where the API ends
-   * its stream of connections), or rejects with the runtime's error.
+   * Resolves `null` where the runtime ends its stream of connections, or
+   * rejects with the runtime's error; never settled by the adapter itself.
    */
   accept(): Promise<Conn | null>;
   /** Stops listening. Resolves once the descriptor is released. Idempotent. */
@@ -186,7 +187,8 @@ export interface DatagramSocket {
   /**
    * recvfrom(): the next datagram. `bufferSize` chooses the receive buffer
    * (`udpRecvBuffer`). Rejects with a SocketError (ECONNREFUSED on a connected
-   * socket after an ICMP port unreachable); resolves `null` once this side closed.
+   * socket after an ICMP port unreachable) the runtime gave this receive;
+   * resolves `null` where the runtime ends its stream once this side closed.
    */
   receive(options?: { bufferSize?: number }): Promise<Datagram | null>;
   /** connect(): fixes the peer (`udpConnect`). */

@@ -4,12 +4,13 @@
  * Contract → Deno:
  * - tcp.connect → `Deno.connect({ hostname, port, transport: "tcp", signal })`
  * - tcp.listen → `Deno.listen({ hostname, port, transport: "tcp", tcpBacklog })`
- * - accept → `listener.accept()`; `null` once this side closed the listener
- *   (Deno then rejects the pending and later accepts with `BadResource`)
+ * - accept → `listener.accept()`; once this side closed the listener, Deno
+ *   rejects the pending accept (`Interrupted`) and later ones (`BadResource`):
+ *   those rejections are what the accept gives
  * - read → `conn.read(buf)` into a 64 KiB buffer, Deno's ordinary way (it
  *   reads only when asked); its `null` is EOF. Once this side closed the
- *   connection, `null` (Deno rejects a pending read with `Interrupted`, a
- *   later one with `BadResource`)
+ *   connection, Deno rejects a pending read (`Interrupted`) and a later one
+ *   (`BadResource`), and so does the read
  * - write → `conn.write(bytes)` repeated until every byte is taken: Deno's
  *   write may take part of the buffer and returns how much it took
  * - closeWrite → `conn.closeWrite()` (shutdown(SHUT_WR))
@@ -29,8 +30,8 @@
  *   when a buffer size is given; `[data, addr]` becomes `{ data, from }`.
  *   Deno returns the first `bufferSize` bytes of a longer datagram and says
  *   nothing of the cut, so `truncated` is left absent. Once this side
- *   closed the socket, `null` (Deno rejects a pending receive with
- *   `Interrupted`, a later one with `BadResource`)
+ *   closed the socket, Deno rejects a pending receive (`Interrupted`) and a
+ *   later one (`BadResource`), and so does the receive
  * - datagram close → `conn.close()`, once
  * - unix.connect → `Deno.connect({ transport: "unix", path })`
  * - unix.listen → `Deno.listen({ transport: "unix", path })`; connections
@@ -142,14 +143,12 @@ class DenoConn implements Conn {
   }
 
   async read(): Promise<Uint8Array | null> {
-    if (this.#closed) return null;
     // A buffer per read: a second read may be pending on the same connection.
     const buf = new Uint8Array(READ_SIZE);
     try {
       const n = await this.#reads.track(this.#conn.read(buf));
       return n === null ? null : buf.slice(0, n);
     } catch (err) {
-      if (this.#closed) return null;
       throw toSocketError("read", err, DENO_ERROR_CLASSES);
     }
   }
@@ -192,11 +191,9 @@ class DenoListener implements Listener {
   }
 
   async accept(): Promise<Conn | null> {
-    if (this.#closed) return null;
     try {
       return new DenoConn(await this.#accepts.track(this.#listener.accept()));
     } catch (err) {
-      if (this.#closed) return null;
       throw toSocketError("accept", err, DENO_ERROR_CLASSES);
     }
   }
@@ -241,13 +238,11 @@ class DenoDatagramSocket implements DatagramSocket {
   }
 
   async receive(options?: { bufferSize?: number }): Promise<Datagram | null> {
-    if (this.#closed) return null;
     const buf = options?.bufferSize === undefined ? undefined : new Uint8Array(options.bufferSize);
     try {
       const [data, from] = await this.#receives.track(this.#conn.receive(buf));
       return { data, from: address(from) };
     } catch (err) {
-      if (this.#closed) return null;
       throw toSocketError("receive", err, DENO_ERROR_CLASSES);
     }
   }
