@@ -21,9 +21,22 @@ export interface NpmOptions {
 
 // Codes npm reports when the registry cannot be reached at all.
 const UNREACHABLE = new Set([
-  "ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ENETUNREACH",
-  "EHOSTUNREACH", "ENETDOWN", "EPIPE", "ESOCKETTIMEDOUT", "ERR_SOCKET_TIMEOUT", "ENOTCACHED",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "SELF_SIGNED_CERT_IN_CHAIN", "CERT_HAS_EXPIRED",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "ENETDOWN",
+  "EPIPE",
+  "ESOCKETTIMEDOUT",
+  "ERR_SOCKET_TIMEOUT",
+  "ENOTCACHED",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "CERT_HAS_EXPIRED",
 ]);
 
 /**
@@ -50,7 +63,9 @@ export function npm(args: string[], options: NpmOptions): Promise<string> {
       if (!err) return resolve(String(stdout));
       const spawnCode = (err as { code?: unknown }).code;
       if (spawnCode === "ENOENT") {
-        return reject(new HostError("npm-missing", "npm is not on the PATH: sockcheck installs runtime releases with npm"));
+        return reject(
+          new HostError("npm-missing", "npm is not on the PATH: sockcheck installs runtime releases with npm"),
+        );
       }
       reject(failure(errorCode(parse(String(stdout))) ?? `exit ${spawnCode}`, args[0], options.subject));
     });

@@ -95,7 +95,7 @@ async function download(pkg: PlatformPackage, ctx: StageContext): Promise<string
   // Progress only: npm says nothing until it is done, so the files it writes are measured.
   const timer = setInterval(() => {
     const bytes = watched.reduce((sum, dir) => sum + bytesIn(dir), 0);
-    if (bytes > last) ctx.report({ phase: "downloading", package: pkg.name, bytes: (last = bytes) });
+    if (bytes > last) ctx.report({ phase: "downloading", package: pkg.name, bytes: last = bytes });
   }, 250);
   try {
     const packed = await npmJson(["pack", spec, "--pack-destination", ctx.staging, "--ignore-scripts"], {

@@ -20,7 +20,7 @@ import { cacheDir } from "./cache_dir.ts";
 import { HostError } from "./errors.ts";
 import { type PlatformPackage, platformPackages } from "./_platform.ts";
 import { probeRuntime } from "./_probe.ts";
-import { binaryName, npmCacheDir, type StageEvent, stagePackage, stagedEntry } from "./_stage.ts";
+import { binaryName, npmCacheDir, stagedEntry, stagePackage } from "./_stage.ts";
 import type { RuntimeName } from "./runtime.ts";
 import { isStableVersion, listVersions } from "./versions.ts";
 
@@ -92,7 +92,10 @@ export async function cachedRuntime(
   const dir = entryDir(runtime, version, options.cacheDir ?? cacheDir({ env }));
   if (!existsSync(dir)) return undefined;
   const corrupt = (why: string) =>
-    new HostError("corrupt-cache", `the cached ${runtime} ${version} is broken (${why}): remove ${dir} to reinstall it`);
+    new HostError(
+      "corrupt-cache",
+      `the cached ${runtime} ${version} is broken (${why}): remove ${dir} to reinstall it`,
+    );
   let pkg: unknown;
   try {
     pkg = (JSON.parse(readFileSync(join(dir, "entry.json"), "utf8")) as { package?: unknown }).package;
@@ -104,7 +107,7 @@ export async function cachedRuntime(
   const probe = await probeRuntime(runtime, binary, env);
   if (!probe.ok) throw corrupt(probe.why);
   if (probe.version !== version) throw corrupt(`its binary reports ${probe.version}`);
-  return { runtime, version, path: binary, package: String(pkg), cached: true };
+  return { runtime, version, path: binary, package: typeof pkg === "string" ? pkg : "", cached: true };
 }
 
 /**
@@ -130,11 +133,14 @@ export async function installVersion(
   options: InstallOptions = {},
 ): Promise<InstalledRuntime> {
   const v = version.replace(/^v/, "");
-  if (!isStableVersion(v)) throw new HostError("bad-value", `"${version}" is not a ${runtime} release number like 1.2.0`);
+  if (!isStableVersion(v)) {
+    throw new HostError("bad-value", `"${version}" is not a ${runtime} release number like 1.2.0`);
+  }
   const env = options.env ?? process.env;
   const root = options.cacheDir ?? cacheDir({ env });
   const opts = { ...options, cacheDir: root, env };
-  const report = (p: Omit<InstallProgress, "runtime" | "version">) => options.onProgress?.({ runtime, version: v, ...p });
+  const report = (p: Omit<InstallProgress, "runtime" | "version">) =>
+    options.onProgress?.({ runtime, version: v, ...p });
   const cached = await cachedRuntime(runtime, v, opts);
   if (cached) {
     report({ phase: "done", cached: true });
@@ -170,7 +176,15 @@ async function installStaged(runtime: RuntimeName, v: string, opts: StagedOption
   removeAbandoned(parent);
   const staging = mkdtempSync(join(parent, `.staging-${v}-${process.pid}-`));
   try {
-    const ctx = { runtime, version: v, staging, npmCache: opts.npmCache, cwd: opts.cwd, env: opts.env, report: opts.report };
+    const ctx = {
+      runtime,
+      version: v,
+      staging,
+      npmCache: opts.npmCache,
+      cwd: opts.cwd,
+      env: opts.env,
+      report: opts.report,
+    };
     const reasons: string[] = [];
     for (const pkg of opts.packages) {
       const staged = await stagePackage(pkg, ctx);
@@ -178,7 +192,9 @@ async function installStaged(runtime: RuntimeName, v: string, opts: StagedOption
         reasons.push(staged.why);
         continue;
       }
-      if (commit(staging, final)) return { runtime, version: v, path: join(final, binaryName(runtime)), package: pkg.name, cached: false };
+      if (commit(staging, final)) {
+        return { runtime, version: v, path: join(final, binaryName(runtime)), package: pkg.name, cached: false };
+      }
       // Another sockcheck finished the same install first: use its entry, checked.
       const theirs = await cachedRuntime(runtime, v, opts);
       if (theirs) return theirs;

@@ -125,7 +125,11 @@ const TEN_MINUTES = 10 * 60 * 1000;
 export async function listVersions(runtime: RuntimeName, options: ListVersionsOptions = {}): Promise<string[]> {
   const env = options.env ?? process.env;
   const pkg = platformPackages(runtime)[0].name;
-  const file = join(options.cacheDir ?? cacheDir({ env }), "versions", `${pkg.replace(/^@/, "").replace("/", "-")}.json`);
+  const file = join(
+    options.cacheDir ?? cacheDir({ env }),
+    "versions",
+    `${pkg.replace(/^@/, "").replace("/", "-")}.json`,
+  );
   const saved = readSaved(file, pkg);
   if (saved && Date.now() - saved.savedAt < (options.maxAgeMs ?? TEN_MINUTES)) return saved.versions;
   const listed = await npmJson(["view", pkg, "versions"], { cwd: options.cwd, env, subject: `${runtime} (${pkg})` });
