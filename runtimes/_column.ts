@@ -42,11 +42,20 @@ function absentAdapter(column: Column): Adapter {
   return { api: column.api, capabilities: new Set(), tcp: { connect: absent, listen: absent } };
 }
 
+/** Where a column's expectations come from, beyond the column's own file. */
+export interface ExpectationsSource {
+  /** An expectations file to use instead of the column's own. */
+  file?: string;
+  /** Ids of cases run besides the catalog's (`--cases`), which the file may name too. */
+  extraIds?: Iterable<string>;
+}
+
 /**
- * Loads and validates a column's expectations: its own file, or `file`
+ * Loads and validates a column's expectations: its own file, or `source.file`
  * instead. Throws ExpectationsError with one line naming the problem.
  */
-export function loadExpectations(column: Column, file?: string): Expectations {
+export function loadExpectations(column: Column, source: ExpectationsSource = {}): Expectations {
+  const { file, extraIds = [] } = source;
   const path = file ?? fileURLToPath(column.expectations.href);
   let text: string;
   try {
@@ -54,11 +63,12 @@ export function loadExpectations(column: Column, file?: string): Expectations {
   } catch (err) {
     throw new ExpectationsError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return parseExpectations(text, file ?? `expectations of ${column.id}`, CASE_IDS);
+  const known = new Set([...CASE_IDS, ...extraIds]);
+  return parseExpectations(text, file ?? `expectations of ${column.id}`, known);
 }
 
-export async function prepareColumn(column: Column, expectationsFile?: string): Promise<PreparedColumn> {
-  const expectations = loadExpectations(column, expectationsFile);
+export async function prepareColumn(column: Column, source: ExpectationsSource = {}): Promise<PreparedColumn> {
+  const expectations = loadExpectations(column, source);
   if (column.platforms && !column.platforms.includes(process.platform)) {
     const unavailable = `the ${column.id} column runs on ${column.platforms.join(", ")} only, not on ${process.platform}`;
     return { column, adapter: absentAdapter(column), expectations, unavailable };
@@ -87,7 +97,8 @@ export async function runEntry(prepared: PreparedColumn, host: RuntimeHost, entr
     : undefined;
   const result = unavailable ?? wrongProfile(entry.case, host) ?? await runCase(entry.case, prepared.adapter, host);
   const expectation = prepared.expectations.get(entry.case.id);
-  return { entry, result, judgement: judge(result, expectation), expectation };
+  const judgement = judge(result, expectation, { level: entry.case.level, reference: prepared.adapter.reference });
+  return { entry, result, judgement, expectation };
 }
 
 /** A lab case in a namespace of another profile than the one it needs is skipped, not run. */
