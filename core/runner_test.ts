@@ -102,6 +102,20 @@ test("a case needing a missing fixture is skipped with the reason", async () => 
   assert.equal(r.detail, "no namespaces here");
 });
 
+test("a case about leaks is skipped with the reason where the host cannot count sockets, never passed", async () => {
+  let ran = false;
+  const c = defineCase({ ...base, id: "test.leaks-nothing", requires: { fixtures: ["socketCount"] }, async run() { ran = true; } });
+  const uncounted = await runCase(c, adapter, { fixtures: {} });
+  assert.equal(uncounted.verdict, "skipped");
+  assert.match(uncounted.detail ?? "", /cannot count the process's socket descriptors/);
+  const said = await runCase(c, adapter, { fixtures: { socketCount: { ok: false, reason: "no /dev/fd here" } } });
+  assert.deepEqual([said.verdict, said.detail], ["skipped", "no /dev/fd here"]);
+  assert.equal(ran, false);
+  const counted = await runCase(c, adapter, { fixtures: {}, countSockets: () => Promise.resolve(0) });
+  assert.equal(counted.verdict, "pass");
+  assert.equal(ran, true);
+});
+
 test("errors are normalised from structured identity only", () => {
   assert.equal(toSocketError("read", Object.assign(new Error("x"), { code: "ECONNRESET" })).code, "ECONNRESET");
   assert.equal(toSocketError("read", Object.assign(new Error("x"), { errno: -104 })).code, "ECONNRESET");

@@ -20,7 +20,7 @@ import {
 import type { CaseResult } from "../core/result.ts";
 import type { Case } from "../core/case.ts";
 import process from "node:process";
-import { precheck, runCase, socketsSettled } from "../core/runner.ts";
+import { fixtureStatus, precheck, runCase, socketsSettled } from "../core/runner.ts";
 import { DEFAULT_LAB_PROFILE } from "../lab/profiles.ts";
 import { needsLab } from "../lab/placement.ts";
 import { CASE_IDS, CATALOG, type CatalogEntry } from "../suites/catalog.ts";
@@ -143,7 +143,9 @@ export async function runLabEntries(
   for (const entry of entries.filter((e) => !e.case.lab?.slow)) report(await runEntry(prepared, host, entry));
   if (!slow.length) return;
 
-  const unchecked: RuntimeHost = { ...host, countSockets: undefined };
+  // The batch's own check stands in for each case's: cases about leaks still run in it.
+  const counted = { ...host.fixtures, socketCount: fixtureStatus(host, "socketCount") };
+  const unchecked: RuntimeHost = { ...host, countSockets: undefined, fixtures: counted };
   const baseline = host.countSockets ? await host.countSockets() : undefined;
   const outcomes = await Promise.all(slow.map((entry) => runEntry(prepared, unchecked, entry)));
   const leaked = baseline === undefined ? 0 : (await socketsSettled(host, baseline)) - baseline;

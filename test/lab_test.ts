@@ -164,6 +164,14 @@ test("a failure that shows only in the concurrent run stays a failure when its l
   assert.match(leaky.result.detail ?? "", /left 1 socket descriptor/);
 });
 
+test("a case about leaks runs in the concurrent batch, whose own check stands in for the case's", async () => {
+  const { slow, run } = fakeSockets();
+  const entry = slow("test.lab.leaks-nothing", () => {});
+  const aboutLeaks = { ...entry, case: { ...entry.case, requires: { fixtures: ["socketCount" as const] } } };
+  const [outcome] = await run([aboutLeaks, slow("test.lab.other", () => {})]);
+  assert.equal(outcome.result.verdict, "pass", outcome.result.detail);
+});
+
 /** The network namespace inode of every process this user may look at. */
 function netNamespacesInUse(): Set<string> {
   const seen = new Set<string>();
