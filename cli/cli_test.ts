@@ -104,11 +104,16 @@ test("run exits 1 on an unsupported case with no entry, and 0 once an unsupporte
 test("run exits 1 when a known failure fails with another errno than the one pinned, and 0 with the right one", () => {
   const run = (pin: string) => {
     const file = expectationsFile(`pin-${pin}.json`, JSON.stringify({ "fixture.refused": { verdict: "fail", reason: "on purpose", observed: pin } }));
-    return sockcheck("run", "--runtime", "node", "--cases", fixture("errno_cases.ts"), "--expectations", file);
+    const json = join(work, `pin-${pin}.out.json`);
+    return { json, ...sockcheck("run", "--runtime", "node", "--cases", fixture("errno_cases.ts"), "--expectations", file, "--json", json) };
   };
   const wrong = run("EHOSTUNREACH");
   assert.equal(wrong.status, 1, wrong.stdout + wrong.stderr);
+  assert.match(wrong.stdout, /known: {4}on purpose \[pinned: EHOSTUNREACH\]/);
   assert.match(wrong.stdout, /fails differently: expected observed to contain EHOSTUNREACH, got ECONNREFUSED on connect/);
+  const [reported] = JSON.parse(readFileSync(wrong.json, "utf8")).results;
+  assert.deepEqual([reported.verdict, reported.ok, reported.pinned], ["fail", false, "EHOSTUNREACH"]);
+  assert.match(reported.judgement, /^fails differently: /);
   const right = run("ECONNREFUSED");
   assert.equal(right.status, 0, right.stdout + right.stderr);
   assert.match(right.stdout, /FAIL\s+fixture\.refused \(known\)/);
