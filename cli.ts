@@ -2,7 +2,7 @@
  * `sockcheck`: the command line.
  *
  *   sockcheck list [--json]
- *   sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--expectations FILE] [--deno PATH] [--bun PATH] [--node PATH]
+ *   sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--expectations FILE] [--cases FILE] [--deno PATH] [--bun PATH] [--node PATH]
  *   sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--deno PATH] [--bun PATH] [--node PATH]
  *   sockcheck diff OLD.json NEW.json
  *   sockcheck merge --out DIR MATRIX.json...
@@ -14,11 +14,13 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import process from "node:process";
 import { idFilter } from "./core/filter.ts";
-import { CATALOG } from "./suites/catalog.ts";
+import { CATALOG, type CatalogEntry } from "./suites/catalog.ts";
+import type { Case } from "./core/case.ts";
 import { type Column, COLUMNS, findColumn } from "./runtimes/columns.ts";
-import { loadExpectations } from "./runtimes/_column.ts";
+import { type ExpectationsSource, loadExpectations } from "./runtimes/_column.ts";
 import { ExpectationsError } from "./core/expectations.ts";
 import { runColumnProcess } from "./runtimes/spawn.ts";
 import { columnRunJson, formatRun } from "./cli/_format.ts";
@@ -27,7 +29,7 @@ import { matrixOptions, runMatrix, writeReport } from "./cli/_matrix.ts";
 import { diffMatrices, MatrixError, mergeMatrices, parseMatrix, renderDiff } from "./report/mod.ts";
 
 const USAGE = `usage: sockcheck list [--json]
-       sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--expectations FILE] [--deno PATH] [--bun PATH] [--node PATH]
+       sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--expectations FILE] [--cases FILE] [--deno PATH] [--bun PATH] [--node PATH]
        sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--deno PATH] [--bun PATH] [--node PATH]
        sockcheck diff OLD.json NEW.json
        sockcheck merge --out DIR MATRIX.json...
@@ -57,23 +59,27 @@ async function list(argv: string[]): Promise<number> {
 async function run(argv: string[]): Promise<number> {
   const { values: args, positionals } = parseArgs(argv, {
     booleans: [],
-    strings: ["runtime", "filter", "json", "expectations", "deno", "bun", "node"],
+    strings: ["runtime", "filter", "json", "expectations", "cases", "deno", "bun", "node"],
   });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (!args.runtime) throw new UsageError("run needs --runtime COLUMN");
   const column = findColumn(args.runtime);
   if (!column) throw new UsageError(`unknown column "${args.runtime}" (columns: ${COLUMNS.map((c) => c.id).join(", ")})`);
-  const entries = CATALOG.filter((e) => idFilter(args.filter)(e.case.id));
+  const casesFile = args.cases === undefined ? undefined : resolve(args.cases);
+  const extra = casesFile === undefined ? undefined : await extraCases(casesFile);
+  const pool: CatalogEntry[] = extra ? extra.map((c) => ({ topic: "extra", case: c })) : [...CATALOG];
+  const entries = pool.filter((e) => idFilter(args.filter)(e.case.id));
   if (!entries.length) throw new UsageError(`filter "${args.filter}" matches no case`);
   const { binaries } = matrixOptions({ ...args, runtime: column.id });
 
   const expectations = args.expectations === undefined ? undefined : resolve(args.expectations);
-  checkExpectations(column, expectations);
+  checkExpectations(column, { file: expectations, extraIds: extra?.map((c) => c.id) });
   const result = await runColumnProcess(column, {
     binaries,
     entries,
     expectations,
     filter: args.filter,
+    ...(casesFile ? { extraArgs: ["--cases", casesFile] } : {}),
     onResult: (_, done) => {
       if (process.stderr.isTTY) process.stderr.write(`\r${column.id}: ${done}/${entries.length}`);
     },
@@ -88,10 +94,24 @@ async function run(argv: string[]): Promise<number> {
   return result.results.every((r) => r.judgement.ok) ? 0 : 1;
 }
 
-/** A column's expectations must be valid before anything runs: one line and exit 2 otherwise. */
-function checkExpectations(column: Column, file?: string): void {
+/** The cases a module exports as `cases` (`run --cases FILE`): one line and exit 2 if it has none. */
+async function extraCases(file: string): Promise<Case[]> {
+  let cases: unknown;
   try {
-    loadExpectations(column, file);
+    cases = (await import(pathToFileURL(file).href)).cases;
+  } catch (err) {
+    throw new UsageError(`cannot load cases from ${file}: ${(err as Error).message.split("\n")[0]}`);
+  }
+  if (!Array.isArray(cases) || !cases.every((c) => typeof c?.id === "string" && typeof c?.run === "function")) {
+    throw new UsageError(`${file} exports no \`cases\` array of cases`);
+  }
+  return cases;
+}
+
+/** A column's expectations must be valid before anything runs: one line and exit 2 otherwise. */
+function checkExpectations(column: Column, source: ExpectationsSource = {}): void {
+  try {
+    loadExpectations(column, source);
   } catch (err) {
     if (err instanceof ExpectationsError) throw new UsageError(err.message);
     throw err;

@@ -27,7 +27,10 @@ export function formatRun(run: ColumnRun): string {
     if (result.verdict !== "pass") {
       if (result.observed) lines.push(`         observed: ${result.observed}`);
       if (result.detail) lines.push(`         detail:   ${result.detail}`);
-      if (expectation) lines.push(`         known:    ${expectation.reason}${expectation.issue ? ` (${expectation.issue})` : ""}`);
+      if (expectation) {
+        const pinned = expectation.observed ? ` [pinned: ${expectation.observed}]` : "";
+        lines.push(`         known:    ${expectation.reason}${expectation.issue ? ` (${expectation.issue})` : ""}${pinned}`);
+      }
     }
     if (!judgement.ok && judgement.message) lines.push(`         ${judgement.message}`);
   }
@@ -49,6 +52,7 @@ export function columnRunJson(run: ColumnRun) {
       verdict: result.verdict,
       expectedVerdict: judgement.expected,
       ok: judgement.ok,
+      judgement: judgement.message,
       expected: result.expected,
       observed: result.observed,
       observations: result.observations,
@@ -57,6 +61,7 @@ export function columnRunJson(run: ColumnRun) {
       ms: result.ms,
       reason: expectation?.reason,
       issue: expectation?.issue,
+      pinned: expectation?.observed,
     })),
   };
 }

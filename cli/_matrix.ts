@@ -121,6 +121,7 @@ export function buildMatrix(runs: ColumnRun[], entries: CatalogEntry[]): Matrix 
         verdict: result.verdict,
         expected: judgement.expected,
         ok: judgement.ok,
+        ...(judgement.message ? { judgement: judgement.message } : {}),
         observed: result.observed,
         ...(result.detail ? { detail: result.detail } : {}),
         ms: result.ms,

@@ -42,6 +42,11 @@ const expectationsFile = (name: string, text: string) => {
 const notJson = expectationsFile("not-json.json", "{");
 const unknownCase = expectationsFile("unknown-case.json", '{"no.such.case": {"verdict": "fail", "reason": "r"}}');
 const unknownVerdict = expectationsFile("unknown-verdict.json", '{"tcp.connect.refused": {"verdict": "flaky", "reason": "r"}}');
+const pinnedUnsupported = expectationsFile(
+  "pinned-unsupported.json",
+  '{"udp.recv.truncation": {"verdict": "unsupported", "reason": "r", "observed": "EMSGSIZE"}}',
+);
+const noCases = expectationsFile("no-cases.mts", "export const cases = 1;\n");
 
 const badInputs: [string, string[], RegExp][] = [
   ["no command", [], /usage/],
@@ -56,6 +61,8 @@ const badInputs: [string, string[], RegExp][] = [
   ["an expectations file that is not JSON", ["run", "--runtime", "node", "--expectations", notJson], /not valid JSON/],
   ["an expectations file naming an unknown case", ["run", "--runtime", "node", "--expectations", unknownCase], /no\.such\.case: no case has this id/],
   ["an expectations file with an unknown verdict", ["run", "--runtime", "node", "--expectations", unknownVerdict], /verdict must be one of/],
+  ["an expectations file pinning what an unsupported case observes", ["run", "--runtime", "node", "--expectations", pinnedUnsupported], /observed applies only to fail/],
+  ["a cases file that exports no cases", ["run", "--runtime", "node", "--cases", noCases], /exports no `cases` array/],
   ["an expectations file that does not exist", ["run", "--runtime", "node", "--expectations", join(work, "none.json")], /cannot read \(ENOENT\)/],
   ["diff with one file", ["diff", malformed], /diff needs two matrix files/],
   ["diff of an unreadable file", ["diff", join(work, "missing.json"), malformed], /cannot read/],
@@ -72,6 +79,45 @@ for (const [what, args, message] of badInputs) {
     assert.doesNotMatch(r.stderr, /\n\s+at /, "a stack trace was printed");
   });
 }
+
+const fixture = (name: string) => fileURLToPath(new URL(`../test/fixtures/${name}`, import.meta.url));
+
+test("run exits 1 when an expectation says fail but the case is unsupported: the expectation is stale", () => {
+  const stale = expectationsFile("stale.json", '{"udp.recv.truncation": {"verdict": "fail", "reason": "cuts silently"}}');
+  const r = sockcheck("run", "--runtime", "bun-node", "--filter", "udp.recv.truncation", "--expectations", stale);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /unsup\s+udp\.recv\.truncation ‼ UNEXPECTED/);
+  assert.match(r.stdout, /stale expectation: expected fail \(cuts silently\), got unsupported: node:net has no udpRecvBuffer/);
+});
+
+test("run exits 1 on an unsupported case with no entry, and 0 once an unsupported entry gives the reason", () => {
+  const none = expectationsFile("none.json", "{}");
+  const unlisted = sockcheck("run", "--runtime", "bun-node", "--filter", "udp.recv.truncation", "--expectations", none);
+  assert.equal(unlisted.status, 1, unlisted.stdout + unlisted.stderr);
+  assert.match(unlisted.stdout, /add an "unsupported" entry with its reason/);
+  const listed = expectationsFile("listed.json", '{"udp.recv.truncation": {"verdict": "unsupported", "reason": "no receive buffer"}}');
+  const known = sockcheck("run", "--runtime", "bun-node", "--filter", "udp.recv.truncation", "--expectations", listed);
+  assert.equal(known.status, 0, known.stdout + known.stderr);
+  assert.match(known.stdout, /unsup\s+udp\.recv\.truncation \(known\)/);
+});
+
+test("run exits 1 when a known failure fails with another errno than the one pinned, and 0 with the right one", () => {
+  const run = (pin: string) => {
+    const file = expectationsFile(`pin-${pin}.json`, JSON.stringify({ "fixture.refused": { verdict: "fail", reason: "on purpose", observed: pin } }));
+    const json = join(work, `pin-${pin}.out.json`);
+    return { json, ...sockcheck("run", "--runtime", "node", "--cases", fixture("errno_cases.ts"), "--expectations", file, "--json", json) };
+  };
+  const wrong = run("EHOSTUNREACH");
+  assert.equal(wrong.status, 1, wrong.stdout + wrong.stderr);
+  assert.match(wrong.stdout, /known: {4}on purpose \[pinned: EHOSTUNREACH\]/);
+  assert.match(wrong.stdout, /fails differently: expected observed to contain EHOSTUNREACH, got ECONNREFUSED on connect/);
+  const [reported] = JSON.parse(readFileSync(wrong.json, "utf8")).results;
+  assert.deepEqual([reported.verdict, reported.ok, reported.pinned], ["fail", false, "EHOSTUNREACH"]);
+  assert.match(reported.judgement, /^fails differently: /);
+  const right = run("ECONNREFUSED");
+  assert.equal(right.status, 0, right.stdout + right.stderr);
+  assert.match(right.stdout, /FAIL\s+fixture\.refused \(known\)/);
+});
 
 // A small real matrix: two node:net columns over cases where they diverge from the kernel.
 const out = join(work, "report");

@@ -12,7 +12,14 @@ export type Fixture =
   /** The fault lab: a private network namespace shaped by the lab. */
   | "lab"
   /** An IPv6 loopback (::1). */
-  | "ipv6";
+  | "ipv6"
+  /**
+   * The host can count this process's socket descriptors (the runner's leak
+   * check). Cases whose point is that nothing leaks require it, so where the
+   * platform cannot count (Windows) they are skipped, never passed on their
+   * assertions alone.
+   */
+  | "socketCount";
 
 /**
  * A shape of the fault lab's namespace: the same routes in every profile,

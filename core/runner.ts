@@ -24,7 +24,9 @@ export interface Host {
   fixtures: Partial<Record<Fixture, FixtureStatus>>;
   /**
    * Counts this process's open socket descriptors, where the platform lets
-   * it (Linux `/proc/self/fd`); absent elsewhere, and the leak check is off.
+   * it (Linux `/proc/self/fd`, macOS `/dev/fd`); absent elsewhere, and the
+   * leak check is off: the `socketCount` fixture then says why, and the
+   * cases about leaks are skipped.
    */
   countSockets?: () => Promise<number>;
   /** Present when the host runs inside the fault lab; handed to each case. */
@@ -58,10 +60,24 @@ export function precheck(
     return { verdict: "unsupported", detail: `${adapter.api} has no ${missing.join(", ")}` };
   }
   for (const fixture of c.requires?.fixtures ?? []) {
-    const status = host.fixtures[fixture] ?? { ok: false, reason: `fixture ${fixture} not provided by this host` };
+    const status = fixtureStatus(host, fixture);
     if (!status.ok) return { verdict: "skipped", detail: status.reason };
   }
   return undefined;
+}
+
+/**
+ * Whether a fixture is there: as the host says, or for `socketCount` a host
+ * does not mention, whether it can count sockets at all.
+ */
+export function fixtureStatus(host: Host, fixture: Fixture): FixtureStatus {
+  const given = host.fixtures[fixture];
+  if (given) return given;
+  if (fixture === "socketCount" && host.countSockets) return { ok: true };
+  if (fixture === "socketCount") {
+    return { ok: false, reason: "this host cannot count the process's socket descriptors, so a leak cannot be seen" };
+  }
+  return { ok: false, reason: `fixture ${fixture} not provided by this host` };
 }
 
 /** How long a leaked descriptor may take to be released after the case settles. */

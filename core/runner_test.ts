@@ -1,6 +1,6 @@
 /**
- * The runner's own tests: verdicts, time limits, the leak check, and the
- * expectations rules, with deliberately bad cases that are not in the catalog.
+ * The runner's own tests: verdicts, time limits and the leak check, with
+ * deliberately bad cases that are not in the catalog.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -8,9 +8,7 @@ import { adapter } from "../runtimes/node/adapter.ts";
 import { host } from "../runtimes/node/host.ts";
 import { defineCase } from "./case.ts";
 import { SocketError, toSocketError } from "./errors.ts";
-import { ExpectationsError, judge, parseExpectations } from "./expectations.ts";
 import { idFilter } from "./filter.ts";
-import type { CaseResult } from "./result.ts";
 import { runCase } from "./runner.ts";
 import { checkLoopback, LoopbackViolation } from "./_loopback.ts";
 import { CATALOG } from "../suites/catalog.ts";
@@ -104,26 +102,18 @@ test("a case needing a missing fixture is skipped with the reason", async () => 
   assert.equal(r.detail, "no namespaces here");
 });
 
-const result = (verdict: CaseResult["verdict"]): CaseResult => ({ id: "x.y", verdict, observed: "", observations: {}, ms: 0 });
-
-test("a known failure that fails is as expected; one that passes asks for an update", () => {
-  const known = { verdict: "fail" as const, reason: "reads eagerly" };
-  assert.equal(judge(result("fail"), known).ok, true);
-  const now = judge(result("pass"), known);
-  assert.equal(now.ok, false);
-  assert.match(now.message ?? "", /^now passes: update expectations/);
-  assert.equal(judge(result("fail"), undefined).ok, false);
-  assert.equal(judge(result("unsupported"), undefined).ok, true);
-});
-
-test("an expectations file naming an unknown case, or malformed, is rejected in one line", () => {
-  const ids = new Set(["x.y"]);
-  assert.throws(() => parseExpectations('{"no.such": {"verdict": "fail", "reason": "r"}}', "f", ids), ExpectationsError);
-  assert.throws(() => parseExpectations("{", "f", ids), /not valid JSON/);
-  assert.throws(() => parseExpectations('{"x.y": {"verdict": "flaky", "reason": "r"}}', "f", ids), /verdict must be one of/);
-  assert.throws(() => parseExpectations('{"x.y": {"verdict": "pass", "reason": "r"}}', "f", ids), /verdict must be one of/);
-  assert.throws(() => parseExpectations('{"x.y": {"verdict": "fail"}}', "f", ids), /reason is missing/);
-  assert.equal(parseExpectations('{"x.y": {"verdict": "fail", "reason": "r"}}', "f", ids).size, 1);
+test("a case about leaks is skipped with the reason where the host cannot count sockets, never passed", async () => {
+  let ran = false;
+  const c = defineCase({ ...base, id: "test.leaks-nothing", requires: { fixtures: ["socketCount"] }, async run() { ran = true; } });
+  const uncounted = await runCase(c, adapter, { fixtures: {} });
+  assert.equal(uncounted.verdict, "skipped");
+  assert.match(uncounted.detail ?? "", /cannot count the process's socket descriptors/);
+  const said = await runCase(c, adapter, { fixtures: { socketCount: { ok: false, reason: "no /dev/fd here" } } });
+  assert.deepEqual([said.verdict, said.detail], ["skipped", "no /dev/fd here"]);
+  assert.equal(ran, false);
+  const counted = await runCase(c, adapter, { fixtures: {}, countSockets: () => Promise.resolve(0) });
+  assert.equal(counted.verdict, "pass");
+  assert.equal(ran, true);
 });
 
 test("errors are normalised from structured identity only", () => {

@@ -117,10 +117,9 @@ function renderCell(c: MatrixCase, col: MatrixColumn, cell: MatrixCell | undefin
   const verdictLine = cell.ok
     ? `${cell.verdict} (expected ${cell.expected})`
     : `${cell.verdict}, expected ${cell.expected}: not what the expectations say`;
-  const rows: [string, string][] = [
-    ["verdict", esc(verdictLine)],
-    ["observed", esc(cell.observed || "—")],
-  ];
+  const rows: [string, string][] = [["verdict", esc(verdictLine)]];
+  if (cell.judgement) rows.push(["judgement", esc(cell.judgement)]);
+  rows.push(["observed", esc(cell.observed || "—")]);
   if (cell.detail) rows.push(["detail", `<pre>${esc(cell.detail)}</pre>`]);
   rows.push(["time", `${esc(String(Math.round(cell.ms)))} ms`]);
   rows.push(["semantic", esc(c.semantic)]);

@@ -74,8 +74,9 @@ function testcase(
   }
   if (!cell.ok) {
     tally.failures++;
-    const message = cell.detail || cell.observed || `expected ${cell.expected}, got ${cell.verdict}`;
+    const message = cell.judgement || cell.detail || cell.observed || `expected ${cell.expected}, got ${cell.verdict}`;
     const body = [
+      ...(cell.judgement ? [`judgement: ${cell.judgement}`] : []),
       `expected: ${cell.expected}`,
       `verdict: ${cell.verdict}`,
       `observed: ${cell.observed}`,

@@ -20,6 +20,10 @@ import {
 
 /** How much of the observed behaviour a cell shows. */
 const OBSERVED_CHARS = 60;
+/** How much of the judge's line an unexpected cell shows; the list below the table has all of it. */
+const JUDGEMENT_CHARS = 80;
+/** How much of the judge's line the list below the table shows. */
+const LISTED_CHARS = 400;
 
 /**
  * Renders the matrix as Markdown: one table, cases × columns (kernel first),
@@ -76,6 +80,7 @@ export function renderMarkdown(m: Matrix): string {
     const trouble = columnTrouble(c);
     if (trouble) lines.push("", `⚠ ${text(c.id)}: ${text(clip(trouble, 200))}`);
   }
+  lines.push(...judgements(m));
   lines.push(
     "",
     `${ICON.pass} pass · ${ICON.fail} fail · ${ICON.unsupported} unsupported · ${ICON.skipped} skipped · ` +
@@ -89,10 +94,24 @@ export function renderMarkdown(m: Matrix): string {
 function cell(c: MatrixCell | undefined): string {
   if (!c) return `**‼ ${NO_CELL}**`;
   let label = `${ICON[c.verdict]} ${c.verdict}`;
+  // The judge's line says what is wrong; the full line is listed below the table.
+  if (!c.ok && c.judgement) return `**‼ ${label}**: ${text(clip(c.judgement, JUDGEMENT_CHARS))}`;
   if (!c.ok) label = `**‼ ${label}** (expected ${c.expected})`;
   else if (c.verdict !== "pass" && c.verdict === c.expected) label += " *(known)*";
   const why = explanation(c);
   return why ? `${label}: ${text(clip(why, OBSERVED_CHARS))}` : label;
+}
+
+/** The judge's lines for every unexpected cell, as a list after the table; nothing when there are none. */
+function judgements(m: Matrix): string[] {
+  const items: string[] = [];
+  for (const col of orderedColumns(m)) {
+    for (const c of m.catalog) {
+      const judged = cellOf(m, col.id, c.id)?.judgement;
+      if (judged) items.push(`- ${text(col.id)} ${code(c.id)}: ${text(clip(judged, LISTED_CHARS))}`);
+    }
+  }
+  return items.length ? ["", "### Not as expected", "", ...items] : [];
 }
 
 /** Text safe inside a table cell: one line, Markdown and HTML punctuation escaped. */

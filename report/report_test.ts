@@ -277,6 +277,44 @@ test("Markdown cells mark unexpected and known divergences and show what was obs
   assert.ok(!observed.includes("\n"));
 });
 
+/** The fixture with the judge's lines on two cells: a known failure that now fails differently, and a stale entry. */
+function judged(): Matrix {
+  const m = fixture();
+  const differently = "fails differently: expected observed to contain ECONNREFUSED, got EPIPE on connect (Error) (known: reports a broken pipe)";
+  Object.assign(m.cells.deno!["tcp.connect.refused"]!, { ok: false, judgement: differently });
+  const stale = `stale expectation: expected fail (${"a long reason ".repeat(10)}), got unsupported: Deno.connect has no udpConnect`;
+  Object.assign(m.cells.deno!["udp.connect.refused"]!, { expected: "fail", ok: false, judgement: stale, reason: "r" });
+  return m;
+}
+
+test("Markdown shows the judge's line in an unexpected cell, clipped, and in full in a list after the table", () => {
+  const md = renderMarkdown(parseMatrix(JSON.stringify(judged()), "m.json"));
+  const row = (id: string) => tableCells(md.split("\n").find((l) => l.includes(`\`${id}\``))!).slice(1);
+  assert.equal(
+    row("tcp.connect.refused")[1],
+    "**‼ ❌ fail**: fails differently: expected observed to contain ECONNREFUSED, got EPIPE on conn…",
+  );
+  assert.match(row("udp.connect.refused")[1]!, /^\*\*‼ ⚪ unsupported\*\*: stale expectation: expected fail/);
+  // Cells without the judge's line (older matrices) keep the expected verdict.
+  assert.equal(row("tcp.connect.timeout")[1], "**‼ ⏱ timeout** (expected pass): still pending");
+  const list = md.slice(md.indexOf("### Not as expected"));
+  assert.match(list, /^- deno `tcp\.connect\.refused`: fails differently: .*\(known: reports a broken pipe\)$/m);
+  assert.match(list, /^- deno `udp\.connect\.refused`: stale expectation: .*got unsupported: Deno\.connect has no udpConnect$/m);
+  assert.doesNotMatch(renderMarkdown(fixture()), /Not as expected/);
+});
+
+test("the HTML cell and the JUnit failure show the judge's line", () => {
+  const html = renderHtml(judged());
+  const start = html.indexOf('<td data-case="tcp.connect.refused" data-column="deno"');
+  const cell = html.slice(start, html.indexOf("</td>", start));
+  assert.match(cell, /<dt>judgement<\/dt><dd>fails differently: expected observed to contain ECONNREFUSED, got EPIPE/);
+  assert.match(cell, /class="v-fail unexpected"/);
+  const xml = renderJunit(judged(), "deno");
+  assertWellFormed(xml);
+  assert.match(xml, /<failure type="fail" message="fails differently: expected observed to contain ECONNREFUSED[^"]*">judgement: fails differently/);
+  assert.match(xml, /<failure type="unsupported" message="stale expectation: expected fail/);
+});
+
 test("the HTML page has a hook for every case, column and cell, kernel first", () => {
   const html = renderHtml(fixture());
   for (const id of CASE_IDS) assert.match(html, new RegExp(`<tr data-case="${id.replace(/\./g, "\\.")}"`), id);

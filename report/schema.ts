@@ -54,8 +54,13 @@ export interface MatrixCell {
   verdict: Verdict;
   /** The verdict the column's expectations name; `pass` when none. */
   expected: Verdict;
-  /** Whether the verdict is what was expected (`unsupported` and `skipped` always are). */
+  /**
+   * Whether the cell is what the column's expectations say: the expected
+   * verdict, showing what the expectation pins; `skipped` always is.
+   */
   ok: boolean;
+  /** Where `ok` is false, why, in the judge's one line (stale expectation, fails differently, ...). */
+  judgement?: string;
   /** A short human string: what the case saw. */
   observed: string;
   detail?: string;
@@ -137,7 +142,7 @@ export function parseMatrix(text: string, source: string): Matrix {
       observed: string(c, "observed", path),
       ms: c.ms as number,
     };
-    for (const key of ["detail", "reason", "issue"] as const) {
+    for (const key of ["detail", "reason", "issue", "judgement"] as const) {
       const text = optionalString(c, key, path);
       if (text !== undefined) out[key] = text;
     }

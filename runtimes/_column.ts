@@ -20,7 +20,7 @@ import {
 import type { CaseResult } from "../core/result.ts";
 import type { Case } from "../core/case.ts";
 import process from "node:process";
-import { precheck, runCase, socketsSettled } from "../core/runner.ts";
+import { fixtureStatus, precheck, runCase, socketsSettled } from "../core/runner.ts";
 import { DEFAULT_LAB_PROFILE } from "../lab/profiles.ts";
 import { needsLab } from "../lab/placement.ts";
 import { CASE_IDS, CATALOG, type CatalogEntry } from "../suites/catalog.ts";
@@ -42,11 +42,20 @@ function absentAdapter(column: Column): Adapter {
   return { api: column.api, capabilities: new Set(), tcp: { connect: absent, listen: absent } };
 }
 
+/** Where a column's expectations come from, beyond the column's own file. */
+export interface ExpectationsSource {
+  /** An expectations file to use instead of the column's own. */
+  file?: string;
+  /** Ids of cases run besides the catalog's (`--cases`), which the file may name too. */
+  extraIds?: Iterable<string>;
+}
+
 /**
- * Loads and validates a column's expectations: its own file, or `file`
+ * Loads and validates a column's expectations: its own file, or `source.file`
  * instead. Throws ExpectationsError with one line naming the problem.
  */
-export function loadExpectations(column: Column, file?: string): Expectations {
+export function loadExpectations(column: Column, source: ExpectationsSource = {}): Expectations {
+  const { file, extraIds = [] } = source;
   const path = file ?? fileURLToPath(column.expectations.href);
   let text: string;
   try {
@@ -54,11 +63,12 @@ export function loadExpectations(column: Column, file?: string): Expectations {
   } catch (err) {
     throw new ExpectationsError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return parseExpectations(text, file ?? `expectations of ${column.id}`, CASE_IDS);
+  const known = new Set([...CASE_IDS, ...extraIds]);
+  return parseExpectations(text, file ?? `expectations of ${column.id}`, known);
 }
 
-export async function prepareColumn(column: Column, expectationsFile?: string): Promise<PreparedColumn> {
-  const expectations = loadExpectations(column, expectationsFile);
+export async function prepareColumn(column: Column, source: ExpectationsSource = {}): Promise<PreparedColumn> {
+  const expectations = loadExpectations(column, source);
   if (column.platforms && !column.platforms.includes(process.platform)) {
     const unavailable = `the ${column.id} column runs on ${column.platforms.join(", ")} only, not on ${process.platform}`;
     return { column, adapter: absentAdapter(column), expectations, unavailable };
@@ -86,8 +96,14 @@ export async function runEntry(prepared: PreparedColumn, host: RuntimeHost, entr
     ? { id: entry.case.id, verdict: "skipped", detail: prepared.unavailable, observed: "", observations: {}, ms: 0 }
     : undefined;
   const result = unavailable ?? wrongProfile(entry.case, host) ?? await runCase(entry.case, prepared.adapter, host);
+  return judged(prepared, entry, result);
+}
+
+/** A result held against the column's expectation for its case. */
+function judged(prepared: PreparedColumn, entry: CatalogEntry, result: CaseResult): Outcome {
   const expectation = prepared.expectations.get(entry.case.id);
-  return { entry, result, judgement: judge(result, expectation), expectation };
+  const judgement = judge(result, expectation, { level: entry.case.level, reference: prepared.adapter.reference });
+  return { entry, result, judgement, expectation };
 }
 
 /** A lab case in a namespace of another profile than the one it needs is skipped, not run. */
@@ -109,13 +125,13 @@ function wrongProfile(c: Case, host: RuntimeHost): CaseResult | undefined {
  * check spans the batch instead: the count before the batch starts against
  * the count once every case of it has settled (with the runner's usual
  * grace for late releases). If the batch left sockets open, the cases are
- * run again one at a time with their own checks, and those verdicts
- * replace the concurrent ones, so a leak is pinned on the case that makes
- * it (at the cost of the batch's time again; timed-out cases are not run
- * again: the runner never leak-checks a case that timed out). A leak that
- * shows only under concurrency is recorded on every rerun result as
- * `batchLeak`, not hidden. Outcomes are reported in the order they are
- * final, which for the batch is after its check.
+ * run again one at a time with their own checks, so a leak is pinned on
+ * the case that makes it (at the cost of the batch's time again; timed-out
+ * cases are not run again: the runner never leak-checks a case that timed
+ * out). Both runs stay in the cell (see {@linkcode combineRuns}): a fault
+ * the lone run does not show is reported "only under concurrency", never
+ * turned into a pass. Outcomes are reported in the order they are final,
+ * which for the batch is after its check.
  */
 export async function runLabEntries(
   prepared: PreparedColumn,
@@ -127,21 +143,77 @@ export async function runLabEntries(
   for (const entry of entries.filter((e) => !e.case.lab?.slow)) report(await runEntry(prepared, host, entry));
   if (!slow.length) return;
 
-  const unchecked: RuntimeHost = { ...host, countSockets: undefined };
+  // The batch's own check stands in for each case's: cases about leaks still run in it.
+  const counted = { ...host.fixtures, socketCount: fixtureStatus(host, "socketCount") };
+  const unchecked: RuntimeHost = { ...host, countSockets: undefined, fixtures: counted };
   const baseline = host.countSockets ? await host.countSockets() : undefined;
   const outcomes = await Promise.all(slow.map((entry) => runEntry(prepared, unchecked, entry)));
-  if (baseline !== undefined) {
-    const leaked = (await socketsSettled(host, baseline)) - baseline;
-    if (leaked > 0) {
-      for (const [i, entry] of slow.entries()) {
-        if (outcomes[i].result.verdict === "timeout") continue;
-        const alone = await runEntry(prepared, host, entry);
-        alone.result.observations.batchLeak = `the concurrent batch left ${leaked} socket(s) open; this verdict is from a run alone`;
-        outcomes[i] = alone;
-      }
-    }
+  const leaked = baseline === undefined ? 0 : (await socketsSettled(host, baseline)) - baseline;
+  if (leaked <= 0) {
+    outcomes.forEach(report);
+    return;
   }
-  outcomes.forEach(report);
+
+  const alone: (CaseResult | undefined)[] = [];
+  for (const outcome of outcomes) {
+    alone.push(outcome.result.verdict === "timeout" ? undefined : (await runEntry(prepared, host, outcome.entry)).result);
+  }
+  const pinned = alone.reduce((sum, r) => sum + Number(r?.observations.leakedSockets ?? 0), 0);
+  const batch: BatchLeak = { cases: slow.length, leaked, unpinned: Math.max(0, leaked - pinned) };
+  outcomes.forEach((outcome, i) => {
+    const lone = alone[i];
+    report(lone ? judged(prepared, outcome.entry, combineRuns(outcome.result, lone, batch)) : outcome);
+  });
+}
+
+/** What the leak check over a concurrent batch found. */
+export interface BatchLeak {
+  /** How many cases ran at once. */
+  cases: number;
+  /** Sockets left open once the whole batch had settled. */
+  leaked: number;
+  /** Those that no case left open when run alone: a leak only under concurrency. */
+  unpinned: number;
+}
+
+/** One run of a case, as another run's cell keeps it. */
+function summary(r: CaseResult): Record<string, unknown> {
+  return { verdict: r.verdict, observed: r.observed, ...(r.detail ? { detail: r.detail } : {}) };
+}
+
+/**
+ * One cell from a case's run in a batch that leaked and its run alone,
+ * keeping both (`observations.concurrent` or `observations.alone`). A fault
+ * of the lone run is the verdict; a failure only the concurrent run shows
+ * stays a failure, and where the batch leaked sockets no case leaks alone,
+ * every case that otherwise passed fails with that leak: either says "only
+ * under concurrency". A lone run never turns a fault into a pass.
+ *
+ * @example
+ * ```ts
+ * import { combineRuns } from "./_column.ts";
+ * const run = (verdict: "pass" | "fail") => ({ id: "x.y", verdict, observed: "", observations: {}, ms: 1 });
+ * const cell = combineRuns(run("fail"), run("pass"), { cases: 2, leaked: 1, unpinned: 0 });
+ * console.log(cell.verdict, cell.detail); // fail only under concurrency: ...
+ * ```
+ */
+export function combineRuns(concurrent: CaseResult, alone: CaseResult, batch: BatchLeak): CaseResult {
+  const note = `the concurrent batch of ${batch.cases} cases left ${batch.leaked} socket(s) open`;
+  if (alone.verdict !== "pass") {
+    return { ...alone, observations: { ...alone.observations, batchLeak: note, concurrent: summary(concurrent) } };
+  }
+  const observations = { ...concurrent.observations, batchLeak: note, alone: summary(alone) };
+  if (concurrent.verdict !== "pass") {
+    const detail = `only under concurrency: ${concurrent.detail ?? concurrent.verdict}; run alone, the case passes`;
+    return { ...concurrent, detail, observations };
+  }
+  if (batch.unpinned > 0) {
+    const detail = `only under concurrency: ${note}, ${batch.unpinned} of them left by no case run alone; ` +
+      "run alone, this case passes and leaves nothing open";
+    return { ...concurrent, verdict: "fail", detail, observations };
+  }
+  const pinned = `${note}, each left by a case that leaks alone too`;
+  return { ...alone, observations: { ...alone.observations, batchLeak: pinned, concurrent: summary(concurrent) } };
 }
 
 /** The catalog entries a filter selects. */

@@ -1,11 +1,12 @@
 /**
- * What every runtime's host shares: fixture detection, where the runtime
- * may read `/proc/self/fd` the socket count for the leak check, and inside
- * the fault lab what the lab offers its cases.
+ * What every runtime's host shares: fixture detection, the socket count for
+ * the leak check where the platform lets a process list its descriptors
+ * (the `socketCount` fixture says where not, and why), and inside the fault
+ * lab what the lab offers its cases.
  *
  * @module
  */
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import process from "node:process";
 import type { LabContext, LabProfile, TcpTableEntry } from "../core/case.ts";
@@ -31,7 +32,7 @@ export function ipv6Fixture(): FixtureStatus {
   }
 }
 
-/** Counts this process's socket descriptors from `/proc/self/fd`, or `undefined` where there is none. */
+/** Counts this process's socket descriptors from `/proc/self/fd`, or `undefined` off Linux. */
 export function procSocketCounter(): (() => Promise<number>) | undefined {
   if (process.platform !== "linux") return undefined;
   return () => {
@@ -44,6 +45,73 @@ export function procSocketCounter(): (() => Promise<number>) | undefined {
       }
     }
     return Promise.resolve(sockets);
+  };
+}
+
+/**
+ * Counts this process's socket descriptors from `/dev/fd` (macOS), telling
+ * sockets by `fstat`. Trust it only where {@linkcode devFdListsEverything} holds.
+ */
+export function devFdSocketCounter(): () => Promise<number> {
+  return () => {
+    let sockets = 0;
+    for (const fd of readdirSync("/dev/fd")) {
+      try {
+        if (fstatSync(Number(fd)).isSocket()) sockets++;
+      } catch {
+        // Closed since it was listed (the listing's own descriptor, at least).
+      }
+    }
+    return Promise.resolve(sockets);
+  };
+}
+
+/**
+ * Whether `/dev/fd` lists every open descriptor, not only 0 to 2 (FreeBSD
+ * without fdescfs): a descriptor opened now must be in it.
+ */
+export function devFdListsEverything(): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync("/dev/null", "r");
+    return readdirSync("/dev/fd").includes(String(fd));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The leak check's socket count, and the `socketCount` fixture that says whether there is one. */
+export interface SocketCounting {
+  count?: () => Promise<number>;
+  fixture: FixtureStatus;
+}
+
+/**
+ * How this process counts its sockets: `/proc/self/fd` on Linux, `/dev/fd`
+ * where it lists every descriptor (macOS); elsewhere no count, and the
+ * fixture says why, so cases about leaks are skipped rather than passed.
+ *
+ * @example
+ * ```ts
+ * import { socketCounting } from "./_host.ts";
+ * const { count, fixture } = socketCounting();
+ * console.log(fixture.ok ? await count!() : fixture.reason);
+ * ```
+ */
+export function socketCounting(): SocketCounting {
+  const platform = process.platform;
+  if (platform === "linux") return { count: procSocketCounter(), fixture: { ok: true } };
+  if (platform === "win32") {
+    return { fixture: { ok: false, reason: "Windows has no descriptor table a process can list, so a leaked socket cannot be counted" } };
+  }
+  if (devFdListsEverything()) return { count: devFdSocketCounter(), fixture: { ok: true } };
+  return {
+    fixture: {
+      ok: false,
+      reason: `/dev/fd does not list every open descriptor on ${platform} (on FreeBSD, mount fdescfs), so a leaked socket cannot be counted`,
+    },
   };
 }
 

@@ -39,12 +39,10 @@ function fail(message: string): never {
 }
 
 /**
- * The catalog's entries, or with `--cases FILE` the cases a module exports
- * as `cases` (for the runner's own tests, and for adapter authors trying
- * cases of their own).
+ * The cases a module exports as `cases`, with `--cases FILE` (for the
+ * runner's own tests, and for adapter authors trying cases of their own).
  */
-async function chooseEntries(file: string | undefined, filter: (id: string) => boolean): Promise<CatalogEntry[]> {
-  if (file === undefined) return selectEntries(filter);
+async function extraCases(file: string): Promise<Case[]> {
   let cases: Case[];
   try {
     cases = (await import(pathToFileURL(resolve(file)).href)).cases;
@@ -52,7 +50,7 @@ async function chooseEntries(file: string | undefined, filter: (id: string) => b
     fail(`cannot load cases from ${file}: ${(err as Error).message}`);
   }
   if (!Array.isArray(cases)) fail(`${file} exports no \`cases\` array`);
-  return cases.filter((c) => filter(c.id)).map((c) => ({ topic: "extra", case: c }));
+  return cases;
 }
 
 /** Runs the column named in `args` on `host` and exits. */
@@ -68,13 +66,18 @@ export async function columnMain(runtimeHost: RuntimeHost, args: string[]): Prom
   const id = option("--column") ?? fail("missing --column");
   const column = findColumn(id) ?? fail(`unknown column "${id}"`);
   if (column.runtime !== host.runtime) fail(`column ${id} runs on ${column.runtime}, not ${host.runtime}`);
+  const casesFile = option("--cases");
+  const extra = casesFile === undefined ? undefined : await extraCases(casesFile);
   let prepared;
   try {
-    prepared = await prepareColumn(column, option("--expectations"));
+    prepared = await prepareColumn(column, { file: option("--expectations"), extraIds: extra?.map((c) => c.id) });
   } catch (err) {
     fail((err as Error).message);
   }
-  const entries = await chooseEntries(option("--cases"), idFilter(option("--filter")));
+  const filter = idFilter(option("--filter"));
+  const entries: CatalogEntry[] = extra
+    ? extra.filter((c) => filter(c.id)).map((c) => ({ topic: "extra", case: c }))
+    : selectEntries(filter);
   const version = column.version === "kernel" ? `${os.type()} ${os.release()}` : host.version;
   emit({ type: "start", column: id, runtime: host.runtime, version, api: column.api, cases: entries.length });
   const report = ({ entry, result, judgement, expectation }: Outcome) =>

@@ -241,7 +241,7 @@ function fillMissing(
   const seen = new Set(run.results.map((r) => r.id));
   const missing = entries.filter((e) => !seen.has(e.case.id));
   if (!missing.length) return;
-  const expectations = loadExpectations(run.column, expectationsFile);
+  const expectations = loadExpectations(run.column, { file: expectationsFile, extraIds: entries.map((e) => e.case.id) });
   const how = killedForTime
     ? "the column process exceeded its time budget and was killed"
     : `the column process exited (code ${run.exit.code}, signal ${run.exit.signal}) before this case reported`;
@@ -251,6 +251,8 @@ function fillMissing(
     const verdict = killedForTime && (concurrent || i === 0) ? "timeout" : "crash";
     const result: CaseResult = { id: entry.case.id, verdict, observed: "", observations: {}, detail: run.error, ms: 0 };
     const expectation = expectations.get(entry.case.id);
-    run.results.push({ id: entry.case.id, result, judgement: judge(result, expectation), expectation });
+    // Never `unsupported` here, so the adapter's being a reference does not matter.
+    const judgement = judge(result, expectation, { level: entry.case.level });
+    run.results.push({ id: entry.case.id, result, judgement, expectation });
   }
 }

@@ -4,13 +4,15 @@
  * @module
  */
 import process from "node:process";
-import { ipv6Fixture, labContext, labFixture, procSocketCounter, procTcpTable, type RuntimeHost } from "../_host.ts";
+import { ipv6Fixture, labContext, labFixture, procTcpTable, type RuntimeHost, socketCounting } from "../_host.ts";
+
+const sockets = socketCounting();
 
 export const host: RuntimeHost = {
   runtime: "node",
   version: process.versions.node,
-  fixtures: { ipv6: ipv6Fixture(), lab: labFixture() },
+  fixtures: { ipv6: ipv6Fixture(), lab: labFixture(), socketCount: sockets.fixture },
   platform: process.platform,
-  countSockets: procSocketCounter(),
+  countSockets: sockets.count,
   lab: labContext(procTcpTable),
 };
