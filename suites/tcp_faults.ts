@@ -17,7 +17,7 @@ import { rejectsWith } from "../core/assert.ts";
 import { type CaseContext, defineCase, type LabContext } from "../core/case.ts";
 import { SocketError } from "../core/errors.ts";
 import { LAB_ADDRESSES } from "../lab/topology.ts";
-import { settlement, stillPendingAfter } from "./_helpers.ts";
+import { settlement, stillPendingAfter, within } from "./_helpers.ts";
 
 const { local, unreachable: UNREACHABLE, prohibited: PROHIBITED, noRoute: NO_ROUTE, silent: SILENT } = LAB_ADDRESSES;
 
@@ -152,16 +152,6 @@ export const backlogFullDropsSyn = defineCase({
 /** The kernel's sockets toward `remote` in state SYN_SENT. */
 async function synSentTo(lab: LabContext, remote: string): Promise<number> {
   return (await lab.tcpSockets()).filter((s) => s.state === "SYN_SENT" && s.remote === remote).length;
-}
-
-/** Polls `condition` every 10 ms until it holds or `ms` have passed; whether it held. */
-async function within(ms: number, condition: () => Promise<boolean>): Promise<boolean> {
-  const deadline = performance.now() + ms;
-  for (;;) {
-    if (await condition()) return true;
-    if (performance.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 10)); // the socket table has no event: poll until the deadline
-  }
 }
 
 /** An abort error: the signal's reason itself, or an error named AbortError (DOM), or node's ABORT_ERR. */
