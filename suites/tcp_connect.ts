@@ -94,8 +94,10 @@ export const completesBeforeAccept = defineCase({
   id: "tcp.connect.completes-before-accept",
   title: "the handshake completes before the server calls accept",
   semantic:
-    "The kernel completes the three-way handshake for a listening socket and queues the connection; connect() returns and the client can send before the server calls accept(), and the data is there once it does.",
-  reference: "UNP 4.5 (listen: incomplete and completed connection queues)",
+    "The kernel completes the three-way handshake for a listening socket and queues the connection; connect() returns and the client can send before the server calls accept(), and the data is there once it does. No accept is made until the client has connected and written.",
+  reference: "UNP 4.5 (listen: incomplete and completed connection queues), 4.6",
+  // An API that accepts on readiness takes the connection at once: the premise (no accept yet) cannot be set up.
+  requires: { capabilities: ["acceptOnDemand"] },
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
     const client = await net.tcp.connect({ hostname: LOOPBACK4, port: listener.addr.port });

@@ -15,6 +15,7 @@ import {
   deadUdpPort,
   LOOPBACK4,
   LOOPBACK4_OTHER,
+  settle,
   settlement,
   stillPendingAfter,
   text,
@@ -448,18 +449,26 @@ export const burst = defineCase({
   },
 });
 
+/** How long a receive pending when its socket closes may take to settle. */
+const SETTLES_MS = 1000;
+
 export const pendingReceiveSettles = defineCase({
   id: "udp.close.pending-receive-settles",
   title: "closing a UDP socket settles a pending receive",
   semantic:
-    "Closing a datagram socket while a receive is pending settles that receive (null or an error) instead of leaving it hanging, and the close completes. The kernel has no such rule: close() in one thread does not wake a recvfrom() blocked in another; this is the JavaScript API's contract.",
+    "Closing a datagram socket while a receive is pending settles that receive, with null or an error and never a datagram, instead of leaving it hanging, and the close completes. The kernel has no such rule: close() in one thread does not wake a recvfrom() blocked in another; this is the JavaScript API's contract, for APIs whose receive is an operation that can be pending.",
   reference: "Linux close(2) (NOTES); UNP 8.2",
   level: "runtime",
-  requires: { capabilities: ["udp"] },
+  requires: { capabilities: ["udp", "pendingReceive"] },
   async run(net, ctx) {
     const socket = await bindUdp(net);
     const receiving = socket.receive();
+    receiving.catch(() => {}); // settled below, or left hanging: the finding
     await socket.close();
-    ctx.observe("pending receive", await settlement(receiving));
+    const hangs = await stillPendingAfter(receiving, SETTLES_MS);
+    ctx.observe("pending receive", hangs ? `still pending ${SETTLES_MS} ms after close` : await settlement(receiving));
+    assert.ok(!hangs, `the pending receive was still pending ${SETTLES_MS} ms after its socket closed`);
+    const received = await settle(receiving);
+    assert.ok(!received.ok || received.value === null, "the closed socket's pending receive returned a datagram");
   },
 });
