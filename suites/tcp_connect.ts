@@ -35,7 +35,7 @@ export const ephemeralPort = defineCase({
   id: "tcp.connect.ephemeral-port",
   title: "an unbound client gets a kernel-chosen ephemeral port",
   semantic:
-    "A socket that connects without bind() is given an ephemeral local port by the kernel (from ip_local_port_range): non-zero, and different for two simultaneous connections to the same destination.",
+    "A socket that connects without bind() is given an ephemeral local port by the kernel: non-zero, and different for two simultaneous connections to the same destination.",
   reference: "UNP 4.3, 4.4 (bind: ephemeral ports); Linux ip(7) ip_local_port_range",
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });

@@ -35,7 +35,7 @@ export const portZero = defineCase({
   id: "udp.bind.port-zero",
   title: "binding a UDP socket to port 0 gets an ephemeral port that receives",
   semantic:
-    "bind() with port 0 lets the kernel choose an ephemeral port from ip_local_port_range; getsockname reports it with the bound address, and datagrams sent to it arrive.",
+    "bind() with port 0 lets the kernel choose an ephemeral port; getsockname reports it with the bound address, and datagrams sent to it arrive.",
   reference: "UNP 4.4 (bind with port 0), 4.10 (getsockname); Linux udp(7), ip(7) ip_local_port_range",
   requires: { capabilities: ["udp"] },
   async run(net, ctx) {
@@ -60,7 +60,7 @@ export const addrInUse = defineCase({
   id: "udp.bind.addr-in-use",
   title: "a second UDP bind of the same address and port fails with EADDRINUSE",
   semantic:
-    "Binding a UDP socket to an address and port another UDP socket holds fails with EADDRINUSE unless both set SO_REUSEADDR (or SO_REUSEPORT); with SO_REUSEADDR on both, Linux lets the second bind succeed.",
+    "Binding a UDP socket to an address and port another UDP socket holds fails with EADDRINUSE.",
   reference: "UNP 4.4, 7.5 (SO_REUSEADDR with UDP); POSIX bind() [EADDRINUSE]; Linux socket(7)",
   requires: { capabilities: ["udp"] },
   async run(net, ctx) {
@@ -368,7 +368,7 @@ export const filtersPeer = defineCase({
   id: "udp.connected.filters-peer",
   title: "a connected UDP socket receives only from its peer",
   semantic:
-    "connect() on a UDP socket fixes the peer: datagrams from any other address and port are not delivered to it (the kernel answers them with ICMP port unreachable), while the peer's datagrams arrive.",
+    "connect() on a UDP socket fixes the peer: datagrams from any other address and port are not delivered to it, while the peer's datagrams arrive.",
   reference: "UNP 8.11 (connect with UDP), figure 8.15; Linux udp(7)",
   requires: { capabilities: ["udp", "udpConnect"] },
   async run(net, ctx) {
@@ -398,8 +398,8 @@ export const sendWithoutAddress = defineCase({
   id: "udp.connected.send-without-address",
   title: "a connected UDP socket sends without naming the destination",
   semantic:
-    "After connect() a UDP socket sends with send()/write() and no address: each datagram goes to the connected peer, which sees the socket's own address as the source; an unconnected socket cannot do this (EDESTADDRREQ).",
-  reference: "UNP 8.11 (connect with UDP: write or send instead of sendto); POSIX send() [EDESTADDRREQ]",
+    "After connect() a UDP socket sends with send()/write() and no address: each datagram goes to the connected peer, which sees the socket's own address as the source.",
+  reference: "UNP 8.11 (connect with UDP: write or send instead of sendto); POSIX send()",
   requires: { capabilities: ["udp", "udpConnect"] },
   async run(net, ctx) {
     const peer = await bindUdp(net);
@@ -413,6 +413,30 @@ export const sendWithoutAddress = defineCase({
       assert.deepEqual(got.from, socket.address());
     } finally {
       await Promise.all([socket.close(), peer.close()]);
+    }
+  },
+});
+
+export const unconnectedNoAddress = defineCase({
+  id: "udp.send.unconnected-no-address",
+  title: "send() without an address on an unconnected UDP socket fails with EDESTADDRREQ",
+  semantic:
+    "An unconnected UDP socket has no peer to send to: send() without a destination fails with EDESTADDRREQ and nothing is sent, so a receiver's first datagram is the one sent after it with an address.",
+  reference: "UNP 8.11 (an unconnected UDP socket must name the destination); POSIX send() [EDESTADDRREQ]; Linux udp(7)",
+  // The API's send without an address exists where it has connected UDP.
+  requires: { capabilities: ["udp", "udpConnect"] },
+  async run(net, ctx) {
+    const receiver = await bindUdp(net);
+    const socket = await bindUdp(net);
+    try {
+      await rejectsWith(ctx, "send without address", socket.send(bytes("nowhere")), "EDESTADDRREQ");
+      await socket.send(bytes("addressed"), receiver.address());
+      const got = await receiver.receive();
+      assert.ok(got, "receive returned null");
+      ctx.observe("receiver's first datagram", text(got.data));
+      assert.equal(text(got.data), "addressed");
+    } finally {
+      await Promise.all([receiver.close(), socket.close()]);
     }
   },
 });
@@ -452,7 +476,7 @@ export const burst = defineCase({
   id: "udp.recv.burst",
   title: "100 datagrams sent back to back on loopback all arrive",
   semantic:
-    "UDP has no flow control: datagrams beyond the receiver's SO_RCVBUF are dropped. Within it nothing is lost on loopback: 100 datagrams of 32 bytes sent back to back all arrive (Linux's default 212992-byte buffer holds 256 such datagrams, each charged about 832 bytes).",
+    "UDP has no flow control: datagrams not yet read wait only in the receiver's socket buffer (SO_RCVBUF). Within it nothing is lost on loopback: 100 datagrams of 32 bytes sent back to back all arrive, each once (Linux's default 212992-byte buffer holds 256 such datagrams, each charged about 832 bytes).",
   reference: "UNP 8.13 (lack of flow control with UDP), 7.5 (SO_RCVBUF); Linux udp(7), socket(7)",
   requires: { capabilities: ["udp"] },
   async run(net, ctx) {
