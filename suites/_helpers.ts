@@ -7,8 +7,9 @@
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Adapter, Conn, DatagramSocket, Listener } from "../core/adapter.ts";
+import type { Adapter, Conn, DatagramSocket, Listener, ReportLog } from "../core/adapter.ts";
 import type { CaseContext } from "../core/case.ts";
+import { SocketError } from "../core/errors.ts";
 
 /** The loopback addresses the suites use. */
 export const LOOPBACK4 = "127.0.0.1";
@@ -119,6 +120,115 @@ export async function stillPendingAfter(promise: Promise<unknown>, ms: number): 
   const winner = await Promise.race([settled, bounded]);
   clearTimeout(timer);
   return winner === pending;
+}
+
+/** How an operation settled: its value, or the SocketError it rejected with. */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: SocketError };
+
+/** Awaits `operation` and says how it settled; anything but a SocketError is thrown on. */
+export async function settle<T>(operation: Promise<T>): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await operation };
+  } catch (err) {
+    if (!(err instanceof SocketError)) throw err;
+    return { ok: false, error: err };
+  }
+}
+
+/** A settled operation as recorded: "rejected ECONNRESET (Errno 104)", "EOF (null)", "3 bytes", "ok". */
+export function shown(settled: Settled<unknown>): string {
+  if (!settled.ok) {
+    const { code, raw } = settled.error;
+    return `rejected ${code} (${raw.class}${raw.code !== undefined ? ` ${raw.code}` : ""})`;
+  }
+  const v = settled.value;
+  return v === null ? "EOF (null)" : v instanceof Uint8Array ? `${v.byteLength} bytes` : v === undefined ? "ok" : typeof v;
+}
+
+/** Every report a socket made so far, as recorded: `"error" event ECONNREFUSED`; `none` if none. */
+export function reportsOf(reports: ReportLog): string[] | "none" {
+  return reports.list.length ? reports.list.map((r) => `${r.channel} ${r.error.code}`) : "none";
+}
+
+/**
+ * Asserts that a connection's read (an operation with no failure result of
+ * its own on event-driven APIs) saw a failure with one of `codes`: it
+ * rejected with it, or it settled with no data and the connection reported
+ * it (an `error` event, where that is how the API reports a failed read).
+ * Records the settlement and the connection's reports under `key`.
+ */
+export function failureSeen(
+  ctx: CaseContext,
+  options: { key: string; settled: Settled<Uint8Array | null>; reports: ReportLog; codes: string[] },
+): void {
+  const { key, settled, reports, codes } = options;
+  ctx.observe(key, shown(settled));
+  ctx.observe(`${key}: reports`, reportsOf(reports));
+  const seen = settled.ok
+    ? settled.value === null ? reports.list.map((r) => r.error.code) : []
+    : [settled.error.code];
+  assert.ok(
+    seen.some((code) => codes.includes(code)),
+    new assert.AssertionError({
+      message: `${key} gave ${shown(settled)} with reports ${JSON.stringify(reportsOf(reports))}, expected ${codes.join(" or ")}`,
+      actual: seen.length ? seen.join(", ") : shown(settled),
+      expected: codes.join(" or "),
+      operator: "failureSeen",
+    }),
+  );
+}
+
+/**
+ * A write still pending after this long may be held back by flow control;
+ * a runtime that is only slow for a moment can hold a write for a while
+ * too, so a held write must stay held over a second, longer window.
+ */
+const HELD_MS = 200;
+const STILL_HELD_MS = 500;
+
+/** What {@linkcode writeUntilHeld} got through. */
+export interface WriteProgress {
+  /** Bytes of the writes that completed. */
+  written: number;
+  /** The write that flow control held back, still pending, and its size; absent if none was held. */
+  held?: { writing: Promise<void>; bytes: number };
+}
+
+/**
+ * Writes `piece(offset)` for offset 0, then on past each completed write,
+ * with nobody reading on the other side, until a write is held back (still
+ * pending over two bounded waits) or `piece` returns `undefined`. Nothing
+ * here reads, so what the writer gets through is what the reading runtime
+ * read ahead plus the kernel's buffers on both sides.
+ */
+export async function writeUntilHeld(
+  conn: Conn,
+  options: { piece: (offset: number) => Uint8Array | undefined },
+): Promise<WriteProgress> {
+  let written = 0;
+  for (let data = options.piece(0); data; data = options.piece(written)) {
+    const writing = conn.write(data);
+    if (await stillPendingAfter(writing, HELD_MS) && await stillPendingAfter(writing, STILL_HELD_MS)) {
+      writing.catch(() => {}); // the caller awaits it; it may fail if the case ends first
+      return { written, held: { writing, bytes: data.byteLength } };
+    }
+    await writing;
+    written += data.byteLength;
+  }
+  return { written };
+}
+
+/**
+ * Polls `condition` every 10 ms until it holds or `ms` have passed; whether
+ * it held. Only for the kernel's socket table, which has no event to wait on.
+ */
+export async function within(ms: number, condition: () => Promise<boolean>): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    if (await condition()) return true;
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the socket table has no event: poll until the deadline
+  }
 }
 
 /** How a promise settled, for recording: "resolved <v>" or "rejected <code>". */

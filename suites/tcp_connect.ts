@@ -35,7 +35,7 @@ export const ephemeralPort = defineCase({
   id: "tcp.connect.ephemeral-port",
   title: "an unbound client gets a kernel-chosen ephemeral port",
   semantic:
-    "A socket that connects without bind() is given an ephemeral local port by the kernel (from ip_local_port_range): non-zero, and different for two simultaneous connections to the same destination.",
+    "A socket that connects without bind() is given an ephemeral local port by the kernel: non-zero, and different for two simultaneous connections to the same destination.",
   reference: "UNP 4.3, 4.4 (bind: ephemeral ports); Linux ip(7) ip_local_port_range",
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
@@ -94,8 +94,10 @@ export const completesBeforeAccept = defineCase({
   id: "tcp.connect.completes-before-accept",
   title: "the handshake completes before the server calls accept",
   semantic:
-    "The kernel completes the three-way handshake for a listening socket and queues the connection; connect() returns and the client can send before the server calls accept(), and the data is there once it does.",
-  reference: "UNP 4.5 (listen: incomplete and completed connection queues)",
+    "The kernel completes the three-way handshake for a listening socket and queues the connection; connect() returns and the client can send before the server calls accept(), and the data is there once it does. No accept is made until the client has connected and written.",
+  reference: "UNP 4.5 (listen: incomplete and completed connection queues), 4.6",
+  // An API that accepts on readiness takes the connection at once: the premise (no accept yet) cannot be set up.
+  requires: { capabilities: ["acceptOnDemand"] },
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
     const client = await net.tcp.connect({ hostname: LOOPBACK4, port: listener.addr.port });

@@ -4,8 +4,9 @@
  * @module
  */
 import assert from "node:assert/strict";
+import type { Conn } from "../core/adapter.ts";
 import { defineCase } from "../core/case.ts";
-import { bytes, connectedPair, readExactly, readToEnd, stillPendingAfter, text } from "./_helpers.ts";
+import { bytes, connectedPair, readExactly, readToEnd, text, writeUntilHeld, type WriteProgress } from "./_helpers.ts";
 
 export const echo = defineCase({
   id: "tcp.data.echo",
@@ -31,6 +32,7 @@ export const echo = defineCase({
 });
 
 const LARGE = 16 * 1024 * 1024;
+const PIECE = 1 << 20;
 
 function pattern(seed: number): Uint8Array {
   const data = new Uint8Array(LARGE);
@@ -42,10 +44,21 @@ function pattern(seed: number): Uint8Array {
   return data;
 }
 
-/** Writes `data` in 1 MiB pieces, then half-closes, so reading to EOF ends. */
-async function send(conn: { write(d: Uint8Array): Promise<void> }, data: Uint8Array) {
-  for (let offset = 0; offset < data.length; offset += 1 << 20) {
-    await conn.write(data.subarray(offset, offset + (1 << 20)));
+/** The 1 MiB piece of `data` at `offset`, or `undefined` past its end. */
+function pieceOf(data: Uint8Array): (offset: number) => Uint8Array | undefined {
+  return (offset) => offset < data.length ? data.subarray(offset, offset + PIECE) : undefined;
+}
+
+/** Writes what {@linkcode writeUntilHeld} left of `data`: the held write, then the rest. */
+async function finish(conn: Conn, options: { data: Uint8Array; progress: WriteProgress }): Promise<void> {
+  const { data, progress } = options;
+  if (!progress.held) return;
+  await progress.held.writing;
+  const next = pieceOf(data);
+  let offset = progress.written + progress.held.bytes;
+  for (let piece = next(offset); piece; piece = next(offset)) {
+    await conn.write(piece);
+    offset += piece.byteLength;
   }
 }
 
@@ -53,7 +66,7 @@ export const largeTransfer = defineCase({
   id: "tcp.data.large-transfer",
   title: "16 MiB each way at the same time arrive byte-exact without deadlock",
   semantic:
-    "Both ends writing 16 MiB while reading concurrently make progress (each side's reads drain the other's send buffer) and every byte arrives in order.",
+    "Both ends write 16 MiB at once. While neither reads, each writer gets only as far as the other side's read-ahead and the kernel's buffers take it (recorded); once both read while they write, each side's reads drain the other's send buffer, both writers finish and every byte arrives in order.",
   reference: "UNP 6.2 (I/O models), 16.2 (nonblocking reads and writes); RFC 9293 3.8.6 (flow control)",
   timeLimitMs: 20000,
   async run(net, ctx) {
@@ -61,13 +74,18 @@ export const largeTransfer = defineCase({
     try {
       const up = pattern(1);
       const down = pattern(2);
+      const [upward, downward] = await Promise.all([
+        writeUntilHeld(pair.client, { piece: pieceOf(up) }),
+        writeUntilHeld(pair.server, { piece: pieceOf(down) }),
+      ]);
+      ctx.observe("client→server before held", upward.held ? upward.written : `all ${LARGE}`);
+      ctx.observe("server→client before held", downward.held ? downward.written : `all ${LARGE}`);
       const [, , atServer, atClient] = await Promise.all([
-        send(pair.client, up),
-        send(pair.server, down),
+        finish(pair.client, { data: up, progress: upward }),
+        finish(pair.server, { data: down, progress: downward }),
         readExactly(pair.server, LARGE),
         readExactly(pair.client, LARGE),
       ]);
-      ctx.observe("bytes each way", LARGE);
       assert.ok(Buffer.compare(atServer, up) === 0, "client→server bytes differ");
       assert.ok(Buffer.compare(atClient, down) === 0, "server→client bytes differ");
     } finally {
@@ -105,47 +123,29 @@ export const noMessageBoundaries = defineCase({
 });
 
 const CHUNK = 64 * 1024;
-/** Far beyond any loopback send plus receive buffer (a few MiB). */
+/** Far beyond any loopback send plus receive buffer and a runtime's read-ahead (a few MiB). */
 const MAX_UNREAD = 64 * 1024 * 1024;
-/**
- * A write still pending after this long is held back by flow control. A
- * runtime that reads eagerly but is slow for a moment can hold a write for
- * a while too, so a held write must stay held over a second, longer window.
- */
-const HELD_MS = 200;
-const STILL_HELD_MS = 500;
 
 export const backpressure = defineCase({
   id: "tcp.data.backpressure",
   title: "a writer to a peer that does not read is held back, and nothing is lost",
   semantic:
-    "When the peer does not read, its receive buffer and then our send buffer fill, and a write can no longer complete (a blocking write blocks). Once the peer reads, the held write completes and every byte arrives.",
+    "When the peer does not read, its receive buffer and then our send buffer fill, and a write can no longer complete (a blocking write blocks). Nothing reads here until the writer is held: every byte written is unread, in the peer's kernel receive buffer, our send buffer, or whatever the peer's runtime read ahead (the total is recorded). Once the peer reads, the held write completes and every byte arrives.",
   reference: "UNP 2.11 (buffer sizes and limits), 16.2; RFC 9293 3.8.6 (window)",
   timeLimitMs: 15000,
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
       const chunk = new Uint8Array(CHUNK).fill(7);
-      let written = 0;
-      let held: Promise<void> | undefined;
-      while (written < MAX_UNREAD) {
-        const writing = pair.client.write(chunk);
-        if (await stillPendingAfter(writing, HELD_MS) && await stillPendingAfter(writing, STILL_HELD_MS)) {
-          held = writing;
-          break;
-        }
-        await writing;
-        written += CHUNK;
-      }
-      ctx.observe("bytes accepted before held", written);
+      const { written, held } = await writeUntilHeld(pair.client, { piece: (offset) => offset < MAX_UNREAD ? chunk : undefined });
+      ctx.observe("written before held", written);
       assert.ok(held, `every write of ${MAX_UNREAD} bytes completed with nobody reading`);
       const reading = readToEnd(pair.server);
-      await held;
-      written += CHUNK;
+      await held.writing;
       await pair.client.close();
       const { data } = await reading;
       ctx.observe("bytes read", data.byteLength);
-      assert.equal(data.byteLength, written);
+      assert.equal(data.byteLength, written + held.bytes);
       assert.ok(data.every((b) => b === 7), "bytes changed in transit");
     } finally {
       await pair.close();

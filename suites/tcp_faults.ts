@@ -17,7 +17,7 @@ import { rejectsWith } from "../core/assert.ts";
 import { type CaseContext, defineCase, type LabContext } from "../core/case.ts";
 import { SocketError } from "../core/errors.ts";
 import { LAB_ADDRESSES } from "../lab/topology.ts";
-import { settlement, stillPendingAfter } from "./_helpers.ts";
+import { settlement, stillPendingAfter, within } from "./_helpers.ts";
 
 const { local, unreachable: UNREACHABLE, prohibited: PROHIBITED, noRoute: NO_ROUTE, silent: SILENT } = LAB_ADDRESSES;
 
@@ -108,7 +108,8 @@ export const backlogFullDropsSyn = defineCase({
   semantic:
     "The kernel queues completed connections for accept() up to the listen backlog; while that queue is full, a new SYN is dropped (no RST: the client retransmits). Once the server accepts one connection, the next retransmitted SYN (1 s after the first) gets in and the pending connect completes. In the lab somaxconn=0 leaves room for one connection and tcp_syn_retries=2 gives retransmissions at 1 s and 3 s.",
   reference: "UNP 4.5 (listen: the completed connection queue; a full queue makes TCP ignore the SYN); Linux listen(2), tcp(7) (tcp_syn_retries, somaxconn)",
-  requires: { fixtures: ["lab"] },
+  // The queue fills only where the API leaves connections in it until asked to accept.
+  requires: { capabilities: ["acceptOnDemand"], fixtures: ["lab"] },
   lab: { profile: "syn-retries-2", slow: true },
   timeLimitMs: 10_000,
   async run(net, ctx) {
@@ -152,16 +153,6 @@ export const backlogFullDropsSyn = defineCase({
 /** The kernel's sockets toward `remote` in state SYN_SENT. */
 async function synSentTo(lab: LabContext, remote: string): Promise<number> {
   return (await lab.tcpSockets()).filter((s) => s.state === "SYN_SENT" && s.remote === remote).length;
-}
-
-/** Polls `condition` every 10 ms until it holds or `ms` have passed; whether it held. */
-async function within(ms: number, condition: () => Promise<boolean>): Promise<boolean> {
-  const deadline = performance.now() + ms;
-  for (;;) {
-    if (await condition()) return true;
-    if (performance.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 10)); // the socket table has no event: poll until the deadline
-  }
 }
 
 /** An abort error: the signal's reason itself, or an error named AbortError (DOM), or node's ABORT_ERR. */

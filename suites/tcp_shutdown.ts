@@ -68,7 +68,7 @@ export const writeAfterShutdown = defineCase({
   id: "tcp.shutdown.write-after-shutdown",
   title: "writing after shutdown(SHUT_WR) fails with EPIPE",
   semantic:
-    "After shutdown(SHUT_WR) the socket can no longer send: write() fails with EPIPE (and raises SIGPIPE, which runtimes ignore).",
+    "After shutdown(SHUT_WR) the socket can no longer send: write() fails with EPIPE.",
   reference: "POSIX shutdown(), write() [EPIPE]; UNP 5.13 (SIGPIPE), 6.6",
   requires: { capabilities: ["halfClose"] },
   async run(net, ctx) {
