@@ -44,7 +44,9 @@ export class Reports implements ReportLog {
 }
 
 /** A log for APIs that report failures only as the results of operations (promises, return values). */
-export const NO_REPORTS: ReportLog = Object.freeze({
-  list: Object.freeze([]) as readonly Report[],
+export const NO_REPORTS: ReportLog = {
+  get list(): readonly Report[] {
+    return [];
+  },
   reached: () => new Promise<void>(() => {}),
-});
+};

@@ -124,8 +124,9 @@ export const failureLeaksNothing = defineCase({
   id: "tcp.connect.failure-leaks-nothing",
   title: "200 refused connects leave no descriptor behind",
   semantic:
-    "A socket whose connect() failed is still a descriptor the caller must close; an API that hides the socket must close it. After 200 refused connects the process holds no more sockets than before (counted by the runner from /proc/self/fd).",
+    "A socket whose connect() failed is still a descriptor the caller must close; an API that hides the socket must close it. After 200 refused connects the process holds no more sockets than before (counted by the runner from the process's descriptor table).",
   reference: "UNP 4.3 (a failed connect leaves the socket unusable and to be closed); POSIX connect(), close()",
+  requires: { fixtures: ["socketCount"] },
   async run(net, ctx) {
     const port = await closedPort(net);
     const codes = new Map<string, number>();

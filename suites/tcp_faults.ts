@@ -217,9 +217,9 @@ export const faultLeaksNothing = defineCase({
   id: "tcp.connect.fault-leaks-nothing",
   title: "100 unreachable and 20 timed-out connects leave no descriptor behind",
   semantic:
-    "A socket whose connect() failed (EHOSTUNREACH at once, ETIMEDOUT after the retransmissions) is still a descriptor that must be closed; an API that hides the socket must close it. After 100 connects toward an unreachable route and 20 whose SYNs go unanswered, the process holds no more sockets than before (counted by the runner from /proc/self/fd).",
+    "A socket whose connect() failed (EHOSTUNREACH at once, ETIMEDOUT after the retransmissions) is still a descriptor that must be closed; an API that hides the socket must close it. After 100 connects toward an unreachable route and 20 whose SYNs go unanswered, the process holds no more sockets than before (counted by the runner from the process's descriptor table).",
   reference: "UNP 4.3 (a failed connect leaves the socket unusable and to be closed); POSIX connect(), close(); Linux tcp(7)",
-  requires: { fixtures: ["lab"] },
+  requires: { fixtures: ["lab", "socketCount"] },
   lab: { profile: "syn-retries-1", slow: true },
   timeLimitMs: 10_000,
   async run(net, ctx) {
