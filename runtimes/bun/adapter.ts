@@ -7,33 +7,51 @@
  *   settled by its promise (a refused connect has released its descriptor
  *   when the promise rejects)
  * - tcp.listen → `Bun.listen({ hostname, port, allowHalfOpen: true, ipv6Only, socket })`
- * - accept → the listener's `open` handler, queued in arrival order; `null`
- *   after `listener.stop()`
- * - read → the `data` handler (Bun reads eagerly), `end` → EOF; `close` with an
- *   error → that error, without one → EOF
+ * - accept → the listener's `open` handler. Bun accepts on readiness and
+ *   hands each connection to `open`; the adapter keeps them in arrival order
+ *   until asked. Bun has no accept operation, so no `acceptOnDemand`, and it
+ *   reports nothing when its listener stops: an accept pending (or asked for
+ *   later, with none handed over) stays pending
+ * - read → pulled through Bun's flow control: every socket is paused with
+ *   `socket.pause()` in its `open` handler; a `read()` with nothing held
+ *   calls `socket.resume()`, and the `data` handler pauses the socket again
+ *   as soon as a chunk arrives with no other read waiting. A chunk Bun hands
+ *   over while no read is pending (Bun's own doing, after `pause()`) is held
+ *   for the next read. `end` → EOF; `close` with an error, or an `error`
+ *   handler call, → that error; `close` without one → EOF. These are Bun's
+ *   reports, and they end a pending read; the adapter's own `close()` never
+ *   does (Bun calls `close` when it has closed the socket). Bun has no
+ *   pending read operation: no `pendingRead`
  * - write → `socket.write(data, offset, length)`, which returns the bytes
- *   taken; the rest is written when `drain` fires. -1 (closed or shut down)
- *   carries no error: the write rejects with the error Bun gave with `close`
- *   if any, else with what `write` returned (`UNKNOWN`)
+ *   taken; the rest is written when `drain` (or `close`) fires. -1 (closed or
+ *   shut down) comes with no error: the write rejects `UNKNOWN` with that -1
+ *   as raw
  * - closeWrite → `socket.shutdown()` (shutdown(SHUT_WR)), after earlier writes
  * - close → `socket.close()` (close(2)), settled by the `close` handler
  * - abort → `socket.terminate()` (SO_LINGER 0, then close(2): RST)
+ * - reports (connection) → every `error` handler call (channel `error
+ *   handler`) and every `close` handler call that carries an error (channel
+ *   `close handler`), each once, beside ending the read stream
  * - listener.close → `listener.stop()` (without `true`, which would also
- *   close the accepted connections)
+ *   close the accepted connections); a listener has no report channel
  * - udp.bind → `Bun.udpSocket({ hostname, port, binaryType: "uint8array", socket })`
  *   (Bun throws or rejects on a failed bind; both become the SocketError)
  * - datagram address → `socket.address` (`{ address, family, port }`)
  * - send → `socket.send(data, port, address)`. It throws on an immediate
- *   failure (EMSGSIZE carries its errno); `false` means not sent and comes
- *   with no error, so the send rejects `UNKNOWN` with that `false` as raw
- * - receive → the `data(socket, data, port, address, flags)` handler, queued
- *   in arrival order; `flags.truncated` (MSG_TRUNC) becomes `truncated`,
- *   `flags.ipv6` the sender's family. Errors Bun reports later through the
- *   `error` handler (the ICMP and local errors it reads from the socket's
- *   error queue) take their place in the same queue, so the next receive
- *   rejects with them, once. The adapter does not raise them on a send: a
- *   send fails only where Bun's own `send` throws. Once this side closed the
- *   socket, `null`
+ *   failure (EMSGSIZE carries its errno) and the send rejects with that;
+ *   `false` means not sent and comes with no error, so the send rejects
+ *   `UNKNOWN` with that `false` as raw
+ * - receive → the `data(socket, data, port, address, flags)` handler. Bun
+ *   reads datagrams on readiness and has no pause for UDP, so the adapter
+ *   keeps what it hands over, in arrival order; `flags.truncated`
+ *   (MSG_TRUNC) becomes `truncated`, `flags.ipv6` the sender's family.
+ *   Once Bun says the socket is closed (`socket.closed`), `null`; a receive
+ *   pending when this side closes stays pending (Bun reports nothing): no
+ *   `pendingReceive`
+ * - reports (datagram socket) → every `error` handler call (channel `error
+ *   handler`): the ICMP and local errors Bun reads from the socket's error
+ *   queue, and failures it also threw from `send` (EMSGSIZE: two reports of
+ *   one failure, kept two). They reject no receive and no send
  * - udp.openConnected → `Bun.udpSocket({ connect: { hostname, port }, socket })`
  *   (Bun connects a UDP socket only when creating it); send without `to` →
  *   `socket.send(data)` on it
@@ -62,7 +80,8 @@
  * `openConnected` instead); an unbound UDP
  * socket (`Bun.udpSocket` always binds, to an ephemeral port if none is
  * given); a caller-chosen receive buffer; Unix datagram sockets
- * (`Bun.udpSocket` is UDP only).
+ * (`Bun.udpSocket` is UDP only); pending accept, read and receive
+ * operations (above).
  *
  * @module
  */
@@ -80,7 +99,7 @@ import type {
   ListenOptions,
 } from "../../core/adapter.ts";
 import { SocketError, toSocketError } from "../../core/errors.ts";
-import { NO_REPORTS } from "../../core/report_log.ts";
+import { NO_REPORTS, Reports } from "../../core/report_log.ts";
 import { Queue } from "../_queue.ts";
 
 function address(host: string | undefined, port: number | undefined, family?: string): Address {
@@ -95,14 +114,59 @@ function unixAddress(path?: string): Address {
     : { hostname: "", port: 0, family: "Unix", path };
 }
 
-/** What Bun's shared handlers report for one socket; kept as the socket's `data`. */
-class Events {
-  incoming = new Queue<Uint8Array>();
-  /** The error Bun gave with `close` or `error`, raw. */
-  error: unknown;
+type Reader = { resolve: (chunk: Uint8Array | null) => void; reject: (err: SocketError) => void };
+
+/**
+ * What Bun's handlers report for one connection, kept as the socket's
+ * `data`; reads are pulled from it.
+ */
+class Stream {
+  readonly reports = new Reports();
+  socket: BunSocket | undefined;
   closed = false;
+  /** Chunks Bun handed over while no read was pending. */
+  #held: Uint8Array[] = [];
+  #readers: Reader[] = [];
+  /** How Bun ended the stream: EOF (`null`) or an error. */
+  #ended: { error: SocketError | null } | undefined;
   #onClose: (() => void)[] = [];
   #onDrain: (() => void)[] = [];
+
+  /** Bun's `open`: no bytes are taken until a read asks for them. */
+  open(socket: BunSocket): void {
+    this.socket = socket;
+    socket.pause();
+  }
+
+  read(): Promise<Uint8Array | null> {
+    const chunk = this.#held.shift();
+    if (chunk) return Promise.resolve(chunk);
+    if (this.#ended) {
+      const { error } = this.#ended;
+      return error ? Promise.reject(error) : Promise.resolve(null);
+    }
+    return new Promise((resolve, reject) => {
+      this.#readers.push({ resolve, reject });
+      if (this.#readers.length === 1) this.socket?.resume();
+    });
+  }
+
+  /** Bun's `data`: to the waiting read, else held; paused again unless another read waits. */
+  data(chunk: Uint8Array): void {
+    // Bun may reuse the buffer it hands over: copy it.
+    const copy = new Uint8Array(chunk);
+    const reader = this.#readers.shift();
+    if (reader) reader.resolve(copy);
+    else this.#held.push(copy);
+    if (this.#readers.length === 0) this.socket?.pause();
+  }
+
+  /** Bun's `end`, `close` or `error`: the first of them ends the stream. */
+  end(error: SocketError | null): void {
+    if (this.#ended) return;
+    this.#ended = { error };
+    for (const r of this.#readers.splice(0)) error ? r.reject(error) : r.resolve(null);
+  }
 
   whenClosed(fn: () => void): void {
     if (this.closed) fn();
@@ -117,55 +181,55 @@ class Events {
     for (const fn of this.#onDrain.splice(0)) fn();
   }
 
+  /** Bun's `close`: the stream ends, waiting writes learn it from their next write. */
   close(error?: Error): void {
     if (this.closed) return;
     this.closed = true;
-    if (error) {
-      this.error ??= error;
-      this.incoming.fail(toSocketError("read", error));
-    } else {
-      this.incoming.end();
-    }
+    if (error) this.reports.add("close handler", toSocketError("close", error));
+    this.end(error ? toSocketError("read", error) : null);
     for (const fn of [...this.#onDrain.splice(0), ...this.#onClose.splice(0)]) fn();
   }
 }
 
-type BunSocket = Socket<Events>;
+type BunSocket = Socket<Stream>;
 
 /** Handlers shared by every socket; the per-socket state is `socket.data`. */
-const connHandlers: SocketHandler<Events> = {
-  // Bun may reuse the buffer it hands over: copy it.
-  data: (socket, chunk) => socket.data.incoming.push(new Uint8Array(chunk)),
-  end: (socket) => socket.data.incoming.end(),
+const connHandlers: SocketHandler<Stream> = {
+  open: (socket) => socket.data.open(socket),
+  data: (socket, chunk) => socket.data.data(chunk),
+  end: (socket) => socket.data.end(null),
   drain: (socket) => socket.data.drain(),
   close: (socket, error) => socket.data.close(error),
   error: (socket, error) => {
-    socket.data.error ??= error;
-    socket.data.incoming.fail(toSocketError("read", error));
+    socket.data.reports.add("error handler", toSocketError("error", error));
+    socket.data.end(toSocketError("read", error));
   },
 };
 
 class BunConn implements Conn {
-  readonly reports = NO_REPORTS;
   readonly localAddr: Address;
   readonly remoteAddr: Address;
   #socket: BunSocket;
-  #events: Events;
+  #stream: Stream;
   #closed: Promise<void>;
   /** Writes (and the FIN after them) go out in call order. */
   #writing: Promise<unknown> = Promise.resolve();
 
-  constructor(socket: BunSocket, events: Events, unix = false) {
+  constructor(socket: BunSocket, stream: Stream, unix = false) {
     this.#socket = socket;
-    this.#events = events;
+    this.#stream = stream;
     // Bun reports no address for a Unix-domain connection.
     this.localAddr = unix ? unixAddress() : address(socket.localAddress, socket.localPort, socket.localFamily);
     this.remoteAddr = unix ? unixAddress() : address(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
-    this.#closed = new Promise((resolve) => events.whenClosed(resolve));
+    this.#closed = new Promise((resolve) => stream.whenClosed(resolve));
+  }
+
+  get reports(): Reports {
+    return this.#stream.reports;
   }
 
   read(): Promise<Uint8Array | null> {
-    return this.#events.incoming.shift();
+    return this.#stream.read();
   }
 
   write(data: Uint8Array): Promise<void> {
@@ -185,19 +249,15 @@ class BunConn implements Conn {
           } catch (err) {
             return reject(toSocketError("write", err));
           }
-          if (n < 0 || (n === 0 && this.#events.closed)) return this.#fail(reject, n);
-          if (n === 0) return this.#events.waitDrain(step);
+          // What Bun returned is all it said about this write (-1: closed or shut down).
+          if (n < 0 || (n === 0 && this.#stream.closed)) return reject(toSocketError("write", n));
+          if (n === 0) return this.#stream.waitDrain(step);
           offset += n;
         }
         resolve();
       };
       step();
     });
-  }
-
-  /** A write that cannot complete: the socket's own error if Bun gave one, else what Bun gave. */
-  #fail(reject: (e: SocketError) => void, given: unknown): void {
-    reject(toSocketError("write", this.#events.error ?? given));
   }
 
   closeWrite(): Promise<void> {
@@ -213,29 +273,31 @@ class BunConn implements Conn {
   }
 
   close(): Promise<void> {
-    if (!this.#events.closed) this.#socket.close();
+    if (!this.#stream.closed) this.#socket.close();
     return this.#closed;
   }
 
   abort(): Promise<void> {
-    if (!this.#events.closed) this.#socket.terminate();
+    if (!this.#stream.closed) this.#socket.terminate();
     return this.#closed;
   }
 }
 
 class BunListener implements Listener {
+  /** Bun's listener has no handler of its own for failures. */
   readonly reports = NO_REPORTS;
   readonly addr: Address;
-  #server: SocketListener<Events>;
+  #server: SocketListener<Stream>;
   #connections: Queue<Conn>;
   #stopped = false;
 
-  constructor(server: SocketListener<Events>, connections: Queue<Conn>, addr: Address) {
+  constructor(server: SocketListener<Stream>, connections: Queue<Conn>, addr: Address) {
     this.#server = server;
     this.#connections = connections;
     this.addr = addr;
   }
 
+  /** The next connection Bun handed to `open`; Bun reports no end of them, so none is made up. */
   accept(): Promise<Conn | null> {
     return this.#connections.shift();
   }
@@ -245,37 +307,34 @@ class BunListener implements Listener {
       this.#stopped = true;
       // stop() closes the listening descriptor before it returns.
       this.#server.stop();
-      this.#connections.end();
     }
     return Promise.resolve();
   }
 }
 
-/** Handlers for a listener; each accepted socket gets its own Events. */
-function listenHandlers(connections: Queue<Conn>, unix: boolean): SocketHandler<Events> {
+/** Handlers for a listener; each accepted socket gets its own Stream. */
+function listenHandlers(connections: Queue<Conn>, unix: boolean): SocketHandler<Stream> {
   return {
     ...connHandlers,
     open: (socket) => {
-      socket.data = new Events();
+      socket.data = new Stream();
+      socket.data.open(socket);
       connections.push(new BunConn(socket, socket.data, unix));
     },
   };
 }
 
-/** What the UDP `data` and `error` handlers reported, in arrival order. */
-type DatagramEvent = { datagram: Datagram } | { error: unknown };
-
 type BunUdpSocket = udp.Socket<"uint8array">;
 
 class BunDatagramSocket implements DatagramSocket {
-  readonly reports = NO_REPORTS;
+  readonly reports: Reports;
   #socket: BunUdpSocket;
-  #events: Queue<DatagramEvent>;
-  #closed = false;
+  #datagrams: Queue<Datagram>;
 
-  constructor(socket: BunUdpSocket, events: Queue<DatagramEvent>) {
+  constructor(socket: BunUdpSocket, datagrams: Queue<Datagram>, reports: Reports) {
     this.#socket = socket;
-    this.#events = events;
+    this.#datagrams = datagrams;
+    this.reports = reports;
   }
 
   address(): Address {
@@ -298,38 +357,46 @@ class BunDatagramSocket implements DatagramSocket {
     if (!sent) throw toSocketError("send", sent);
   }
 
-  async receive(): Promise<Datagram | null> {
-    if (this.#closed) return null;
-    const event = await this.#events.shift();
-    if (event === null || this.#closed) return null;
-    if ("error" in event) throw toSocketError("receive", event.error);
-    return event.datagram;
+  /** The next datagram Bun handed to `data`; `null` once Bun says the socket is closed. */
+  receive(): Promise<Datagram | null> {
+    return this.#socket.closed ? Promise.resolve(null) : this.#datagrams.shift();
   }
 
   close(): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true;
-      this.#socket.close();
-      this.#events.end();
-    }
+    if (!this.#socket.closed) this.#socket.close();
     return Promise.resolve();
   }
 }
 
 const capabilities = new Set<Capability>(["halfClose", "abortiveClose", "ipv6Only", "udp", "udpConnect", "unixStream"]);
 
-/** The UDP handlers: datagrams and later errors into one queue, in arrival order. */
-function udpHandlers(events: Queue<DatagramEvent>) {
+/** The UDP handlers: datagrams in arrival order, and every `error` handler call as a report. */
+function udpHandlers(datagrams: Queue<Datagram>, reports: Reports) {
   return {
     data: (_socket: unknown, data: Uint8Array, port: number, host: string, flags?: { ipv6?: boolean; truncated?: boolean }) => {
       const from = address(host, port, flags?.ipv6 === undefined ? undefined : flags.ipv6 ? "IPv6" : "IPv4");
       const datagram: Datagram = { data: new Uint8Array(data), from };
       if (flags?.truncated !== undefined) datagram.truncated = flags.truncated;
-      events.push({ datagram });
+      datagrams.push(datagram);
     },
     // Bun passes the error alone (the socket is `this`); its types say (socket, error).
-    error: (...args: unknown[]) => events.push({ error: args.length > 1 ? args[1] : args[0] }),
+    error: (...args: unknown[]) => reports.add("error handler", toSocketError("error", args.length > 1 ? args[1] : args[0])),
   };
+}
+
+/** Opens a UDP socket through `open` with the adapter's handlers. */
+async function udpSocket(
+  op: string,
+  open: (handlers: ReturnType<typeof udpHandlers>) => Promise<unknown>,
+): Promise<DatagramSocket> {
+  const datagrams = new Queue<Datagram>();
+  const reports = new Reports();
+  try {
+    const socket = await open(udpHandlers(datagrams, reports));
+    return new BunDatagramSocket(socket as BunUdpSocket, datagrams, reports);
+  } catch (err) {
+    throw toSocketError(op, err);
+  }
 }
 
 /**
@@ -351,16 +418,16 @@ export const adapter: Adapter = {
   capabilities,
   tcp: {
     async connect(options: ConnectOptions): Promise<Conn> {
-      const events = new Events();
+      const stream = new Stream();
       try {
-        const socket = await Bun.connect<Events>({
+        const socket = await Bun.connect<Stream>({
           hostname: options.hostname,
           port: options.port,
           allowHalfOpen: true,
-          data: events,
+          data: stream,
           socket: connHandlers,
         });
-        return new BunConn(socket, events);
+        return new BunConn(socket, stream);
       } catch (err) {
         throw toSocketError("connect", err);
       }
@@ -369,7 +436,7 @@ export const adapter: Adapter = {
     listen(options: ListenOptions): Promise<Listener> {
       const connections = new Queue<Conn>();
       // Bun's types carry `ipv6Only` on the connect options only; Bun.listen applies it.
-      const listenOptions: TCPSocketListenOptions<Events> & { ipv6Only?: boolean } = {
+      const listenOptions: TCPSocketListenOptions<Stream> & { ipv6Only?: boolean } = {
         hostname: options.hostname,
         port: options.port,
         allowHalfOpen: true,
@@ -377,7 +444,7 @@ export const adapter: Adapter = {
       };
       if (options.ipv6Only !== undefined) listenOptions.ipv6Only = options.ipv6Only;
       try {
-        const server = Bun.listen<Events>(listenOptions);
+        const server = Bun.listen<Stream>(listenOptions);
         return Promise.resolve(new BunListener(server, connections, address(server.hostname, server.port)));
       } catch (err) {
         return Promise.reject(toSocketError("listen", err));
@@ -386,47 +453,28 @@ export const adapter: Adapter = {
   },
 
   udp: {
-    async bind(options: { hostname: string; port: number }): Promise<DatagramSocket> {
-      const events = new Queue<DatagramEvent>();
-      try {
-        const socket = await Bun.udpSocket({
-          hostname: options.hostname,
-          port: options.port,
-          binaryType: "uint8array",
-          socket: udpHandlers(events),
-        });
-        return new BunDatagramSocket(socket, events);
-      } catch (err) {
-        throw toSocketError("bind", err);
-      }
+    bind(options: { hostname: string; port: number }): Promise<DatagramSocket> {
+      return udpSocket("bind", (socket) =>
+        Bun.udpSocket({ hostname: options.hostname, port: options.port, binaryType: "uint8array", socket }));
     },
 
-    async openConnected(to: { hostname: string; port: number }): Promise<DatagramSocket> {
-      const events = new Queue<DatagramEvent>();
-      try {
-        const socket = await Bun.udpSocket({
-          binaryType: "uint8array",
-          connect: { hostname: to.hostname, port: to.port },
-          socket: udpHandlers(events),
-        });
-        return new BunDatagramSocket(socket as unknown as BunUdpSocket, events);
-      } catch (err) {
-        throw toSocketError("connect", err);
-      }
+    openConnected(to: { hostname: string; port: number }): Promise<DatagramSocket> {
+      return udpSocket("connect", (socket) =>
+        Bun.udpSocket({ binaryType: "uint8array", connect: { hostname: to.hostname, port: to.port }, socket }));
     },
   },
 
   unix: {
     async connect(path: string): Promise<Conn> {
-      const events = new Events();
+      const stream = new Stream();
       try {
-        const socket = await Bun.connect<Events>({
+        const socket = await Bun.connect<Stream>({
           unix: path,
           allowHalfOpen: true,
-          data: events,
+          data: stream,
           socket: connHandlers,
         });
-        return new BunConn(socket, events, true);
+        return new BunConn(socket, stream, true);
       } catch (err) {
         throw toSocketError("connect", err);
       }
@@ -435,7 +483,7 @@ export const adapter: Adapter = {
     listen(path: string): Promise<Listener> {
       const connections = new Queue<Conn>();
       try {
-        const server = Bun.listen<Events>({
+        const server = Bun.listen<Stream>({
           unix: path,
           allowHalfOpen: true,
           socket: listenHandlers(connections, true),
