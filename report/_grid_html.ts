@@ -238,32 +238,21 @@ function renderSummary(page: GridPage): string {
   const surprising = [...tallies.values()].filter((t) => t.surprises > 0).length;
   const notRun = page.columns.length - ran.length;
   const withMissing = total("missing") > 0;
-  const headline = `${page.rows.length} cases on ${page.columns.length} columns` +
-    (notRun ? ` (${notRun} not run)` : "") + `. ${divergent} cases diverge somewhere. ` +
-    `${total("surprises")} surprises (cells not as their column's expectations say)` +
-    (surprising ? ` in ${surprising} column${surprising === 1 ? "" : "s"}.` : ".");
-  const heads = ["pass", "fail", "n/a", "skipped", "timeout / crash", ...(withMissing ? ["no result"] : []), "surprises"];
-  const rows = page.columns.map((c) => {
-    const name = `<th scope="row">${esc(c.name)}</th>`;
-    const t = tallies.get(c.id);
-    if (!t) {
-      return `<tr data-column="${esc(c.id)}" class="notrun">${name}` +
-        `<td colspan="${heads.length + 1}" class="note">not run: ${esc(c.notRun ?? "")}</td></tr>`;
-    }
-    const counts: [string, number, boolean][] = [
-      ["pass", t.pass, false],
-      ["fail", t.fail, false],
-      ["unsupported", t.unsupported, false],
-      ["skipped", t.skipped, false],
-      ["timeout-crash", t.timeout + t.crash, false],
-      ...(withMissing ? [["missing", t.missing, true] as [string, number, boolean]] : []),
-      ["surprises", t.surprises, true],
-    ];
-    return `<tr data-column="${esc(c.id)}">${name}${
-      counts.map(([key, n, bad]) => `<td data-count="${key}" class="${n === 0 ? "zero" : bad ? "bad" : ""}">${n}</td>`)
-        .join("")
-    }<td class="note">${esc(c.trouble ?? "")}</td></tr>`;
-  }).join("\n");
+  const headline = `${count(page.rows.length, "case")} on ${count(page.columns.length, "column")}` +
+    (notRun ? ` (${notRun} not run)` : "") + `. ${count(divergent, "case")} diverge somewhere. ` +
+    `${count(total("surprises"), "surprise")} (cells not as their column's expectations say)` +
+    (surprising ? ` in ${count(surprising, "column")}.` : ".");
+  const heads = [
+    "pass",
+    "fail",
+    "n/a",
+    "skipped",
+    "timeout / crash",
+    ...(withMissing ? ["no result"] : []),
+    "surprises",
+  ];
+  const rows = page.columns.map((c) => renderSummaryRow(c, { tally: tallies.get(c.id), heads, withMissing }))
+    .join("\n");
   return `<section id="summary" aria-labelledby="summary-title">
 <h2 id="summary-title">Summary</h2>
 <p class="headline">${esc(headline)}</p>
@@ -275,6 +264,36 @@ ${rows}
 </tbody>
 </table>
 </section>`;
+}
+
+/** One column's row in the summary: its counts, or why it did not run. */
+function renderSummaryRow(
+  c: GridColumn,
+  { tally: t, heads, withMissing }: { tally: GridTally | undefined; heads: string[]; withMissing: boolean },
+): string {
+  const name = `<th scope="row">${esc(c.name)}</th>`;
+  if (!t) {
+    return `<tr data-column="${esc(c.id)}" class="notrun">${name}` +
+      `<td colspan="${heads.length + 1}" class="note">not run: ${esc(c.notRun ?? "")}</td></tr>`;
+  }
+  const counts: [string, number, boolean][] = [
+    ["pass", t.pass, false],
+    ["fail", t.fail, false],
+    ["unsupported", t.unsupported, false],
+    ["skipped", t.skipped, false],
+    ["timeout-crash", t.timeout + t.crash, false],
+    ...(withMissing ? [["missing", t.missing, true] as [string, number, boolean]] : []),
+    ["surprises", t.surprises, true],
+  ];
+  return `<tr data-column="${esc(c.id)}">${name}${
+    counts.map(([key, n, bad]) => `<td data-count="${key}" class="${n === 0 ? "zero" : bad ? "bad" : ""}">${n}</td>`)
+      .join("")
+  }<td class="note">${esc(c.trouble ?? "")}</td></tr>`;
+}
+
+/** `1 case`, `2 cases`. */
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /** The legend: every mark with its word, the surprise flag and a column that did not run. */
@@ -292,32 +311,46 @@ function renderLegend(): string {
 function renderGrid(page: GridPage): string {
   const divergent = page.rows.filter((r) => isDivergentRow(page, r.id));
   const rest = page.rows.filter((r) => !isDivergentRow(page, r.id));
-  const head = page.columns.map((c) => {
-    const lines = [
-      `<span class="label">${headerLabel(c.label)}</span>`,
-      c.sub ? `<small>${esc(c.sub)}</small>` : "",
-      c.notRun !== undefined ? `<small class="status">not run</small>` : c.trouble ? `<small class="status">ended badly</small>` : "",
-    ].join("");
-    const title = c.notRun !== undefined ? `${c.name}: not run: ${c.notRun}` : c.trouble ? `${c.name}: ${c.trouble}` : c.name;
-    return `<th scope="col" data-column="${esc(c.id)}" data-name="${esc(c.name)}" title="${esc(title)}"${
-      c.notRun !== undefined ? ` class="notrun"` : ""
-    }>${lines}<template>${renderFacts(c.facts ?? [])}</template></th>`;
-  }).join("");
+  const head = page.columns.map(renderHeader).join("");
   const sections = [
     renderSection(page, divergent, {
       id: "divergent",
       heading: divergent.length
-        ? `Divergent: ${divergent.length} cases where some column did not pass or is not as expected`
+        ? `Divergent: ${count(divergent.length, "case")} where some column did not pass or is not as expected`
         : "No divergent cases: every column passes, as expected, on every case",
     }),
     rest.length
-      ? renderSection(page, rest, { id: "rest", heading: `Every column passes, as expected: ${rest.length} cases` })
+      ? renderSection(page, rest, {
+        id: "rest",
+        heading: `Every column passes, as expected: ${count(rest.length, "case")}`,
+      })
       : "",
   ].join("\n");
   return `<table class="grid" id="grid" style="--cols: ${page.columns.length}">
 <thead><tr><th scope="col" class="corner">case</th>${head}</tr></thead>
 ${sections}
 </table>`;
+}
+
+/** A column's header: short label, version, status; the full name on hover; its facts for the panel. */
+function renderHeader(c: GridColumn): string {
+  const lines = [
+    `<span class="label">${headerLabel(c.label)}</span>`,
+    c.sub ? `<small>${esc(c.sub)}</small>` : "",
+    c.notRun !== undefined
+      ? `<small class="status">not run</small>`
+      : c.trouble
+      ? `<small class="status">ended badly</small>`
+      : "",
+  ].join("");
+  const title = c.notRun !== undefined
+    ? `${c.name}: not run: ${c.notRun}`
+    : c.trouble
+    ? `${c.name}: ${c.trouble}`
+    : c.name;
+  return `<th scope="col" data-column="${esc(c.id)}" data-name="${esc(c.name)}" title="${esc(title)}"${
+    c.notRun !== undefined ? ` class="notrun"` : ""
+  }>${lines}<template>${renderFacts(c.facts ?? [])}</template></th>`;
 }
 
 /** One section of rows under its heading, a band each time the group changes. */
@@ -328,10 +361,14 @@ function renderSection(page: GridPage, rows: GridRow[], options: { id: string; h
     items.push(row);
   });
   const body = items.map((item, i) =>
-    typeof item === "string" ? renderBand(page, item, i === 0 ? items.length : 0) : renderRow(page, item)
+    typeof item === "string"
+      ? renderBand(page, { group: item, span: i === 0 ? items.length : 0 })
+      : renderRow(page, item)
   );
   return `<tbody id="${options.id}">
-<tr class="section"><th colspan="${page.columns.length + 1}" scope="rowgroup"><span class="stick">${esc(options.heading)}${
+<tr class="section"><th colspan="${page.columns.length + 1}" scope="rowgroup"><span class="stick">${
+    esc(options.heading)
+  }${
     options.id === "rest" ? ` <button type="button" id="toggle-rest" aria-controls="rest" hidden></button>` : ""
   }</span></th></tr>
 ${body.join("\n")}
@@ -342,27 +379,33 @@ ${body.join("\n")}
  * A group's band. The section's first band also holds, for each column that did
  * not run, one cell spanning the whole section with the reason (`span` rows).
  */
-function renderBand(page: GridPage, group: string, span: number): string {
+function renderBand(page: GridPage, { group, span }: { group: string; span: number }): string {
   const cells = page.columns.map((c) =>
     c.notRun === undefined
       ? `<td class="gap"></td>`
       : span
-      ? `<td rowspan="${span}" class="notrun" data-column="${esc(c.id)}"><span class="why">not run: ${esc(c.notRun)}</span></td>`
+      ? `<td rowspan="${span}" class="notrun" data-column="${esc(c.id)}"><span class="why">not run: ${
+        esc(c.notRun)
+      }</span></td>`
       : ""
   ).join("");
-  return `<tr class="group" data-group="${esc(group)}"><th scope="rowgroup"><span class="stick">${esc(group)}</span></th>${cells}</tr>`;
+  return `<tr class="group" data-group="${esc(group)}"><th scope="rowgroup"><span class="stick">${
+    esc(group)
+  }</span></th>${cells}</tr>`;
 }
 
 /** One case row: its sticky header, then a cell per column that ran. */
 function renderRow(page: GridPage, row: GridRow): string {
-  const cells = page.columns.map((col) => col.notRun === undefined ? renderCell(page, row, col) : "").join("");
+  const cells = page.columns.map((col) => col.notRun === undefined ? renderCell(page, { row, col }) : "").join("");
   return `<tr data-case="${esc(row.id)}" data-group="${esc(row.group)}">` +
-    `<th scope="row" title="${esc(row.title)}"><code>${esc(row.id)}</code><span class="title">${esc(row.title)}</span>` +
+    `<th scope="row" title="${esc(row.title)}"><code>${esc(row.id)}</code><span class="title">${
+      esc(row.title)
+    }</span>` +
     `<template>${renderFacts([{ label: "title", text: row.title }, ...row.facts])}</template></th>${cells}</tr>`;
 }
 
 /** One cell: a button with the mark; its details wait in a template for the side panel. */
-function renderCell(page: GridPage, row: GridRow, col: GridColumn): string {
+function renderCell(page: GridPage, { row, col }: { row: GridRow; col: GridColumn }): string {
   const cell = page.cellAt(row.id, col.id);
   const verdict: GridVerdict = cell ? cell.verdict : "missing";
   const ok = cell ? cell.ok : false;
@@ -370,7 +413,8 @@ function renderCell(page: GridPage, row: GridRow, col: GridColumn): string {
   const facts = cell ? cell.facts : [{ label: "verdict", text: hint }];
   const mark = `${ok ? "" : `<b class="bang">!</b>`}${esc(MARK[verdict])}`;
   const said = `${WORD[verdict]}${ok ? "" : ", surprise"}`;
-  const headline = `<p class="verdict v-${verdict}${ok ? "" : " unexpected"}"><span class="mark" aria-hidden="true">${mark}</span> ` +
+  const headline =
+    `<p class="verdict v-${verdict}${ok ? "" : " unexpected"}"><span class="mark" aria-hidden="true">${mark}</span> ` +
     `${esc(hint)}</p>${ok ? "" : `<p class="surprise">Surprise: not what the column's expectations say.</p>`}`;
   return `<td data-case="${esc(row.id)}" data-column="${esc(col.id)}" data-verdict="${verdict}" class="v-${verdict}${
     ok ? "" : " unexpected"

@@ -11,7 +11,14 @@
  */
 import type { Matrix, MatrixCase, MatrixCell, MatrixColumn } from "./schema.ts";
 import { byTopic, cellOf, clip, columnTrouble, explanation, orderedColumns } from "./_layout.ts";
-import { type GridCell, type GridColumn, type GridFact, type GridPage, type GridRow, renderGridPage } from "./_grid_html.ts";
+import {
+  type GridCell,
+  type GridColumn,
+  type GridFact,
+  type GridPage,
+  type GridRow,
+  renderGridPage,
+} from "./_grid_html.ts";
 
 /**
  * Renders the matrix as a static page: a summary per column first, then a

@@ -51,8 +51,15 @@ test("a column that did not run is read from the matrix file and shown with its 
   const page = renderHtml(parsed);
   assert.match(page, new RegExp(`<th scope="col" data-column="${notRun.id}"[^>]* class="notrun"`));
   assert.doesNotMatch(page, new RegExp(`<td data-case="[^"]+" data-column="${notRun.id}"`));
-  assert.equal(page.match(/<span class="why">not run: synthetic runtime not found<\/span>/g)?.length, 2, "once per section");
-  assert.match(page, new RegExp(`<tr data-column="${notRun.id}" class="notrun">.*not run: synthetic runtime not found`));
+  assert.equal(
+    page.match(/<span class="why">not run: synthetic runtime not found<\/span>/g)?.length,
+    2,
+    "once per section",
+  );
+  assert.match(
+    page,
+    new RegExp(`<tr data-column="${notRun.id}" class="notrun">.*not run: synthetic runtime not found`),
+  );
 });
 
 test("a versioned column id is headed by its name over its version", () => {
@@ -73,7 +80,10 @@ const url = pathToFileURL(file).href;
 
 /** Opens the page at 1400×900; after `body`, asserts it raised no error and fetched nothing but itself. */
 async function onPage(browser: Browser, body: (page: Page) => Promise<void>, options: { js?: boolean } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, javaScriptEnabled: options.js ?? true });
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 900 },
+    javaScriptEnabled: options.js ?? true,
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   const requests: string[] = [];
@@ -91,13 +101,21 @@ async function onPage(browser: Browser, body: (page: Page) => Promise<void>, opt
 }
 
 test("in headless Chromium, the HTML report at 1400 pixels with 20 columns", {
-  skip: chromium || process.env.CI === "true" ? false : "no Chromium here: install the chromium package (.ci/run does) to run this check",
+  skip: chromium || process.env.CI === "true"
+    ? false
+    : "no Chromium here: install the chromium package (.ci/run does) to run this check",
 }, async (t) => {
   assert.ok(chromium, "CI must have Chromium: .ci/run installs it");
   const { chromium: playwright } = await import("playwright-core");
   const browser = await playwright.launch({
     executablePath: chromium,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
   });
   mkdirSync(ARTIFACTS, { recursive: true });
   try {
@@ -120,7 +138,15 @@ test("in headless Chromium, the HTML report at 1400 pixels with 20 columns", {
 
 /** The counts the summary should show, worked out from the matrix itself. */
 function expectedCounts(columnId: string): Record<string, number> {
-  const counts: Record<string, number> = { pass: 0, fail: 0, unsupported: 0, skipped: 0, "timeout-crash": 0, missing: 0, surprises: 0 };
+  const counts: Record<string, number> = {
+    pass: 0,
+    fail: 0,
+    unsupported: 0,
+    skipped: 0,
+    "timeout-crash": 0,
+    missing: 0,
+    surprises: 0,
+  };
   for (const c of m.catalog) {
     const cell = m.cells[columnId]?.[c.id];
     if (!cell) counts.missing!++;
@@ -141,14 +167,21 @@ async function checkSummary(page: Page): Promise<void> {
   for (const col of ran) {
     const row = summary.locator(`tr[data-column="${col.id}"]`);
     const shown = Object.fromEntries(
-      await row.locator("td[data-count]").evaluateAll((tds) => tds.map((td) => [td.getAttribute("data-count"), Number(td.textContent!.replace("!", ""))])),
+      await row.locator("td[data-count]").evaluateAll((tds) =>
+        tds.map((td) => [td.getAttribute("data-count"), Number(td.textContent!.replace("!", ""))])
+      ),
     );
     assert.deepEqual(shown, expectedCounts(col.id), col.id);
   }
   const surprises = ran.reduce((n, col) => n + expectedCounts(col.id).surprises!, 0);
   assert.ok(surprises > 0);
   assert.match(await summary.locator(".headline").innerText(), new RegExp(`\\b${surprises} surprises`));
-  assert.equal(await summary.locator(`tr[data-column="${notRun.id}"]`).innerText().then((s) => s.includes(`not run: ${notRun.notRun}`)), true);
+  assert.equal(
+    await summary.locator(`tr[data-column="${notRun.id}"]`).innerText().then((s) =>
+      s.includes(`not run: ${notRun.notRun}`)
+    ),
+    true,
+  );
 }
 
 async function checkLayout(page: Page): Promise<void> {
@@ -171,10 +204,13 @@ async function checkLayout(page: Page): Promise<void> {
   assert.ok(Math.abs(head.y) < 1, `header row at ${head.y} after scrolling down`);
   const firstRow = (await page.locator("#grid tbody tr[data-case]").first().boundingBox())!;
   assert.ok(firstRow.y < head.y + head.height, "rows scrolled under the header row");
-  assert.ok(await headers.first().evaluate((th) => {
-    const r = th.getBoundingClientRect();
-    return th.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
-  }), "the header row is on top");
+  assert.ok(
+    await headers.first().evaluate((th) => {
+      const r = th.getBoundingClientRect();
+      return th.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+    }),
+    "the header row is on top",
+  );
 
   // Narrower than the grid and scrolled right: the case column stays at the left, over the cells.
   await page.setViewportSize({ width: 900, height: 900 });
@@ -183,18 +219,26 @@ async function checkLayout(page: Page): Promise<void> {
   assert.ok(await page.evaluate(() => window.scrollX) > 0, "the grid overflows at 900 pixels");
   const box = (await caseHeader.boundingBox())!;
   assert.ok(Math.abs(box.x) < 1, `case column at ${box.x} after scrolling right`);
-  assert.ok(await caseHeader.evaluate((th) => {
-    const r = th.getBoundingClientRect();
-    return th.contains(document.elementFromPoint(r.x + 5, r.y + r.height / 2));
-  }), "the case column is on top");
+  assert.ok(
+    await caseHeader.evaluate((th) => {
+      const r = th.getBoundingClientRect();
+      return th.contains(document.elementFromPoint(r.x + 5, r.y + r.height / 2));
+    }),
+    "the case column is on top",
+  );
 }
 
 async function checkSections(page: Page): Promise<void> {
   const divergent = divergentIds(m);
   const rest = m.catalog.map((c) => c.id).filter((id) => !divergent.includes(id));
-  assert.deepEqual(await page.locator("#divergent tr[data-case]").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-case"))), divergent);
+  assert.deepEqual(
+    await page.locator("#divergent tr[data-case]").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-case"))),
+    divergent,
+  );
   for (const id of divergent) assert.ok(await page.locator(`tr[data-case="${id}"]`).isVisible(), id);
-  for (const id of rest) assert.equal(await page.locator(`tr[data-case="${id}"]`).isVisible(), false, `${id} not folded`);
+  for (const id of rest) {
+    assert.equal(await page.locator(`tr[data-case="${id}"]`).isVisible(), false, `${id} not folded`);
+  }
   const toggle = page.locator("#toggle-rest");
   assert.equal(await toggle.getAttribute("aria-expanded"), "false");
   await toggle.click();
@@ -229,7 +273,16 @@ async function checkPanel(page: Page): Promise<void> {
   assert.ok(await panel.isVisible(), "the panel did not open");
   assert.equal(await page.locator("#panel-title").innerText(), caseId);
   const text = await panel.innerText();
-  for (const fact of [`${cell.verdict} (expected ${cell.expected})`, cell.observed, cell.detail!.split("\n")[1]!, c.semantic, c.reference, cell.reason!]) {
+  for (
+    const fact of [
+      `${cell.verdict} (expected ${cell.expected})`,
+      cell.observed,
+      cell.detail!.split("\n")[1]!,
+      c.semantic,
+      c.reference,
+      cell.reason!,
+    ]
+  ) {
     assert.ok(text.includes(fact), `the panel lacks ${fact}`);
   }
   assert.equal(await panel.locator(`a[href="${cell.issue}"]`).count(), 1, "the upstream link");
@@ -237,7 +290,10 @@ async function checkPanel(page: Page): Promise<void> {
   const panelBox = (await panel.boundingBox())!;
   assert.ok(cellBox.x + cellBox.width <= panelBox.x, "the opened cell is hidden behind the panel");
   const caseColumn = (await page.locator("#grid tbody tr[data-case] th").first().boundingBox())!;
-  assert.ok(cellBox.x >= caseColumn.x + caseColumn.width, `the cell (${cellBox.x}) is under the case column (${caseColumn.x}+${caseColumn.width})`);
+  assert.ok(
+    cellBox.x >= caseColumn.x + caseColumn.width,
+    `the cell (${cellBox.x}) is under the case column (${caseColumn.x}+${caseColumn.width})`,
+  );
   await page.screenshot({ path: join(ARTIFACTS, "html-report-panel.png") });
   assert.equal(await page.evaluate(() => document.activeElement?.id), "panel-close");
   await page.keyboard.press("Escape");
@@ -269,7 +325,8 @@ async function checkMarks(page: Page): Promise<void> {
         height: r.height,
         font: `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`,
         surprise: e.parentElement!.classList.contains("unexpected"),
-        shape: style.backgroundImage !== "none" || style.backgroundColor !== "rgba(0, 0, 0, 0)" || style.boxShadow !== "none",
+        shape: style.backgroundImage !== "none" || style.backgroundColor !== "rgba(0, 0, 0, 0)" ||
+          style.boxShadow !== "none",
       };
     })
   );
@@ -332,7 +389,9 @@ async function checkWithoutScript(page: Page): Promise<void> {
   for (const c of m.catalog) assert.ok(await page.locator(`tr[data-case="${c.id}"]`).isVisible(), `row ${c.id} hidden`);
   const buttons = page.locator("#grid td > button.mark");
   assert.equal(await buttons.count(), ran.length * m.catalog.length);
-  const texts = await buttons.evaluateAll((bs) => bs.map((b) => [(b as HTMLElement).innerText, b.getAttribute("title") ?? ""]));
+  const texts = await buttons.evaluateAll((bs) =>
+    bs.map((b) => [(b as HTMLElement).innerText, b.getAttribute("title") ?? ""])
+  );
   for (const [text, title] of texts) {
     assert.ok(text!.length > 0, "a mark with no text");
     assert.ok(title!.includes(" on "), "a cell without its tooltip");
