@@ -33,6 +33,11 @@ export interface MatrixColumn {
   exit?: { code: number | null; signal: string | null };
   /** Why the column could not run, or stopped early. */
   error?: string;
+  /**
+   * Set when the column did not run at all, saying why (`bun not found`): it
+   * has no cells, and reports show the reason instead of them.
+   */
+  notRun?: string;
 }
 
 /** One case as the catalog describes it. */
@@ -190,6 +195,8 @@ export function parseMatrix(text: string, source: string): Matrix {
     }
     const error = optionalString(c, "error", path);
     if (error !== undefined) column.error = error;
+    const notRun = optionalString(c, "notRun", path);
+    if (notRun !== undefined) column.notRun = notRun;
     return column;
   });
 
