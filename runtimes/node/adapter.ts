@@ -1,36 +1,65 @@
 /**
  * The `node:net` adapter, used by three columns: `node` (on Node),
- * `deno-node` (on Deno) and `bun-node` (on Bun).
+ * `deno-node` (on Deno) and `bun-node` (on Bun). It measures node:net and
+ * node:dgram as the runtime implements them; it never shapes an outcome.
  *
  * Contract → node:net:
  * - tcp.connect → `net.connect({ host, port, allowHalfOpen: true, signal })`,
- *   settled by `connect` / `error`
- * - tcp.listen → `net.createServer({ allowHalfOpen: true, pauseOnConnect: false })`
- *   + `server.listen({ host, port, backlog, ipv6Only })`
- * - accept → the server's `connection` events, queued in arrival order;
- *   `null` after `server.close()`
- * - read → the socket's flowing `data` events (node's ordinary way, so node
- *   reads eagerly), `end` → EOF
- * - write → `socket.write(buf, cb)`, settled by the callback (data handed to the kernel)
- * - closeWrite → `socket.end()` (with allowHalfOpen this is shutdown(SHUT_WR))
+ *   settled by `connect`, or rejected with the `error` event (node's only
+ *   report of a failed connect)
+ * - tcp.listen → `net.createServer({ allowHalfOpen: true })` +
+ *   `server.listen({ host, port, backlog, ipv6Only })`, rejected with the
+ *   `error` event
+ * - accept → the server's `connection` events, kept in arrival order. node
+ *   accepts eagerly (libuv accepts on readiness) and has no accept operation
+ *   that can be pending: no `acceptOnDemand`. `null` once the server emits
+ *   `close` (node's report that no connection will follow, made after
+ *   `server.close()` once every connection it handed over has closed);
+ *   closing the listener does not end a pending accept by itself.
+ * - read → `socket.iterator({ destroyOnReturn: false }).next()`: node's own
+ *   pull operation (paused mode: a `readable` listener and `socket.read()`),
+ *   so it can be pending (`pendingRead`). Bytes are taken only while a read
+ *   is pending; the adapter holds nothing, it hands over the one chunk node
+ *   gave. What node reads ahead into its own buffer before that (up to the
+ *   stream's highWaterMark, then it stops reading the socket) is the
+ *   runtime's behaviour, measured. The iterator's end is EOF; its rejection
+ *   (node's stream error, e.g. ECONNRESET, or ERR_STREAM_PREMATURE_CLOSE when
+ *   the socket closed before EOF) is the read's rejection. After that the
+ *   iterator is done and further reads give `null`, as node says.
+ *   `destroyOnReturn: false` keeps node from destroying a half-open socket
+ *   when the iterator ends at EOF.
+ * - write → `socket.write(buf, cb)`, settled by the callback (data handed to
+ *   the kernel); rejected only with the callback's error or the call's throw
+ * - closeWrite → `socket.end(cb)` (with allowHalfOpen this is
+ *   shutdown(SHUT_WR)), settled by its callback
  * - close → `socket.destroy()`, settled by `close`
- * - abort → `socket.resetAndDestroy()` (SO_LINGER 0), where the runtime has it
+ * - abort → `socket.resetAndDestroy()` (SO_LINGER 0 + close), settled by
+ *   `close`. Node has it (since 18.3), so `abortiveClose` is always declared;
+ *   a compatibility layer without it fails with ApiMissingError.
+ * - reports → every `error` event of a socket or server, channel
+ *   `"error" event`. node often reports one failure twice (a write's
+ *   callback and the `error` event); both stay visible.
  * - unix.connect → `net.connect({ path, allowHalfOpen: true })`; unix.listen →
  *   `server.listen({ path })`; their connections are the same as TCP's. node:net
  *   reports no address for a Unix connection (only the listener's path).
  *   node:dgram has no Unix datagrams: no `unixDgram`.
  *
  * Contract → node:dgram:
- * - udp.bind → `dgram.createSocket({ type: "udp4" | "udp6" })` + `socket.bind({ address, port })`
+ * - udp.bind → `dgram.createSocket({ type: "udp4" | "udp6" })` + `socket.bind({ address, port })`,
+ *   rejected with the `error` event (bind's only report)
  * - udp.open → `dgram.createSocket` without bind; node binds it (port 0, the
  *   wildcard address) on its first send or connect
  * - send → `socket.send(data, port, address, cb)`, or `socket.send(data, cb)` once
  *   connected, settled by the callback
- * - receive → the socket's `message` events, queued in arrival order; an
- *   `error` event (node's report of a failed recvmsg, e.g. ECONNREFUSED after
- *   an ICMP port unreachable) rejects the next receive once; `null` after close.
+ * - receive → the socket's `message` events, kept in arrival order. node:dgram
+ *   reads every datagram as it arrives, with no flow control and no receive
+ *   operation that can be pending (no `pendingReceive`): that read-ahead is
+ *   the runtime's. `null` once the socket emits `close` (node's report).
  *   node reads every datagram into a buffer of its own choosing: no
  *   `udpRecvBuffer`, and no truncation flag.
+ * - reports → every `error` event (e.g. ECONNREFUSED after an ICMP port
+ *   unreachable on a connected socket), channel `"error" event`; it rejects
+ *   no receive, since node gave it to none.
  * - connect → `socket.connect(port, address, cb)`
  * - address → `socket.address()`
  * - close → `socket.close(cb)`
@@ -55,9 +84,12 @@ import type {
   Listener,
   ListenOptions,
 } from "../../core/adapter.ts";
-import { toSocketError } from "../../core/errors.ts";
-import { NO_REPORTS } from "../../core/report_log.ts";
+import { ApiMissingError, toSocketError } from "../../core/errors.ts";
+import { Reports } from "../../core/report_log.ts";
 import { Queue } from "../_queue.ts";
+
+/** The channel every node `error` event is reported on. */
+const ERROR_EVENT = '"error" event';
 
 function address(host: string | undefined, port: number | undefined, family?: string | number): Address {
   const fam = family === "IPv6" || family === 6 || (family === undefined && host?.includes(":")) ? "IPv6" : "IPv4";
@@ -69,12 +101,22 @@ function unixAddress(path?: string): Address {
   return path === undefined ? { hostname: "", port: 0, family: "Unix" } : { hostname: "", port: 0, family: "Unix", path };
 }
 
+/** Every `error` event of `emitter` goes to `reports`, as node made it. */
+function reportErrors(emitter: { on(event: "error", listener: (err: Error) => void): unknown }, reports: Reports): void {
+  emitter.on("error", (err) => reports.add(ERROR_EVENT, toSocketError("error", err)));
+}
+
+/** Throws ApiMissingError naming `api` where the runtime lacks a method node has. */
+function requireMethod(method: unknown, api: string): void {
+  if (typeof method !== "function") throw new ApiMissingError(api);
+}
+
 class NodeConn implements Conn {
-  readonly reports = NO_REPORTS;
+  readonly reports = new Reports();
   readonly localAddr: Address;
   readonly remoteAddr: Address;
   #socket: net.Socket;
-  #incoming = new Queue<Uint8Array>();
+  #chunks?: AsyncIterator<Buffer>;
   #closed: Promise<void>;
 
   constructor(socket: net.Socket, unix = false) {
@@ -82,16 +124,26 @@ class NodeConn implements Conn {
     // node:net reports neither end of a Unix connection.
     this.localAddr = unix ? unixAddress() : address(socket.localAddress, socket.localPort, socket.localFamily);
     this.remoteAddr = unix ? unixAddress() : address(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
-    socket.on("data", (chunk: Buffer) => this.#incoming.push(new Uint8Array(chunk)));
-    socket.on("end", () => this.#incoming.end());
-    socket.on("error", (err) => this.#incoming.fail(toSocketError("read", err)));
+    reportErrors(socket, this.reports);
     this.#closed = new Promise((resolve) => socket.once("close", () => resolve()));
-    // A socket closed here ends its stream: a pending read settles as EOF.
-    socket.once("close", () => this.#incoming.end());
   }
 
-  read(): Promise<Uint8Array | null> {
-    return this.#incoming.shift();
+  async read(): Promise<Uint8Array | null> {
+    // One iterator for the connection's life: node's pull API; its body
+    // (and node's `readable` listener) starts with the first read.
+    if (!this.#chunks) {
+      requireMethod(this.#socket.iterator, "stream.Readable.prototype.iterator");
+      this.#chunks = this.#socket.iterator({ destroyOnReturn: false });
+    }
+    let step: IteratorResult<Buffer>;
+    try {
+      step = await this.#chunks.next();
+    } catch (err) {
+      throw toSocketError("read", err);
+    }
+    if (step.done) return null;
+    const chunk = step.value;
+    return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   }
 
   write(data: Uint8Array): Promise<void> {
@@ -107,7 +159,8 @@ class NodeConn implements Conn {
   closeWrite(): Promise<void> {
     return new Promise((resolve, reject) => {
       try {
-        this.#socket.end(() => resolve());
+        // end()'s callback gets the error when the stream fails before finishing.
+        this.#socket.end((err?: Error | null) => err ? reject(toSocketError("closeWrite", err)) : resolve());
       } catch (err) {
         reject(toSocketError("closeWrite", err));
       }
@@ -119,14 +172,20 @@ class NodeConn implements Conn {
     return this.#closed;
   }
 
-  abort(): Promise<void> {
-    if (!this.#socket.destroyed) this.#socket.resetAndDestroy();
+  async abort(): Promise<void> {
+    requireMethod(this.#socket.resetAndDestroy, "net.Socket.prototype.resetAndDestroy");
+    try {
+      if (!this.#socket.destroyed) this.#socket.resetAndDestroy();
+    } catch (err) {
+      // e.g. ERR_INVALID_HANDLE_TYPE on a Unix-domain socket.
+      throw toSocketError("abort", err);
+    }
     return this.#closed;
   }
 }
 
 class NodeListener implements Listener {
-  readonly reports = NO_REPORTS;
+  readonly reports = new Reports();
   readonly addr: Address;
   #server: net.Server;
   #connections = new Queue<Conn>();
@@ -139,6 +198,9 @@ class NodeListener implements Listener {
     const unix = typeof a === "string";
     this.addr = unix ? unixAddress(a) : address(a?.address, a?.port, a?.family);
     server.on("connection", (socket) => this.#connections.push(new NodeConn(socket, unix)));
+    reportErrors(server, this.reports);
+    // node's report that no connection will follow; not our close() call.
+    server.once("close", () => this.#connections.end());
   }
 
   accept(): Promise<Conn | null> {
@@ -147,11 +209,10 @@ class NodeListener implements Listener {
 
   close(): Promise<void> {
     this.#closed ??= new Promise((resolve) => {
-      // server.close() closes the listening handle now; its callback waits
-      // for every accepted connection too, which is not listener semantics.
-      // The handle's close completes on the next loop turn.
+      // server.close() closes the listening handle now; its callback (and
+      // `close`) wait for every accepted connection too, which is not
+      // listener semantics. The handle's close completes on the next loop turn.
       this.#server.close();
-      this.#connections.end();
       setImmediate(resolve);
     });
     return this.#closed;
@@ -159,17 +220,22 @@ class NodeListener implements Listener {
 }
 
 class NodeDatagram implements DatagramSocket {
-  readonly reports = NO_REPORTS;
+  readonly reports = new Reports();
   #socket: dgram.Socket;
+  // node:dgram's own read-ahead, kept in arrival order: it has no flow control.
   #incoming = new Queue<Datagram>();
   #closed?: Promise<void>;
 
   constructor(socket: dgram.Socket) {
     this.#socket = socket;
     socket.on("message", (msg: Buffer, rinfo: dgram.RemoteInfo) =>
-      this.#incoming.push({ data: new Uint8Array(msg), from: address(rinfo.address, rinfo.port, rinfo.family) })
+      this.#incoming.push({
+        data: new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength),
+        from: address(rinfo.address, rinfo.port, rinfo.family),
+      })
     );
-    socket.on("error", (err) => this.#incoming.pushError(toSocketError("receive", err)));
+    reportErrors(socket, this.reports);
+    // node's report that no datagram will follow.
     socket.once("close", () => this.#incoming.end());
   }
 
@@ -203,9 +269,10 @@ class NodeDatagram implements DatagramSocket {
     return new Promise((resolve, reject) => {
       try {
         if ("path" in to) throw new TypeError("node:dgram connects to IP endpoints only");
+        requireMethod(this.#socket.connect, "dgram.Socket.prototype.connect");
         this.#socket.connect(to.port, to.hostname, (err?: Error) => err ? reject(toSocketError("connect", err)) : resolve());
       } catch (err) {
-        reject(toSocketError("connect", err));
+        reject(err instanceof ApiMissingError ? err : toSocketError("connect", err));
       }
     });
   }
@@ -267,8 +334,11 @@ const capabilities = new Set<Capability>([
   "udpConnect",
   "udpUnbound",
   "unixStream",
+  // node has resetAndDestroy (since 18.3): a compatibility layer without it fails, not n/a.
+  "abortiveClose",
+  // The socket's async iterator: node's own read operation, which can be pending.
+  "pendingRead",
 ]);
-if (typeof net.Socket.prototype.resetAndDestroy === "function") capabilities.add("abortiveClose");
 
 /** The node:net adapter. */
 export const adapter: Adapter = {
