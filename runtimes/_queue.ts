@@ -19,15 +19,6 @@ export class Queue<T> {
     this.#deliver({ value: item });
   }
 
-  /**
-   * An error that ends nothing: the next shift (in arrival order) rejects
-   * with it and later ones go on, as a socket's pending error (SO_ERROR) is
-   * reported once by the next operation.
-   */
-  pushError(error: unknown): void {
-    this.#deliver({ error });
-  }
-
   #deliver(entry: Entry<T>): void {
     const waiter = this.#waiters.shift();
     if (!waiter) this.#items.push(entry);
