@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { adapter } from "../runtimes/node/adapter.ts";
+import { adapter } from "../adapters/node.ts";
 import { host } from "../runtimes/node/host.ts";
 import { defineCase } from "./case.ts";
 import { SocketError, toSocketError } from "./errors.ts";

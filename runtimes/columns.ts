@@ -35,7 +35,7 @@ export interface Column {
   platforms?: readonly string[];
 }
 
-const nodeNet = new URL("./node/adapter.ts", import.meta.url);
+const nodeNet = new URL("../adapters/node.ts", import.meta.url);
 
 /** Every column, in display order: the kernel reference first. */
 export const COLUMNS: readonly Column[] = [
@@ -43,7 +43,7 @@ export const COLUMNS: readonly Column[] = [
     id: "kernel",
     runtime: "deno",
     api: "libc socket calls (via Deno FFI)",
-    adapterModule: new URL("./kernel/adapter.ts", import.meta.url),
+    adapterModule: new URL("../adapters/libc.ts", import.meta.url),
     expectations: new URL("./kernel/expectations/kernel.json", import.meta.url),
     denoPermissions: "kernel",
     version: "kernel",
@@ -54,14 +54,14 @@ export const COLUMNS: readonly Column[] = [
     id: "deno",
     runtime: "deno",
     api: "Deno.connect/Deno.listen/Deno.listenDatagram",
-    adapterModule: new URL("./deno/adapter.ts", import.meta.url),
+    adapterModule: new URL("../adapters/deno.ts", import.meta.url),
     expectations: new URL("./deno/expectations/deno.json", import.meta.url),
   },
   {
     id: "bun",
     runtime: "bun",
     api: "Bun.connect/Bun.listen/Bun.udpSocket",
-    adapterModule: new URL("./bun/adapter.ts", import.meta.url),
+    adapterModule: new URL("../adapters/bun.ts", import.meta.url),
     expectations: new URL("./bun/expectations/bun.json", import.meta.url),
   },
   {

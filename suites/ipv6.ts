@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import type { Conn } from "../core/adapter.ts";
 import { defineCase } from "../core/case.ts";
 import { rejectsWith } from "../core/assert.ts";
-import { bindUdp, bytes, connectedPair, LOOPBACK4, LOOPBACK6, readExactly, text } from "./_helpers.ts";
+import { bindUdp, bytes, connectedPair, LOOPBACK4, LOOPBACK6, readExactly, text } from "./helpers.ts";
 
 export const tcpLoopback = defineCase({
   id: "tcp.ipv6.loopback",

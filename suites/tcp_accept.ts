@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { defineCase } from "../core/case.ts";
 import type { Conn } from "../core/adapter.ts";
-import { bytes, connectedPair, LOOPBACK4, readExactly, settle, settlement, stillPendingAfter, text } from "./_helpers.ts";
+import { bytes, connectedPair, LOOPBACK4, readExactly, settle, settlement, stillPendingAfter, text } from "./helpers.ts";
 
 /** How long a pending accept must stay pending to show it waits. */
 const NO_CLIENT_MS = 100;

@@ -20,7 +20,7 @@ import {
   stillPendingAfter,
   text,
   writeUntilHeld,
-} from "./_helpers.ts";
+} from "./helpers.ts";
 
 export const peerReadsEof = defineCase({
   id: "tcp.close.peer-reads-eof",

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { defineCase } from "../core/case.ts";
 import { rejectsWith } from "../core/assert.ts";
-import { bytes, closedPort, connectedPair, LOOPBACK4, LOOPBACK6, readExactly, text } from "./_helpers.ts";
+import { bytes, closedPort, connectedPair, LOOPBACK4, LOOPBACK6, readExactly, text } from "./helpers.ts";
 
 export const established = defineCase({
   id: "tcp.connect.established",

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import type { Conn } from "../core/adapter.ts";
 import { defineCase } from "../core/case.ts";
-import { bytes, connectedPair, readExactly, readToEnd, text, writeUntilHeld, type WriteProgress } from "./_helpers.ts";
+import { bytes, connectedPair, readExactly, readToEnd, text, writeUntilHeld, type WriteProgress } from "./helpers.ts";
 
 export const echo = defineCase({
   id: "tcp.data.echo",

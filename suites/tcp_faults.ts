@@ -17,7 +17,7 @@ import { rejectsWith } from "../core/assert.ts";
 import { type CaseContext, defineCase, type LabContext } from "../core/case.ts";
 import { SocketError } from "../core/errors.ts";
 import { LAB_ADDRESSES } from "../lab/topology.ts";
-import { settlement, stillPendingAfter, within } from "./_helpers.ts";
+import { settlement, stillPendingAfter, within } from "./helpers.ts";
 
 const { local, unreachable: UNREACHABLE, prohibited: PROHIBITED, noRoute: NO_ROUTE, silent: SILENT } = LAB_ADDRESSES;
 

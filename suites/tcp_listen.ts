@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { defineCase } from "../core/case.ts";
 import { rejectsWith } from "../core/assert.ts";
-import { connectedPair, LOOPBACK4, LOOPBACK4_OTHER, readToEnd, within } from "./_helpers.ts";
+import { connectedPair, LOOPBACK4, LOOPBACK4_OTHER, readToEnd, within } from "./helpers.ts";
 
 export const portZero = defineCase({
   id: "tcp.listen.port-zero",

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { defineCase } from "../core/case.ts";
 import { rejectsWith } from "../core/assert.ts";
-import { bytes, connectedPair, readExactly, readToEnd, text } from "./_helpers.ts";
+import { bytes, connectedPair, readExactly, readToEnd, text } from "./helpers.ts";
 
 export const halfClose = defineCase({
   id: "tcp.shutdown.half-close",

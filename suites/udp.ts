@@ -22,7 +22,7 @@ import {
   stillPendingAfter,
   text,
   udpRoundTrip,
-} from "./_helpers.ts";
+} from "./helpers.ts";
 
 /** Bytes 0..n-1 of a repeating pattern, so a cut or a shift shows. */
 function pattern(n: number): Uint8Array {

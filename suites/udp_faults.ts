@@ -13,7 +13,7 @@ import type { Adapter } from "../core/adapter.ts";
 import { rejectsWith } from "../core/assert.ts";
 import { defineCase } from "../core/case.ts";
 import { LAB_ADDRESSES } from "../lab/topology.ts";
-import { bytes, connectedUdp } from "./_helpers.ts";
+import { bytes, connectedUdp } from "./helpers.ts";
 
 const { local, unreachable: UNREACHABLE, noRoute: NO_ROUTE } = LAB_ADDRESSES;
 

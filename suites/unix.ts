@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { existsSync, lstatSync, writeFileSync } from "node:fs";
 import { defineCase } from "../core/case.ts";
 import { rejectsWith } from "../core/assert.ts";
-import { bytes, readExactly, readToEnd, text, withUnixDir } from "./_helpers.ts";
+import { bytes, readExactly, readToEnd, text, withUnixDir } from "./helpers.ts";
 
 export const echo = defineCase({
   id: "unix.stream.echo",

@@ -19,7 +19,7 @@ import { LAB_ADDRESSES } from "../lab/topology.ts";
 import { findColumn } from "../runtimes/columns.ts";
 import { type Outcome, runLabEntries } from "../runtimes/_column.ts";
 import type { RuntimeHost } from "../runtimes/_host.ts";
-import { adapter } from "../runtimes/node/adapter.ts";
+import { adapter } from "../adapters/node.ts";
 import type { CatalogEntry } from "../suites/catalog.ts";
 
 const base = { title: "t", semantic: "s", reference: "r" };

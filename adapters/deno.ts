@@ -51,20 +51,12 @@
  *
  * @module
  */
-import type {
-  Adapter,
-  Address,
-  Capability,
-  Conn,
-  ConnectOptions,
-  Datagram,
-  DatagramSocket,
-  Endpoint,
-  Listener,
-  ListenOptions,
-} from "../../core/adapter.ts";
-import { toSocketError } from "../../core/errors.ts";
-import { NO_REPORTS } from "../../core/report_log.ts";
+import type { Adapter, Address, Conn, Datagram, DatagramSocket, Endpoint, Listener } from "../core/adapter.ts";
+import { ipAddress, unixAddress } from "../core/address.ts";
+import { closeOnce } from "../core/close_once.ts";
+import { toSocketError } from "../core/errors.ts";
+import { NO_REPORTS } from "../core/report_log.ts";
+import { attempt } from "../core/settle.ts";
 
 /**
  * Deno error classes whose errno is one-to-one by Deno's own definition
@@ -87,23 +79,28 @@ const DENO_ERROR_CLASSES: Readonly<Record<string, string>> = {
 
 const READ_SIZE = 64 * 1024;
 
-/** Runs a synchronous Deno call, its throw becoming a rejected SocketError. */
-function attempt<T>(op: string, call: () => T): Promise<T> {
+/** An asynchronous Deno call whose rejection (or throw) becomes a SocketError. */
+async function call<T>(op: string, operation: () => Promise<T>): Promise<T> {
   try {
-    return Promise.resolve(call());
+    return await operation();
   } catch (err) {
-    return Promise.reject(toSocketError(op, err, DENO_ERROR_CLASSES));
+    throw toSocketError(op, err, DENO_ERROR_CLASSES);
   }
+}
+
+/** A synchronous Deno call whose throw becomes a rejected SocketError. */
+function callSync<T>(op: string, operation: () => T): Promise<T> {
+  return attempt(op, operation, DENO_ERROR_CLASSES);
 }
 
 function address(addr: Deno.Addr): Address {
   switch (addr.transport) {
     case "tcp":
     case "udp":
-      return { hostname: addr.hostname, port: addr.port, family: addr.hostname.includes(":") ? "IPv6" : "IPv4" };
+      return ipAddress(addr.hostname, addr.port);
     case "unix":
     case "unixpacket":
-      return { hostname: "", port: 0, family: "Unix", path: addr.path ?? "" };
+      return unixAddress(addr.path ?? "");
     default:
       throw new TypeError(`unexpected address transport ${JSON.stringify(addr.transport)}`);
   }
@@ -128,81 +125,63 @@ class Pending {
   }
 }
 
+/** Closes a Deno resource once (Deno throws `BadResource` on a second close), then waits for its pending operations. */
+function closeResource(resource: { close(): void }, pending: Pending): () => Promise<void> {
+  return closeOnce(async () => {
+    await callSync("close", () => resource.close());
+    await pending.settled();
+  });
+}
+
 class DenoConn implements Conn {
   readonly reports = NO_REPORTS;
   readonly localAddr: Address;
   readonly remoteAddr: Address;
+  readonly close: () => Promise<void>;
   #conn: Deno.Conn;
-  #closed = false;
   #reads = new Pending();
 
   constructor(conn: Deno.Conn) {
     this.#conn = conn;
     this.localAddr = address(conn.localAddr);
     this.remoteAddr = address(conn.remoteAddr);
+    this.close = closeResource(conn, this.#reads);
   }
 
   async read(): Promise<Uint8Array | null> {
     // A buffer per read: a second read may be pending on the same connection.
     const buf = new Uint8Array(READ_SIZE);
-    try {
-      const n = await this.#reads.track(this.#conn.read(buf));
-      return n === null ? null : buf.slice(0, n);
-    } catch (err) {
-      throw toSocketError("read", err, DENO_ERROR_CLASSES);
-    }
+    const n = await call("read", () => this.#reads.track(this.#conn.read(buf)));
+    return n === null ? null : buf.slice(0, n);
   }
 
-  async write(data: Uint8Array): Promise<void> {
-    try {
+  write(data: Uint8Array): Promise<void> {
+    return call("write", async () => {
       let written = 0;
       while (written < data.length) written += await this.#conn.write(data.subarray(written));
-    } catch (err) {
-      throw toSocketError("write", err, DENO_ERROR_CLASSES);
-    }
+    });
   }
 
-  async closeWrite(): Promise<void> {
-    try {
-      await this.#conn.closeWrite();
-    } catch (err) {
-      throw toSocketError("closeWrite", err, DENO_ERROR_CLASSES);
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await attempt("close", () => this.#conn.close());
-    await this.#reads.settled();
+  closeWrite(): Promise<void> {
+    return call("closeWrite", () => this.#conn.closeWrite());
   }
 }
 
 class DenoListener implements Listener {
   readonly reports = NO_REPORTS;
   readonly addr: Address;
+  readonly close: () => Promise<void>;
   #listener: Deno.Listener;
-  #closed = false;
   #accepts = new Pending();
 
   constructor(listener: Deno.Listener) {
     this.#listener = listener;
     this.addr = address(listener.addr);
+    this.close = closeResource(listener, this.#accepts);
   }
 
   async accept(): Promise<Conn | null> {
-    try {
-      return new DenoConn(await this.#accepts.track(this.#listener.accept()));
-    } catch (err) {
-      throw toSocketError("accept", err, DENO_ERROR_CLASSES);
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await attempt("close", () => this.#listener.close());
-    await this.#accepts.settled();
+    return new DenoConn(await call("accept", () => this.#accepts.track(this.#listener.accept())));
   }
 }
 
@@ -215,12 +194,13 @@ function destination(to: Endpoint): Deno.Addr {
 
 class DenoDatagramSocket implements DatagramSocket {
   readonly reports = NO_REPORTS;
+  readonly close: () => Promise<void>;
   #conn: Deno.DatagramConn;
-  #closed = false;
   #receives = new Pending();
 
   constructor(conn: Deno.DatagramConn) {
     this.#conn = conn;
+    this.close = closeResource(conn, this.#receives);
   }
 
   address(): Address {
@@ -230,43 +210,15 @@ class DenoDatagramSocket implements DatagramSocket {
   async send(data: Uint8Array, to?: Endpoint): Promise<void> {
     // No connect on a DatagramConn, so every send names its destination.
     if (to === undefined) throw new TypeError("send without a destination needs udpConnect, which Deno lacks");
-    try {
-      await this.#conn.send(data, destination(to));
-    } catch (err) {
-      throw toSocketError("send", err, DENO_ERROR_CLASSES);
-    }
+    await call("send", () => this.#conn.send(data, destination(to)));
   }
 
   async receive(options?: { bufferSize?: number }): Promise<Datagram | null> {
     const buf = options?.bufferSize === undefined ? undefined : new Uint8Array(options.bufferSize);
-    try {
-      const [data, from] = await this.#receives.track(this.#conn.receive(buf));
-      return { data, from: address(from) };
-    } catch (err) {
-      throw toSocketError("receive", err, DENO_ERROR_CLASSES);
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await attempt("close", () => this.#conn.close());
-    await this.#receives.settled();
+    const [data, from] = await call("receive", () => this.#receives.track(this.#conn.receive(buf)));
+    return { data, from: address(from) };
   }
 }
-
-const capabilities = new Set<Capability>([
-  "halfClose",
-  "connectAbort",
-  "listenBacklog",
-  "udp",
-  "udpRecvBuffer",
-  "unixStream",
-  "unixDgram",
-  "acceptOnDemand",
-  "pendingRead",
-  "pendingReceive",
-]);
 
 /**
  * The adapter for Deno's native socket API (`Deno.connect`, `Deno.listen`,
@@ -276,7 +228,7 @@ const capabilities = new Set<Capability>([
  *
  * @example
  * ```ts
- * import { adapter } from "./adapter.ts";
+ * import { adapter } from "./deno.ts";
  * const listener = await adapter.tcp.listen({ hostname: "127.0.0.1", port: 0 });
  * const conn = await adapter.tcp.connect(listener.addr);
  * await conn.close();
@@ -285,43 +237,32 @@ const capabilities = new Set<Capability>([
  */
 export const adapter: Adapter = {
   api: "Deno.connect/Deno.listen/Deno.listenDatagram",
-  capabilities,
+  capabilities: new Set([
+    "halfClose",
+    "connectAbort",
+    "listenBacklog",
+    "udp",
+    "udpRecvBuffer",
+    "unixStream",
+    "unixDgram",
+    "acceptOnDemand",
+    "pendingRead",
+    "pendingReceive",
+  ]),
   tcp: {
-    async connect({ hostname, port, signal }: ConnectOptions): Promise<Conn> {
-      try {
-        return new DenoConn(await Deno.connect({ hostname, port, transport: "tcp", signal }));
-      } catch (err) {
-        throw toSocketError("connect", err, DENO_ERROR_CLASSES);
-      }
-    },
-
-    listen({ hostname, port, backlog }: ListenOptions): Promise<Listener> {
-      return attempt(
-        "listen",
-        () => new DenoListener(Deno.listen({ hostname, port, transport: "tcp", tcpBacklog: backlog })),
-      );
-    },
+    connect: async ({ hostname, port, signal }) =>
+      new DenoConn(await call("connect", () => Deno.connect({ hostname, port, transport: "tcp", signal }))),
+    listen: ({ hostname, port, backlog }) =>
+      callSync("listen", () => new DenoListener(Deno.listen({ hostname, port, transport: "tcp", tcpBacklog: backlog }))),
   },
   udp: {
-    bind({ hostname, port }: { hostname: string; port: number }): Promise<DatagramSocket> {
-      return attempt("bind", () => new DenoDatagramSocket(Deno.listenDatagram({ transport: "udp", hostname, port })));
-    },
+    bind: ({ hostname, port }) =>
+      callSync("bind", () => new DenoDatagramSocket(Deno.listenDatagram({ transport: "udp", hostname, port }))),
   },
   unix: {
-    async connect(path: string): Promise<Conn> {
-      try {
-        return new DenoConn(await Deno.connect({ transport: "unix", path }));
-      } catch (err) {
-        throw toSocketError("connect", err, DENO_ERROR_CLASSES);
-      }
-    },
-
-    listen(path: string): Promise<Listener> {
-      return attempt("listen", () => new DenoListener(Deno.listen({ transport: "unix", path })));
-    },
-
-    bindDatagram(path: string): Promise<DatagramSocket> {
-      return attempt("bind", () => new DenoDatagramSocket(Deno.listenDatagram({ transport: "unixpacket", path })));
-    },
+    connect: async (path) => new DenoConn(await call("connect", () => Deno.connect({ transport: "unix", path }))),
+    listen: (path) => callSync("listen", () => new DenoListener(Deno.listen({ transport: "unix", path }))),
+    bindDatagram: (path) =>
+      callSync("bind", () => new DenoDatagramSocket(Deno.listenDatagram({ transport: "unixpacket", path }))),
   },
 };

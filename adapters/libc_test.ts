@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { constants } from "node:os";
-import { SocketError } from "../../core/errors.ts";
-import { adapter } from "./adapter.ts";
+import { SocketError } from "../core/errors.ts";
+import { adapter } from "./libc.ts";
 
 async function failure(operation: Promise<unknown>): Promise<SocketError> {
   try {

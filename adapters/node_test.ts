@@ -11,10 +11,10 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import net from "node:net";
 import { test, type TestContext } from "node:test";
-import type { Conn } from "../../core/adapter.ts";
-import { ApiMissingError, SocketError } from "../../core/errors.ts";
-import { bytes, connectedPair, deadUdpPort, stillPendingAfter } from "../../suites/_helpers.ts";
-import { adapter } from "./adapter.ts";
+import type { Conn } from "../core/adapter.ts";
+import { ApiMissingError, SocketError } from "../core/errors.ts";
+import { bytes, connectedPair, deadUdpPort, stillPendingAfter } from "../suites/helpers.ts";
+import { adapter } from "./node.ts";
 
 const CHUNK = 64 * 1024;
 /** Far beyond loopback's send and receive buffers plus any read-ahead. */

@@ -1,7 +1,7 @@
 /**
- * The `kernel` reference column: the C library's socket functions called
- * directly through Deno's FFI, so no runtime socket layer sits between a
- * case and the kernel. Linux with glibc; needs only `--allow-ffi`. The
+ * The libc adapter, the `kernel` reference column: the C library's socket
+ * functions called directly through Deno's FFI, so no runtime socket layer
+ * sits between a case and the kernel. Linux with glibc; needs only `--allow-ffi`. The
  * adapter is marked `reference`: cases about a JavaScript-level contract
  * (a pending promise settles) are `unsupported` on it.
  *
@@ -69,29 +69,9 @@
  * made, since the number may already name another descriptor, so there is
  * no errno to report.
  *
- * Threading and errno. errno is per thread, and a foreign function declared
- * `nonblocking` runs on one of Deno's worker threads, whose errno the
- * JavaScript thread cannot see. So every socket call (socket, bind, listen,
- * connect, accept4, recv, send, recvfrom, sendto, shutdown, setsockopt,
- * getsockopt, getsockname, getpeername, close) is a synchronous call on the
- * JavaScript thread: the descriptors are non-blocking, so none of them
- * sleeps, and errno is read through `__errno_location()` as soon as the call
- * has returned -1, before any other call is made. The only call that sleeps
- * is the readiness wait, and it never needs errno: while any socket waits,
- * exactly one `poll` declared `nonblocking` sleeps on a worker thread over
- * every waiting descriptor plus an eventfd, with a bounded timeout (1 s,
- * then re-armed). Its result is only a hint that something may be ready.
- * The JavaScript thread then calls `poll` with timeout 0 (never sleeps; its
- * errno is this thread's) to see which waits are ready (readable, writable,
- * or an error or hang-up to report), and those operations retry their call,
- * which gives the answer (data, EOF, SO_ERROR, an errno). A new wait writes
- * to the eventfd so the sleeping poll returns and is re-armed with it; one
- * shared poll keeps a wait from queueing behind others in Deno's bounded
- * worker pool. Close takes the descriptor out of the waits, wakes the poll
- * if it holds the descriptor, and only calls `close` once that poll has
- * returned: while a poll sleeps on a descriptor the kernel keeps the socket
- * open, so closing under it would delay the FIN or RST and keep a closed
- * listener accepting. The eventfd exists only while something waits.
+ * Every call is synchronous on the JavaScript thread, so errno is read
+ * where it was set; only the readiness wait sleeps, on another thread
+ * (`_libc.ts` says how, and why close waits for it).
  *
  * Errors are thrown as SocketError with the errno's name (`UNKNOWN` if the
  * number has none) and raw `{ class: "Errno", code, errno, syscall }`: no
@@ -102,7 +82,6 @@
 import type {
   Adapter,
   Address,
-  Capability,
   Conn,
   ConnectOptions,
   Datagram,
@@ -110,9 +89,10 @@ import type {
   Endpoint,
   Listener,
   ListenOptions,
-} from "../../core/adapter.ts";
-import { toSocketError } from "../../core/errors.ts";
-import { NO_REPORTS } from "../../core/report_log.ts";
+} from "../core/adapter.ts";
+import { toSocketError } from "../core/errors.ts";
+import { NO_REPORTS } from "../core/report_log.ts";
+import { attempt } from "../core/settle.ts";
 import {
   AddrBuffer,
   AF_INET,
@@ -213,13 +193,10 @@ class KernelConn implements Conn {
   }
 
   closeWrite(): Promise<void> {
-    try {
+    return attempt("closeWrite", () => {
       if (this.#socket.closed) throw closedError("closeWrite", "shutdown");
       check("closeWrite", "shutdown", libc("closeWrite").shutdown(this.#socket.fd, SHUT_WR));
-      return Promise.resolve();
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    });
   }
 
   close(): Promise<void> {
@@ -448,14 +425,11 @@ class KernelDatagram implements DatagramSocket {
   }
 
   connect(to: Endpoint): Promise<void> {
-    try {
+    return attempt("connect", () => {
       if (this.#socket.closed) throw closedError("connect", "connect");
       const target = endpointSockaddr("connect", to);
       check("connect", "connect", libc("connect").connect(this.#socket.fd, target.bytes, target.length));
-      return Promise.resolve();
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    });
   }
 
   close(): Promise<void> {
@@ -490,27 +464,36 @@ async function unixBindDatagram(path: string): Promise<DatagramSocket> {
   return await datagramSocket("bind", AF_UNIX, unixSockaddr("bind", path));
 }
 
-const capabilities: ReadonlySet<Capability> = new Set<Capability>([
-  "halfClose",
-  "abortiveClose",
-  "connectAbort",
-  "listenBacklog",
-  "udp",
-  "udpConnect",
-  "udpRecvBuffer",
-  "udpUnbound",
-  "unixStream",
-  "unixDgram",
-  "ipv6Only",
-  "acceptOnDemand",
-  "pendingRead",
-  "pendingReceive",
-]);
-
-/** The kernel reference adapter: BSD sockets through libc. */
+/**
+ * The kernel reference adapter: BSD sockets through libc.
+ *
+ * @example
+ * ```ts
+ * import { adapter } from "./libc.ts";
+ * const listener = await adapter.tcp.listen({ hostname: "127.0.0.1", port: 0 });
+ * const conn = await adapter.tcp.connect(listener.addr);
+ * await conn.close();
+ * await listener.close();
+ * ```
+ */
 export const adapter: Adapter = {
   api: "libc (BSD sockets via FFI)",
-  capabilities,
+  capabilities: new Set([
+    "halfClose",
+    "abortiveClose",
+    "connectAbort",
+    "listenBacklog",
+    "udp",
+    "udpConnect",
+    "udpRecvBuffer",
+    "udpUnbound",
+    "unixStream",
+    "unixDgram",
+    "ipv6Only",
+    "acceptOnDemand",
+    "pendingRead",
+    "pendingReceive",
+  ]),
   reference: true,
   tcp: { connect, listen },
   udp: { bind: udpBind, open: udpOpen },

@@ -85,34 +85,14 @@
  *
  * @module
  */
-import type { Socket, SocketHandler, SocketListener, TCPSocketListenOptions, udp } from "bun";
-import type {
-  Adapter,
-  Address,
-  Capability,
-  Conn,
-  ConnectOptions,
-  Datagram,
-  DatagramSocket,
-  Endpoint,
-  Listener,
-  ListenOptions,
-} from "../../core/adapter.ts";
-import { SocketError, toSocketError } from "../../core/errors.ts";
-import { NO_REPORTS, Reports } from "../../core/report_log.ts";
-import { Queue } from "../_queue.ts";
-
-function address(host: string | undefined, port: number | undefined, family?: string): Address {
-  const fam = family === "IPv6" || (family === undefined && host?.includes(":")) ? "IPv6" : "IPv4";
-  return { hostname: host ?? "", port: port ?? 0, family: fam };
-}
-
-/** A Unix-domain address; `path` only where Bun reported one. */
-function unixAddress(path?: string): Address {
-  return path === undefined
-    ? { hostname: "", port: 0, family: "Unix" }
-    : { hostname: "", port: 0, family: "Unix", path };
-}
+import type { Socket, SocketHandler, SocketListener, udp } from "bun";
+import type { Adapter, Address, Conn, Datagram, DatagramSocket, Endpoint, Listener } from "../core/adapter.ts";
+import { ipAddress, unixAddress } from "../core/address.ts";
+import { closeOnce } from "../core/close_once.ts";
+import { SocketError, toSocketError } from "../core/errors.ts";
+import { Queue } from "../core/queue.ts";
+import { NO_REPORTS, Reports } from "../core/report_log.ts";
+import { attempt } from "../core/settle.ts";
 
 type Reader = { resolve: (chunk: Uint8Array | null) => void; reject: (err: SocketError) => void };
 
@@ -219,8 +199,8 @@ class BunConn implements Conn {
     this.#socket = socket;
     this.#stream = stream;
     // Bun reports no address for a Unix-domain connection.
-    this.localAddr = unix ? unixAddress() : address(socket.localAddress, socket.localPort, socket.localFamily);
-    this.remoteAddr = unix ? unixAddress() : address(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
+    this.localAddr = unix ? unixAddress() : ipAddress(socket.localAddress, socket.localPort, socket.localFamily);
+    this.remoteAddr = unix ? unixAddress() : ipAddress(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
     this.#closed = new Promise((resolve) => stream.whenClosed(resolve));
   }
 
@@ -289,7 +269,6 @@ class BunListener implements Listener {
   readonly addr: Address;
   #server: SocketListener<Stream>;
   #connections: Queue<Conn>;
-  #stopped = false;
 
   constructor(server: SocketListener<Stream>, connections: Queue<Conn>, addr: Address) {
     this.#server = server;
@@ -302,14 +281,8 @@ class BunListener implements Listener {
     return this.#connections.shift();
   }
 
-  close(): Promise<void> {
-    if (!this.#stopped) {
-      this.#stopped = true;
-      // stop() closes the listening descriptor before it returns.
-      this.#server.stop();
-    }
-    return Promise.resolve();
-  }
+  // stop() closes the listening descriptor before it returns.
+  close = closeOnce(() => Promise.resolve(this.#server.stop()));
 }
 
 /** Handlers for a listener; each accepted socket gets its own Stream. */
@@ -339,7 +312,7 @@ class BunDatagramSocket implements DatagramSocket {
 
   address(): Address {
     const a = this.#socket.address;
-    return address(a.address, a.port, a.family);
+    return ipAddress(a.address, a.port, a.family);
   }
 
   async send(data: Uint8Array, to?: Endpoint): Promise<void> {
@@ -368,13 +341,11 @@ class BunDatagramSocket implements DatagramSocket {
   }
 }
 
-const capabilities = new Set<Capability>(["halfClose", "abortiveClose", "ipv6Only", "udp", "udpConnect", "unixStream"]);
-
 /** The UDP handlers: datagrams in arrival order, and every `error` handler call as a report. */
 function udpHandlers(datagrams: Queue<Datagram>, reports: Reports) {
   return {
     data: (_socket: unknown, data: Uint8Array, port: number, host: string, flags?: { ipv6?: boolean; truncated?: boolean }) => {
-      const from = address(host, port, flags?.ipv6 === undefined ? undefined : flags.ipv6 ? "IPv6" : "IPv4");
+      const from = ipAddress(host, port, flags?.ipv6 === undefined ? undefined : flags.ipv6 ? "IPv6" : "IPv4");
       const datagram: Datagram = { data: new Uint8Array(data), from };
       if (flags?.truncated !== undefined) datagram.truncated = flags.truncated;
       datagrams.push(datagram);
@@ -399,6 +370,32 @@ async function udpSocket(
   }
 }
 
+/** What every connect gives `Bun.connect` besides the address: the handlers and the socket's state. */
+type ConnectBase = { allowHalfOpen: true; data: Stream; socket: SocketHandler<Stream> };
+
+/** A connection `start`ed with the adapter's handlers and a fresh Stream. */
+async function connect(unix: boolean, start: (base: ConnectBase) => Promise<BunSocket>): Promise<Conn> {
+  const stream = new Stream();
+  try {
+    return new BunConn(await start({ allowHalfOpen: true, data: stream, socket: connHandlers }), stream, unix);
+  } catch (err) {
+    throw toSocketError("connect", err);
+  }
+}
+
+/** A listener `start`ed with the adapter's handlers; its address as Bun reports it. */
+function listen<L extends SocketListener<Stream>>(
+  unix: boolean,
+  start: (socket: SocketHandler<Stream>) => L,
+  addressOf: (server: L) => Address,
+): Promise<Listener> {
+  const connections = new Queue<Conn>();
+  return attempt("listen", () => {
+    const server = start(listenHandlers(connections, unix));
+    return new BunListener(server, connections, addressOf(server));
+  });
+}
+
 /**
  * The adapter for Bun's native socket API, `Bun.connect` / `Bun.listen` /
  * `Bun.udpSocket`: TCP with half-close, RST and IPV6_V6ONLY, UDP (connected at creation),
@@ -406,7 +403,7 @@ async function udpSocket(
  *
  * @example
  * ```ts
- * import { adapter } from "./adapter.ts";
+ * import { adapter } from "./bun.ts";
  * const listener = await adapter.tcp.listen({ hostname: "127.0.0.1", port: 0 });
  * const conn = await adapter.tcp.connect(listener.addr);
  * await conn.close();
@@ -415,83 +412,25 @@ async function udpSocket(
  */
 export const adapter: Adapter = {
   api: "Bun.connect/Bun.listen/Bun.udpSocket",
-  capabilities,
+  capabilities: new Set(["halfClose", "abortiveClose", "ipv6Only", "udp", "udpConnect", "unixStream"]),
   tcp: {
-    async connect(options: ConnectOptions): Promise<Conn> {
-      const stream = new Stream();
-      try {
-        const socket = await Bun.connect<Stream>({
-          hostname: options.hostname,
-          port: options.port,
-          allowHalfOpen: true,
-          data: stream,
-          socket: connHandlers,
-        });
-        return new BunConn(socket, stream);
-      } catch (err) {
-        throw toSocketError("connect", err);
-      }
-    },
-
-    listen(options: ListenOptions): Promise<Listener> {
-      const connections = new Queue<Conn>();
+    connect: ({ hostname, port }) => connect(false, (base) => Bun.connect<Stream>({ hostname, port, ...base })),
+    listen: ({ hostname, port, ipv6Only }) => {
       // Bun's types carry `ipv6Only` on the connect options only; Bun.listen applies it.
-      const listenOptions: TCPSocketListenOptions<Stream> & { ipv6Only?: boolean } = {
-        hostname: options.hostname,
-        port: options.port,
-        allowHalfOpen: true,
-        socket: listenHandlers(connections, false),
-      };
-      if (options.ipv6Only !== undefined) listenOptions.ipv6Only = options.ipv6Only;
-      try {
-        const server = Bun.listen<Stream>(listenOptions);
-        return Promise.resolve(new BunListener(server, connections, address(server.hostname, server.port)));
-      } catch (err) {
-        return Promise.reject(toSocketError("listen", err));
-      }
+      const v6only = ipv6Only === undefined ? {} : { ipv6Only };
+      const start = (socket: SocketHandler<Stream>) => Bun.listen<Stream>({ hostname, port, allowHalfOpen: true, socket, ...v6only });
+      return listen(false, start, (server) => ipAddress(server.hostname, server.port));
     },
   },
-
   udp: {
-    bind(options: { hostname: string; port: number }): Promise<DatagramSocket> {
-      return udpSocket("bind", (socket) =>
-        Bun.udpSocket({ hostname: options.hostname, port: options.port, binaryType: "uint8array", socket }));
-    },
-
-    openConnected(to: { hostname: string; port: number }): Promise<DatagramSocket> {
-      return udpSocket("connect", (socket) =>
-        Bun.udpSocket({ binaryType: "uint8array", connect: { hostname: to.hostname, port: to.port }, socket }));
-    },
+    bind: ({ hostname, port }) =>
+      udpSocket("bind", (socket) => Bun.udpSocket({ hostname, port, binaryType: "uint8array", socket })),
+    openConnected: ({ hostname, port }) =>
+      udpSocket("connect", (socket) => Bun.udpSocket({ binaryType: "uint8array", connect: { hostname, port }, socket })),
   },
-
   unix: {
-    async connect(path: string): Promise<Conn> {
-      const stream = new Stream();
-      try {
-        const socket = await Bun.connect<Stream>({
-          unix: path,
-          allowHalfOpen: true,
-          data: stream,
-          socket: connHandlers,
-        });
-        return new BunConn(socket, stream, true);
-      } catch (err) {
-        throw toSocketError("connect", err);
-      }
-    },
-
-    listen(path: string): Promise<Listener> {
-      const connections = new Queue<Conn>();
-      try {
-        const server = Bun.listen<Stream>({
-          unix: path,
-          allowHalfOpen: true,
-          socket: listenHandlers(connections, true),
-        });
-        return Promise.resolve(new BunListener(server, connections, unixAddress(server.unix)));
-      } catch (err) {
-        return Promise.reject(toSocketError("listen", err));
-      }
-    },
+    connect: (path) => connect(true, (base) => Bun.connect<Stream>({ unix: path, ...base })),
+    listen: (path) =>
+      listen(true, (socket) => Bun.listen<Stream>({ unix: path, allowHalfOpen: true, socket }), (server) => unixAddress(server.unix)),
   },
 };

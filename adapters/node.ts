@@ -72,34 +72,16 @@
  */
 import dgram from "node:dgram";
 import net from "node:net";
-import type {
-  Address,
-  Adapter,
-  Capability,
-  Conn,
-  ConnectOptions,
-  Datagram,
-  DatagramSocket,
-  Endpoint,
-  Listener,
-  ListenOptions,
-} from "../../core/adapter.ts";
-import { ApiMissingError, toSocketError } from "../../core/errors.ts";
-import { Reports } from "../../core/report_log.ts";
-import { Queue } from "../_queue.ts";
+import type { Adapter, Address, Conn, Datagram, DatagramSocket, Endpoint, Listener } from "../core/adapter.ts";
+import { ipAddress, unixAddress } from "../core/address.ts";
+import { closeOnce } from "../core/close_once.ts";
+import { ApiMissingError, toSocketError } from "../core/errors.ts";
+import { Queue } from "../core/queue.ts";
+import { Reports } from "../core/report_log.ts";
+import { attempt, viaCallback } from "../core/settle.ts";
 
 /** The channel every node `error` event is reported on. */
 const ERROR_EVENT = '"error" event';
-
-function address(host: string | undefined, port: number | undefined, family?: string | number): Address {
-  const fam = family === "IPv6" || family === 6 || (family === undefined && host?.includes(":")) ? "IPv6" : "IPv4";
-  return { hostname: host ?? "", port: port ?? 0, family: fam };
-}
-
-/** A Unix-domain address; `path` only where node reports one. */
-function unixAddress(path?: string): Address {
-  return path === undefined ? { hostname: "", port: 0, family: "Unix" } : { hostname: "", port: 0, family: "Unix", path };
-}
 
 /** Every `error` event of `emitter` goes to `reports`, as node made it. */
 function reportErrors(emitter: { on(event: "error", listener: (err: Error) => void): unknown }, reports: Reports): void {
@@ -122,8 +104,8 @@ class NodeConn implements Conn {
   constructor(socket: net.Socket, unix = false) {
     this.#socket = socket;
     // node:net reports neither end of a Unix connection.
-    this.localAddr = unix ? unixAddress() : address(socket.localAddress, socket.localPort, socket.localFamily);
-    this.remoteAddr = unix ? unixAddress() : address(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
+    this.localAddr = unix ? unixAddress() : ipAddress(socket.localAddress, socket.localPort, socket.localFamily);
+    this.remoteAddr = unix ? unixAddress() : ipAddress(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
     reportErrors(socket, this.reports);
     this.#closed = new Promise((resolve) => socket.once("close", () => resolve()));
   }
@@ -147,24 +129,12 @@ class NodeConn implements Conn {
   }
 
   write(data: Uint8Array): Promise<void> {
-    return new Promise((resolve, reject) => {
-      try {
-        this.#socket.write(data, (err) => err ? reject(toSocketError("write", err)) : resolve());
-      } catch (err) {
-        reject(toSocketError("write", err));
-      }
-    });
+    return viaCallback("write", (done) => this.#socket.write(data, done));
   }
 
   closeWrite(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      try {
-        // end()'s callback gets the error when the stream fails before finishing.
-        this.#socket.end((err?: Error | null) => err ? reject(toSocketError("closeWrite", err)) : resolve());
-      } catch (err) {
-        reject(toSocketError("closeWrite", err));
-      }
-    });
+    // end()'s callback gets the error when the stream fails before finishing.
+    return viaCallback("closeWrite", (done) => this.#socket.end(done));
   }
 
   close(): Promise<void> {
@@ -174,12 +144,8 @@ class NodeConn implements Conn {
 
   async abort(): Promise<void> {
     requireMethod(this.#socket.resetAndDestroy, "net.Socket.prototype.resetAndDestroy");
-    try {
-      if (!this.#socket.destroyed) this.#socket.resetAndDestroy();
-    } catch (err) {
-      // e.g. ERR_INVALID_HANDLE_TYPE on a Unix-domain socket.
-      throw toSocketError("abort", err);
-    }
+    // A throw is e.g. ERR_INVALID_HANDLE_TYPE on a Unix-domain socket.
+    await attempt("abort", () => !this.#socket.destroyed && this.#socket.resetAndDestroy());
     return this.#closed;
   }
 }
@@ -189,14 +155,13 @@ class NodeListener implements Listener {
   readonly addr: Address;
   #server: net.Server;
   #connections = new Queue<Conn>();
-  #closed?: Promise<void>;
 
   constructor(server: net.Server) {
     this.#server = server;
     const a = server.address();
     // A Unix listener's address is its path.
     const unix = typeof a === "string";
-    this.addr = unix ? unixAddress(a) : address(a?.address, a?.port, a?.family);
+    this.addr = unix ? unixAddress(a) : ipAddress(a?.address, a?.port, a?.family);
     server.on("connection", (socket) => this.#connections.push(new NodeConn(socket, unix)));
     reportErrors(server, this.reports);
     // node's report that no connection will follow; not our close() call.
@@ -207,16 +172,15 @@ class NodeListener implements Listener {
     return this.#connections.shift();
   }
 
-  close(): Promise<void> {
-    this.#closed ??= new Promise((resolve) => {
-      // server.close() closes the listening handle now; its callback (and
-      // `close`) wait for every accepted connection too, which is not
-      // listener semantics. The handle's close completes on the next loop turn.
+  // server.close() closes the listening handle now; its callback (and
+  // `close`) wait for every accepted connection too, which is not listener
+  // semantics. The handle's close completes on the next loop turn.
+  close = closeOnce(() =>
+    new Promise((resolve) => {
       this.#server.close();
       setImmediate(resolve);
-    });
-    return this.#closed;
-  }
+    })
+  );
 }
 
 class NodeDatagram implements DatagramSocket {
@@ -224,14 +188,13 @@ class NodeDatagram implements DatagramSocket {
   #socket: dgram.Socket;
   // node:dgram's own read-ahead, kept in arrival order: it has no flow control.
   #incoming = new Queue<Datagram>();
-  #closed?: Promise<void>;
 
   constructor(socket: dgram.Socket) {
     this.#socket = socket;
     socket.on("message", (msg: Buffer, rinfo: dgram.RemoteInfo) =>
       this.#incoming.push({
         data: new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength),
-        from: address(rinfo.address, rinfo.port, rinfo.family),
+        from: ipAddress(rinfo.address, rinfo.port, rinfo.family),
       })
     );
     reportErrors(socket, this.reports);
@@ -242,22 +205,17 @@ class NodeDatagram implements DatagramSocket {
   address(): Address {
     try {
       const a = this.#socket.address();
-      return address(a.address, a.port, a.family);
+      return ipAddress(a.address, a.port, a.family);
     } catch (err) {
       throw toSocketError("address", err);
     }
   }
 
   send(data: Uint8Array, to?: Endpoint): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const done = (err: Error | null) => err ? reject(toSocketError("send", err)) : resolve();
-      try {
-        if (to === undefined) this.#socket.send(data, done);
-        else if ("path" in to) throw new TypeError("node:dgram sends to IP endpoints only");
-        else this.#socket.send(data, to.port, to.hostname, done);
-      } catch (err) {
-        reject(toSocketError("send", err));
-      }
+    return viaCallback("send", (done) => {
+      if (to === undefined) this.#socket.send(data, done);
+      else if ("path" in to) throw new TypeError("node:dgram sends to IP endpoints only");
+      else this.#socket.send(data, to.port, to.hostname, done);
     });
   }
 
@@ -265,26 +223,13 @@ class NodeDatagram implements DatagramSocket {
     return this.#incoming.shift();
   }
 
-  connect(to: Endpoint): Promise<void> {
-    return new Promise((resolve, reject) => {
-      try {
-        if ("path" in to) throw new TypeError("node:dgram connects to IP endpoints only");
-        requireMethod(this.#socket.connect, "dgram.Socket.prototype.connect");
-        this.#socket.connect(to.port, to.hostname, (err?: Error) => err ? reject(toSocketError("connect", err)) : resolve());
-      } catch (err) {
-        reject(err instanceof ApiMissingError ? err : toSocketError("connect", err));
-      }
-    });
+  async connect(to: Endpoint): Promise<void> {
+    if ("path" in to) throw toSocketError("connect", new TypeError("node:dgram connects to IP endpoints only"));
+    requireMethod(this.#socket.connect, "dgram.Socket.prototype.connect");
+    await viaCallback("connect", (done) => this.#socket.connect(to.port, to.hostname, done));
   }
 
-  close(): Promise<void> {
-    this.#closed ??= new Promise((resolve) => this.#socket.close(() => resolve()));
-    return this.#closed;
-  }
-}
-
-function udpType(hostname: string): "udp4" | "udp6" {
-  return hostname.includes(":") ? "udp6" : "udp4";
+  close = closeOnce(() => new Promise((resolve) => this.#socket.close(() => resolve())));
 }
 
 function connectSocket(options: net.NetConnectOpts, unix: boolean): Promise<Conn> {
@@ -325,82 +270,58 @@ function listenServer(options: net.ListenOptions): Promise<Listener> {
   });
 }
 
-const capabilities = new Set<Capability>([
-  "halfClose",
-  "connectAbort",
-  "listenBacklog",
-  "ipv6Only",
-  "udp",
-  "udpConnect",
-  "udpUnbound",
-  "unixStream",
-  // node has resetAndDestroy (since 18.3): a compatibility layer without it fails, not n/a.
-  "abortiveClose",
-  // The socket's async iterator: node's own read operation, which can be pending.
-  "pendingRead",
-]);
+function bindDatagram(options: { hostname: string; port: number }): Promise<DatagramSocket> {
+  return new Promise((resolve, reject) => {
+    let socket: dgram.Socket;
+    try {
+      socket = dgram.createSocket({ type: options.hostname.includes(":") ? "udp6" : "udp4" });
+    } catch (err) {
+      return reject(toSocketError("bind", err));
+    }
+    const onError = (err: Error) => {
+      // The failed bind leaves node's socket open; settle once it is closed.
+      socket.close(() => reject(toSocketError("bind", err)));
+    };
+    socket.once("error", onError);
+    try {
+      socket.bind({ address: options.hostname, port: options.port }, () => {
+        socket.off("error", onError);
+        resolve(new NodeDatagram(socket));
+      });
+    } catch (err) {
+      socket.off("error", onError);
+      socket.close(() => reject(toSocketError("bind", err)));
+    }
+  });
+}
 
 /** The node:net adapter. */
 export const adapter: Adapter = {
   api: "node:net",
-  capabilities,
+  capabilities: new Set([
+    "halfClose",
+    "connectAbort",
+    "listenBacklog",
+    "ipv6Only",
+    "udp",
+    "udpConnect",
+    "udpUnbound",
+    "unixStream",
+    // node has resetAndDestroy (since 18.3): a compatibility layer without it fails, not n/a.
+    "abortiveClose",
+    // The socket's async iterator: node's own read operation, which can be pending.
+    "pendingRead",
+  ]),
   tcp: {
-    connect(options: ConnectOptions): Promise<Conn> {
-      return connectSocket({ host: options.hostname, port: options.port, allowHalfOpen: true, signal: options.signal }, false);
-    },
-
-    listen(options: ListenOptions): Promise<Listener> {
-      return listenServer({
-        host: options.hostname,
-        port: options.port,
-        backlog: options.backlog,
-        ipv6Only: options.ipv6Only,
-      });
-    },
+    connect: ({ hostname, port, signal }) => connectSocket({ host: hostname, port, allowHalfOpen: true, signal }, false),
+    listen: ({ hostname, port, backlog, ipv6Only }) => listenServer({ host: hostname, port, backlog, ipv6Only }),
   },
-
   udp: {
-    bind(options: { hostname: string; port: number }): Promise<DatagramSocket> {
-      return new Promise((resolve, reject) => {
-        let socket: dgram.Socket;
-        try {
-          socket = dgram.createSocket({ type: udpType(options.hostname) });
-        } catch (err) {
-          return reject(toSocketError("bind", err));
-        }
-        const onError = (err: Error) => {
-          // The failed bind leaves node's socket open; settle once it is closed.
-          socket.close(() => reject(toSocketError("bind", err)));
-        };
-        socket.once("error", onError);
-        try {
-          socket.bind({ address: options.hostname, port: options.port }, () => {
-            socket.off("error", onError);
-            resolve(new NodeDatagram(socket));
-          });
-        } catch (err) {
-          socket.off("error", onError);
-          socket.close(() => reject(toSocketError("bind", err)));
-        }
-      });
-    },
-
-    open(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket> {
-      try {
-        return Promise.resolve(new NodeDatagram(dgram.createSocket({ type: options.family === "IPv6" ? "udp6" : "udp4" })));
-      } catch (err) {
-        return Promise.reject(toSocketError("open", err));
-      }
-    },
+    bind: bindDatagram,
+    open: ({ family }) => attempt("open", () => new NodeDatagram(dgram.createSocket({ type: family === "IPv6" ? "udp6" : "udp4" }))),
   },
-
   unix: {
-    connect(path: string): Promise<Conn> {
-      return connectSocket({ path, allowHalfOpen: true }, true);
-    },
-
-    listen(path: string): Promise<Listener> {
-      return listenServer({ path });
-    },
+    connect: (path) => connectSocket({ path, allowHalfOpen: true }, true),
+    listen: (path) => listenServer({ path }),
   },
 };

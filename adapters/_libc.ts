@@ -1,8 +1,18 @@
 /**
- * Private helpers of the kernel column: the C library's socket functions
- * through Deno's FFI, errno read on the calling thread, socket addresses
- * encoded and decoded byte by byte, and {@linkcode Socket}, a non-blocking
- * descriptor whose readiness waits sleep on another thread.
+ * The libc adapter's FFI bindings: the C library's socket functions through
+ * Deno's FFI, errno read on the calling thread, socket addresses encoded and
+ * decoded byte by byte, and {@linkcode Socket}, a non-blocking descriptor
+ * whose readiness waits sleep on another thread.
+ *
+ * Threading and errno. errno is per thread, and a foreign function declared
+ * `nonblocking` runs on one of Deno's worker threads, whose errno the
+ * JavaScript thread cannot see. So every socket call (socket, bind, listen,
+ * connect, accept4, recv, send, recvfrom, sendto, shutdown, setsockopt,
+ * getsockopt, getsockname, getpeername, close) is a synchronous call on the
+ * JavaScript thread: the descriptors are non-blocking, so none of them
+ * sleeps, and errno is read through `__errno_location()` as soon as the call
+ * has returned -1, before any other call is made. The only call that sleeps
+ * is the readiness wait, and it never needs errno (see {@linkcode Poller}).
  *
  * Linux with glibc only. The numeric constants are Linux's (the generic
  * values shared by x86-64 and arm64); errno numbers come from `node:os`.
@@ -10,8 +20,9 @@
  * @module
  */
 import { constants } from "node:os";
-import type { Address, Endpoint } from "../../core/adapter.ts";
-import { errnoName, SocketError, toSocketError, UNKNOWN } from "../../core/errors.ts";
+import type { Address, Endpoint } from "../core/adapter.ts";
+import { ipAddress, unixAddress } from "../core/address.ts";
+import { errnoName, SocketError, toSocketError, UNKNOWN } from "../core/errors.ts";
 
 export const AF_UNIX = 1;
 export const AF_INET = 2;
@@ -210,7 +221,7 @@ export function decodeInet(op: string, bytes: Uint8Array): Address {
     throw errnoError(op, "inet_ntop", errno());
   }
   const hostname = new TextDecoder().decode(text.subarray(0, text.indexOf(0)));
-  return { hostname, port, family: family === AF_INET ? "IPv4" : "IPv6" };
+  return ipAddress(hostname, port, family === AF_INET ? "IPv4" : "IPv6");
 }
 
 /**
@@ -232,7 +243,7 @@ export function decodeUnixPath(bytes: Uint8Array, length: number): string {
  */
 export function decodeAddress(op: string, domain: number, bytes: Uint8Array, length: number): Address {
   const family = length >= 2 ? sockaddrFamily(bytes) : domain;
-  if (family === AF_UNIX) return { hostname: "", port: 0, family: "Unix", path: decodeUnixPath(bytes, length) };
+  if (family === AF_UNIX) return unixAddress(decodeUnixPath(bytes, length));
   return decodeInet(op, bytes.subarray(0, length));
 }
 

@@ -10,9 +10,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Conn, Listener } from "../../core/adapter.ts";
-import { SocketError } from "../../core/errors.ts";
-import { adapter } from "./adapter.ts";
+import type { Conn, Listener } from "../core/adapter.ts";
+import { SocketError } from "../core/errors.ts";
+import { adapter } from "./bun.ts";
 
 const LOOPBACK = "127.0.0.1";
 /** Small writes, so the bytes taken are known to within one of them. */
