@@ -5,7 +5,7 @@
  * `reports` without failing an operation node did not fail, and a missing
  * node method is an ApiMissingError.
  *
- * Run with `node --import tsx --test runtimes/node/adapter_test.ts`.
+ * Run with `node --import tsx --test adapters/node_test.ts`.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";

@@ -57,7 +57,7 @@ const badInputs: [string, string[], RegExp][] = [
   ["an unknown option", ["run", "--runtime", "node", "--fast"], /unknown option --fast/],
   ["an option without its value", ["run", "--runtime"], /--runtime needs a value/],
   ["a runtime path that does not exist", ["matrix", "--deno", join(work, "nope")], /--deno .*: no such file/],
-  ["a runtime path that is not that runtime", ["matrix", "--bun", notABinary], /--bun .*: not a bun binary/],
+  ["a runtime path that is not that runtime", ["matrix", "--bun", notABinary], /--bun .* is not a bun binary/],
   ["an expectations file that is not JSON", ["run", "--runtime", "node", "--expectations", notJson], /not valid JSON/],
   ["an expectations file naming an unknown case", ["run", "--runtime", "node", "--expectations", unknownCase], /no\.such\.case: no case has this id/],
   ["an expectations file with an unknown verdict", ["run", "--runtime", "node", "--expectations", unknownVerdict], /verdict must be one of/],

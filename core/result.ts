@@ -38,3 +38,24 @@ export interface CaseResult {
   /** Wall time of the case body, in milliseconds. */
   ms: number;
 }
+
+/** Why a case never ran: the verdict it gets instead, and the reason. */
+export interface NeverRan {
+  verdict: Exclude<Verdict, "pass" | "fail">;
+  detail: string;
+}
+
+/**
+ * The result of a case that never ran: blocked here (`unsupported`,
+ * `skipped`), on a column not available here (`skipped`), or lost with its
+ * process (`crash`, `timeout`). Every such result is made here.
+ *
+ * @example
+ * ```ts
+ * import { neverRan } from "./result.ts";
+ * neverRan("tcp.connect.refused", { verdict: "crash", detail: "the column process exited (code 7)" });
+ * ```
+ */
+export function neverRan(id: string, why: NeverRan): CaseResult {
+  return { id, verdict: why.verdict, detail: why.detail, observed: "", observations: {}, ms: 0 };
+}

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { Adapter } from "./adapter.ts";
 import { type Case, type CaseContext, DEFAULT_TIME_LIMIT_MS, type Fixture, type LabContext } from "./case.ts";
 import { ApiMissingError, SocketError } from "./errors.ts";
-import type { CaseResult } from "./result.ts";
+import { type CaseResult, type NeverRan, neverRan } from "./result.ts";
 import { Scope } from "./_scope.ts";
 import { describe, show } from "./_describe.ts";
 
@@ -33,11 +33,8 @@ export interface Host {
   lab?: LabContext;
   /** The operating system (`process.platform`), for cases whose kernel semantics differ on it. */
   platform?: string;
-  /**
-   * Makes an empty directory for a case's socket files, for the adapter of
-   * `api`; by default a fresh temporary directory.
-   */
-  socketDir?(api: string): string;
+  /** Makes an empty directory for a case's socket files; by default a fresh temporary directory. */
+  socketDir?(): string;
 }
 
 function freshTempDir(): string {
@@ -45,11 +42,7 @@ function freshTempDir(): string {
 }
 
 /** Why a case cannot run on this adapter or host, or `undefined`. */
-export function precheck(
-  c: Case,
-  adapter: Adapter,
-  host: Host,
-): Pick<CaseResult, "verdict" | "detail"> | undefined {
+export function precheck(c: Case, adapter: Adapter, host: Host): NeverRan | undefined {
   const differs = host.platform ? c.differsOn?.[host.platform] : undefined;
   if (differs) return { verdict: "skipped", detail: `the kernel differs on ${host.platform}: ${differs}` };
   if (c.level === "runtime" && adapter.reference) {
@@ -111,7 +104,7 @@ export async function socketsSettled(host: Host, baseline: number): Promise<numb
  */
 export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<CaseResult> {
   const blocked = precheck(c, adapter, host);
-  if (blocked) return { id: c.id, ...blocked, observed: "", observations: {}, ms: 0 };
+  if (blocked) return neverRan(c.id, blocked);
 
   const observations: Record<string, unknown> = {};
   const controller = new AbortController();
@@ -121,7 +114,7 @@ export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<Ca
     },
     signal: controller.signal,
     lab: host.lab,
-    socketDir: () => host.socketDir ? host.socketDir(adapter.api) : freshTempDir(),
+    socketDir: () => host.socketDir ? host.socketDir() : freshTempDir(),
   };
   const scope = new Scope();
   const baseline = host.countSockets ? await host.countSockets() : undefined;

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { adapter } from "../adapters/node.ts";
-import { host } from "../runtimes/node/host.ts";
+import { host } from "../hosts/node/host.ts";
 import { defineCase } from "./case.ts";
 import { SocketError, toSocketError } from "./errors.ts";
 import { idFilter } from "./filter.ts";

@@ -10,9 +10,16 @@
  */
 import process from "node:process";
 import type { LabProfile } from "../core/case.ts";
-import { runToEnd } from "../runtimes/_child.ts";
 import { labCommand, type UnshareMode, unshareFlags } from "./namespace.ts";
 import { LAB_PROFILES } from "./profiles.ts";
+
+/** Runs a program to its end: how it ended, and the tail of its stderr. */
+export type RunToEnd = (command: { program: string; args: string[] }) => Promise<{
+  code: number | null;
+  signal: string | null;
+  error?: string;
+  stderr: string;
+}>;
 
 /** The lab can be made (and how), or why not. */
 export type LabStatus = { ok: true; mode: UnshareMode } | { ok: false; reason: string };
@@ -23,24 +30,26 @@ export const LAB_HINT = "run as root to include them (sudo npm test, sudo npx so
 let probed: Promise<LabStatus> | undefined;
 
 /**
- * Probes once per process; later calls share the answer.
+ * Probes once per process, running its probes with `run`; later calls
+ * share the answer.
  *
  * @example
  * ```ts
  * import { labStatus } from "./availability.ts";
- * const status = await labStatus();
+ * import { runToEnd, startChild } from "../hosts/child.ts";
+ * const status = await labStatus((command) => runToEnd(startChild, command));
  * if (!status.ok) console.log(`lab cases skipped: ${status.reason}`);
  * ```
  */
-export function labStatus(): Promise<LabStatus> {
-  return probed ??= probe();
+export function labStatus(run: RunToEnd): Promise<LabStatus> {
+  return probed ??= probe(run);
 }
 
-async function probe(): Promise<LabStatus> {
+async function probe(run: RunToEnd): Promise<LabStatus> {
   if (process.platform !== "linux") return { ok: false, reason: `the fault lab needs Linux network namespaces (this is ${process.platform})` };
   const failures: string[] = [];
   for (const mode of ["root", "user"] as const) {
-    const failure = await tryMode(mode);
+    const failure = await tryMode(mode, run);
     if (!failure) return { ok: true, mode };
     failures.push(`unshare ${unshareFlags(mode).join(" ")}: ${failure}`);
   }
@@ -48,10 +57,9 @@ async function probe(): Promise<LabStatus> {
 }
 
 /** Why `mode` cannot make every profile's namespace, or `undefined` if it can. */
-async function tryMode(mode: UnshareMode): Promise<string | undefined> {
+async function tryMode(mode: UnshareMode, run: RunToEnd): Promise<string | undefined> {
   for (const profile of Object.keys(LAB_PROFILES) as LabProfile[]) {
-    const { program, args } = labCommand(profile, mode, { program: "true", args: [] });
-    const exit = await runToEnd(program, args);
+    const exit = await run(labCommand(profile, mode, { program: "true", args: [] }));
     if (exit.error) return exit.error;
     if (exit.code !== 0) {
       // unshare's own messages start with its name, already in the reason.

@@ -22,9 +22,9 @@ export const DIVERGING: ReadonlySet<Verdict> = new Set(["fail", "timeout", "cras
 /** Shown where a column has no cell for a case. */
 export const NO_CELL = "—";
 
-/** The kernel column first, if present, then the others in the order given. */
+/** The reference column (the kernel) first, if present, then the others in the order given. */
 export function orderedColumns(m: Matrix): MatrixColumn[] {
-  return [...m.columns.filter((c) => c.id === "kernel"), ...m.columns.filter((c) => c.id !== "kernel")];
+  return [...m.columns.filter((c) => c.reference), ...m.columns.filter((c) => !c.reference)];
 }
 
 /** Cases grouped by topic, topics in order of first appearance in the catalog. */

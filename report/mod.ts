@@ -1,7 +1,8 @@
 /**
- * The matrix report: the matrix file's schema and parser, and the views
- * people and CI read: Markdown, a static HTML page, JUnit XML per column,
- * and a diff between two matrices.
+ * The matrix report: the matrix built from the column runs, the matrix
+ * file's schema and parser, and the views people and CI read: Markdown, a
+ * static HTML page, JUnit XML per column, a terminal table, and a diff
+ * between two matrices.
  *
  * @example
  * ```ts
@@ -29,3 +30,6 @@ export { renderHtml } from "./html.ts";
 export { renderJunit } from "./junit.ts";
 export { type Change, diffMatrices, type MatrixDiff, renderDiff } from "./diff.ts";
 export { mergeMatrices } from "./merge.ts";
+export { buildMatrix } from "./build.ts";
+export { renderTerminal } from "./terminal.ts";
+export { writeReport } from "./write.ts";

@@ -18,7 +18,7 @@ const EVIL = `<script>alert("x")</script> | pipe & more\nsecond line, long enoug
 const pass = (ms = 3): MatrixCell => ({ verdict: "pass", expected: "pass", ok: true, observed: "", ms });
 
 /**
- * Three columns (kernel listed second, so the renderers must move it first),
+ * Three columns (the kernel reference listed second, so the renderers must move it first),
  * six cases in two topics, every verdict, known and unexpected divergences,
  * one missing cell and text that needs escaping.
  */
@@ -29,7 +29,7 @@ function fixture(): Matrix {
     host: { os: "linux", release: "6.8.0-test", arch: "x64" },
     columns: [
       { id: "deno", runtime: "deno", version: "2.9.6", api: "Deno.connect" },
-      { id: "kernel", runtime: "deno", version: "2.9.6", api: "libc" },
+      { id: "kernel", runtime: "deno", version: "2.9.6", api: "libc", reference: true },
       {
         id: "bun",
         runtime: "bun",

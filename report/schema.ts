@@ -29,6 +29,8 @@ export interface MatrixColumn {
   version: string;
   /** The socket API the adapter drives (`node:net`, `Deno.connect`, libc). */
   api: string;
+  /** Set on the kernel reference column, which reports show first. */
+  reference?: true;
   /** How the column's process ended, where it was a separate process. */
   exit?: { code: number | null; signal: string | null };
   /** Why the column could not run, or stopped early. */
@@ -97,6 +99,39 @@ type Obj = Record<string, unknown>;
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
+/** Typed reads of one file's JSON, each failing with a MatrixError that names the file and the path. */
+class Reader {
+  constructor(readonly source: string) {}
+
+  bad(path: string, problem: string): never {
+    throw new MatrixError(`${this.source}: ${path ? `${path} ` : ""}${problem}`.replace(/\s+/g, " "));
+  }
+
+  object(value: unknown, path: string): Obj {
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? value as Obj : this.bad(path, "must be an object");
+  }
+
+  array(value: unknown, path: string): unknown[] {
+    return Array.isArray(value) ? value : this.bad(path, "must be an array");
+  }
+
+  string(o: Obj, key: string, path: string): string {
+    if (typeof o[key] === "string") return o[key] as string;
+    const where = path ? `${path}.${key}` : key;
+    return o[key] === undefined ? this.bad(where, "is missing") : this.bad(where, `must be a string (got ${got(o[key])})`);
+  }
+
+  optionalString(o: Obj, key: string, path: string): string | undefined {
+    return o[key] === undefined ? undefined : this.string(o, key, path);
+  }
+
+  verdict(o: Obj, key: string, path: string): Verdict {
+    return VERDICTS.includes(o[key] as Verdict)
+      ? o[key] as Verdict
+      : this.bad(`${path}.${key}`, `must be one of ${VERDICTS.join(", ")} (got ${got(o[key])})`);
+  }
+}
+
 /**
  * Parses and validates a matrix file's text. Unknown extra fields are
  * ignored; anything missing, mistyped or inconsistent (a duplicate id, a
@@ -114,127 +149,99 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\
  * ```
  */
 export function parseMatrix(text: string, source: string): Matrix {
-  const bad = (path: string, problem: string): never => {
-    throw new MatrixError(`${source}: ${path ? `${path} ` : ""}${problem}`.replace(/\s+/g, " "));
-  };
-  const object = (value: unknown, path: string): Obj =>
-    value !== null && typeof value === "object" && !Array.isArray(value)
-      ? value as Obj
-      : bad(path, "must be an object");
-  const array = (value: unknown, path: string): unknown[] =>
-    Array.isArray(value) ? value : bad(path, "must be an array");
-  const string = (o: Obj, key: string, path: string): string => {
-    if (typeof o[key] === "string") return o[key] as string;
-    const where = path ? `${path}.${key}` : key;
-    return o[key] === undefined ? bad(where, "is missing") : bad(where, `must be a string (got ${got(o[key])})`);
-  };
-  const optionalString = (o: Obj, key: string, path: string): string | undefined =>
-    o[key] === undefined ? undefined : string(o, key, path);
-  const verdict = (o: Obj, key: string, path: string): Verdict =>
-    VERDICTS.includes(o[key] as Verdict)
-      ? o[key] as Verdict
-      : bad(`${path}.${key}`, `must be one of ${VERDICTS.join(", ")} (got ${got(o[key])})`);
-
-  const cell = (c: Obj, path: string): MatrixCell => {
-    if (typeof c.ok !== "boolean") bad(`${path}.ok`, "must be a boolean");
-    if (typeof c.ms !== "number" || !Number.isFinite(c.ms) || c.ms < 0) {
-      bad(`${path}.ms`, "must be a non-negative number");
-    }
-    const out: MatrixCell = {
-      verdict: verdict(c, "verdict", path),
-      expected: verdict(c, "expected", path),
-      ok: c.ok as boolean,
-      observed: string(c, "observed", path),
-      ms: c.ms as number,
-    };
-    for (const key of ["detail", "reason", "issue", "judgement"] as const) {
-      const text = optionalString(c, key, path);
-      if (text !== undefined) out[key] = text;
-    }
-    if (out.issue !== undefined && !/^https?:\/\//.test(out.issue)) bad(`${path}.issue`, "must be an http(s) URL");
-    return out;
-  };
-
+  const read = new Reader(source);
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    bad("", `is not valid JSON (${(e as Error).message})`);
+    read.bad("", `is not valid JSON (${(e as Error).message})`);
   }
-  const root = object(data, "the file");
-  if (root.schema !== MATRIX_SCHEMA) {
-    bad("schema", `must be "${MATRIX_SCHEMA}" (got ${got(root.schema)})`);
-  }
-  const generated = string(root, "generated", "");
+  const root = read.object(data, "the file");
+  if (root.schema !== MATRIX_SCHEMA) read.bad("schema", `must be "${MATRIX_SCHEMA}" (got ${got(root.schema)})`);
+  const generated = read.string(root, "generated", "");
   if (!ISO_8601.test(generated) || Number.isNaN(Date.parse(generated))) {
-    bad("generated", `must be an ISO-8601 date and time (got ${got(generated)})`);
+    read.bad("generated", `must be an ISO-8601 date and time (got ${got(generated)})`);
   }
-  const h = object(root.host, "host");
-  const host: MatrixHost = {
-    os: string(h, "os", "host"),
-    release: string(h, "release", "host"),
-    arch: string(h, "arch", "host"),
+  const h = read.object(root.host, "host");
+  const host: MatrixHost = { os: read.string(h, "os", "host"), release: read.string(h, "release", "host"), arch: read.string(h, "arch", "host") };
+  const columns = read.array(root.columns, "columns").map((value, i) => parseColumn(read, value, `columns[${i}]`));
+  const catalog = read.array(root.catalog, "catalog").map((value, i) => parseCase(read, value, `catalog[${i}]`));
+  const cells = parseCells(read, root.cells, { columns, catalog });
+  return { schema: MATRIX_SCHEMA, generated, host, columns, catalog, cells };
+}
+
+function parseColumn(read: Reader, value: unknown, path: string): MatrixColumn {
+  const c = read.object(value, path);
+  const column: MatrixColumn = {
+    id: read.string(c, "id", path),
+    runtime: read.string(c, "runtime", path),
+    version: read.string(c, "version", path),
+    api: read.string(c, "api", path),
   };
+  if (c.reference !== undefined && c.reference !== true) read.bad(`${path}.reference`, "must be true when present");
+  if (c.reference === true) column.reference = true;
+  if (c.exit !== undefined) {
+    const e = read.object(c.exit, `${path}.exit`);
+    const code = e.code === null || Number.isInteger(e.code) ? e.code as number | null : read.bad(`${path}.exit.code`, "must be an integer or null");
+    const signal = e.signal === null ? null : read.string(e, "signal", `${path}.exit`);
+    column.exit = { code, signal };
+  }
+  const error = read.optionalString(c, "error", path);
+  if (error !== undefined) column.error = error;
+  const notRun = read.optionalString(c, "notRun", path);
+  if (notRun !== undefined) column.notRun = notRun;
+  return column;
+}
 
-  const columns = array(root.columns, "columns").map((value, i): MatrixColumn => {
-    const path = `columns[${i}]`;
-    const c = object(value, path);
-    const column: MatrixColumn = {
-      id: string(c, "id", path),
-      runtime: string(c, "runtime", path),
-      version: string(c, "version", path),
-      api: string(c, "api", path),
-    };
-    if (c.exit !== undefined) {
-      const e = object(c.exit, `${path}.exit`);
-      const code = e.code === null || Number.isInteger(e.code)
-        ? e.code as number | null
-        : bad(`${path}.exit.code`, "must be an integer or null");
-      const signal = e.signal === null ? null : string(e, "signal", `${path}.exit`);
-      column.exit = { code, signal };
-    }
-    const error = optionalString(c, "error", path);
-    if (error !== undefined) column.error = error;
-    const notRun = optionalString(c, "notRun", path);
-    if (notRun !== undefined) column.notRun = notRun;
-    return column;
-  });
+function parseCase(read: Reader, value: unknown, path: string): MatrixCase {
+  const c = read.object(value, path);
+  const level = c.level === "kernel" || c.level === "runtime"
+    ? c.level
+    : read.bad(`${path}.level`, `must be "kernel" or "runtime" (got ${got(c.level)})`);
+  return {
+    id: read.string(c, "id", path),
+    title: read.string(c, "title", path),
+    semantic: read.string(c, "semantic", path),
+    reference: read.string(c, "reference", path),
+    topic: read.string(c, "topic", path),
+    level,
+  };
+}
 
-  const catalog = array(root.catalog, "catalog").map((value, i): MatrixCase => {
-    const path = `catalog[${i}]`;
-    const c = object(value, path);
-    const level = c.level === "kernel" || c.level === "runtime"
-      ? c.level
-      : bad(`${path}.level`, `must be "kernel" or "runtime" (got ${got(c.level)})`);
-    return {
-      id: string(c, "id", path),
-      title: string(c, "title", path),
-      semantic: string(c, "semantic", path),
-      reference: string(c, "reference", path),
-      topic: string(c, "topic", path),
-      level,
-    };
-  });
-
-  const columnIds = unique(columns.map((c) => c.id), (id) => bad("columns", `has column id "${id}" twice`));
-  const caseIds = unique(catalog.map((c) => c.id), (id) => bad("catalog", `has case id "${id}" twice`));
-
+/** Every column's cells, each naming a known column and case. */
+function parseCells(read: Reader, value: unknown, known: { columns: MatrixColumn[]; catalog: MatrixCase[] }): Matrix["cells"] {
+  const columnIds = unique(known.columns.map((c) => c.id), (id) => read.bad("columns", `has column id "${id}" twice`));
+  const caseIds = unique(known.catalog.map((c) => c.id), (id) => read.bad("catalog", `has case id "${id}" twice`));
   // Built with Object.fromEntries so that ids such as "__proto__" stay plain keys.
-  const cells: Matrix["cells"] = Object.fromEntries(
-    Object.entries(object(root.cells, "cells")).map(([columnId, byCase]) => {
-      if (!columnIds.has(columnId)) bad(`cells.${columnId}`, "names no column in columns");
-      const entries = Object.entries(object(byCase, `cells.${columnId}`));
-      return [
-        columnId,
-        Object.fromEntries(entries.map(([caseId, value]) => {
-          const path = `cells.${columnId}.${caseId}`;
-          if (!caseIds.has(caseId)) bad(path, "names no case in catalog");
-          return [caseId, cell(object(value, path), path)];
-        })),
-      ];
+  return Object.fromEntries(
+    Object.entries(read.object(value, "cells")).map(([columnId, byCase]) => {
+      if (!columnIds.has(columnId)) read.bad(`cells.${columnId}`, "names no column in columns");
+      const entries = Object.entries(read.object(byCase, `cells.${columnId}`)).map(([caseId, cell]) => {
+        const path = `cells.${columnId}.${caseId}`;
+        if (!caseIds.has(caseId)) read.bad(path, "names no case in catalog");
+        return [caseId, parseCell(read, read.object(cell, path), path)];
+      });
+      return [columnId, Object.fromEntries(entries)];
     }),
   );
-  return { schema: MATRIX_SCHEMA, generated, host, columns, catalog, cells };
+}
+
+function parseCell(read: Reader, c: Obj, path: string): MatrixCell {
+  if (typeof c.ok !== "boolean") read.bad(`${path}.ok`, "must be a boolean");
+  if (typeof c.ms !== "number" || !Number.isFinite(c.ms) || c.ms < 0) read.bad(`${path}.ms`, "must be a non-negative number");
+  const out: MatrixCell = {
+    verdict: read.verdict(c, "verdict", path),
+    expected: read.verdict(c, "expected", path),
+    ok: c.ok as boolean,
+    observed: read.string(c, "observed", path),
+    ms: c.ms as number,
+  };
+  for (const key of ["detail", "reason", "issue", "judgement"] as const) {
+    const text = read.optionalString(c, key, path);
+    if (text !== undefined) out[key] = text;
+  }
+  if (out.issue !== undefined && !/^https?:\/\//.test(out.issue)) read.bad(`${path}.issue`, "must be an http(s) URL");
+  return out;
 }
 
 /** A value as a message shows it: JSON, at most 40 characters. */

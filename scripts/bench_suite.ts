@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { COLUMNS } from "../runtimes/columns.ts";
+import { COLUMNS } from "../columns/registry.ts";
 
 const CLI = fileURLToPath(new URL("../bin/sockcheck.mjs", import.meta.url));
 const runs = Number(process.argv[2] ?? 3);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: type checks, the runner's own tests, then every column under its
-# runtime's own test runner (node --test, deno test, bun test).
+# runtime's own test runner (node --test, deno test, bun test), each through its host's
+# test-runner entry (hosts/<runtime>/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DENO_NO_UPDATE_CHECK=1 NO_COLOR=1
@@ -8,12 +9,15 @@ bin=node_modules/.bin
 
 echo "== type check: tsc (Node and Bun types), deno check (Deno-facing files)"
 "$bin/tsc" -p .
-"$bin/deno" check --quiet mod.ts adapters/deno.ts adapters/libc.ts adapters/libc_test.ts runtimes/deno/*.ts runtimes/kernel/*.ts
-echo "== node --test: runner, report and the node column"
-node --import tsx --test --test-reporter=dot $(ls core/*_test.ts report/*_test.ts cli/*_test.ts hosts/*_test.ts test/*_test.ts 2>/dev/null) runtimes/node/node.test.ts adapters/node_test.ts
+"$bin/deno" check --quiet mod.ts adapters/deno.ts adapters/libc.ts adapters/libc_test.ts hosts/deno/*.ts
+echo "== node --test: core, harness, report, CLI, hosts, examples, the node:net adapter and the node column"
+node --import tsx --test --test-reporter=dot \
+  $(ls core/*_test.ts columns/*_test.ts harness/*_test.ts report/*_test.ts cli/*_test.ts hosts/*_test.ts \
+    lab/*_test.ts examples/*_test.ts test/*_test.ts 2>/dev/null) \
+  adapters/node_test.ts hosts/node/node.test.ts
 echo "== deno test: the deno and deno-node columns"
 "$bin/deno" test -P --quiet
-echo "== deno test: the kernel reference column (libc via FFI, its own permission set)"
-"$bin/deno" test -P=kernel --quiet runtimes/kernel/ adapters/libc_test.ts
-echo "== bun test: the bun and bun-node columns"
+echo "== deno test: the kernel reference column and the libc adapter (FFI, their own permission set)"
+"$bin/deno" test -P=kernel --quiet hosts/deno/kernel.test.ts adapters/libc_test.ts
+echo "== bun test: the bun and bun-node columns and the Bun adapter"
 "$bin/bun" test

@@ -6,15 +6,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { findColumn } from "../runtimes/columns.ts";
-import { defaultBinaries } from "../runtimes/launch.ts";
-import { runColumnProcess } from "../runtimes/spawn.ts";
+import { findColumn } from "../columns/registry.ts";
+import { runColumnProcess } from "../harness/start.ts";
 import { CATALOG } from "../suites/catalog.ts";
 import { cases as misbehaving } from "./fixtures/misbehaving_cases.ts";
 import { cases as hanging } from "./fixtures/hanging_cases.ts";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const binaries = defaultBinaries();
 const entries = (cases: typeof misbehaving) => cases.map((c) => ({ topic: "extra", case: c }));
 
 for (const columnId of ["node", "deno", "bun"]) {
@@ -22,12 +20,11 @@ for (const columnId of ["node", "deno", "bun"]) {
     const healthy = CATALOG.filter((e) => e.case.id === "tcp.connect.refused");
     const [dying, other] = await Promise.all([
       runColumnProcess(findColumn(columnId)!, {
-        binaries,
         entries: entries(misbehaving),
-        extraArgs: ["--cases", fixture("misbehaving_cases.ts")],
+        cases: fixture("misbehaving_cases.ts"),
         lab: false,
       }),
-      runColumnProcess(findColumn("node")!, { binaries, entries: healthy, filter: "tcp.connect.refused", lab: false }),
+      runColumnProcess(findColumn("node")!, { entries: healthy, filter: "tcp.connect.refused", lab: false }),
     ]);
     assert.deepEqual(dying.results.map((r) => [r.id, r.result.verdict]), [
       ["fixture.passes", "pass"],
@@ -44,9 +41,8 @@ for (const columnId of ["node", "deno", "bun"]) {
 test("a column process whose case blocks the event loop is killed at its budget and the case is a timeout", async () => {
   const started = performance.now();
   const run = await runColumnProcess(findColumn("node")!, {
-    binaries,
     entries: entries(hanging),
-    extraArgs: ["--cases", fixture("hanging_cases.ts")],
+    cases: fixture("hanging_cases.ts"),
     lab: false,
     startupMs: 4000,
   });

@@ -10,7 +10,7 @@ import { test } from "node:test";
 const read = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
 
 test("the kernel column's expectations file has no entry", () => {
-  assert.deepEqual(read("../runtimes/kernel/expectations/kernel.json"), {});
+  assert.deepEqual(read("../columns/kernel.json"), {});
 });
 
 test("the kernel permission set is the columns set plus FFI", () => {
@@ -20,14 +20,15 @@ test("the kernel permission set is the columns set plus FFI", () => {
 });
 
 test("on a platform a column does not support, its cases are skipped with the reason, not run", async () => {
-  const { findColumn } = await import("../runtimes/columns.ts");
-  const { prepareColumn, runEntry } = await import("../runtimes/_column.ts");
-  const { host } = await import("../runtimes/node/host.ts");
+  const { findColumn } = await import("../columns/registry.ts");
+  const { prepareColumn, runEntry } = await import("../harness/column.ts");
+  const { host } = await import("../hosts/node/host.ts");
   const { CATALOG } = await import("../suites/catalog.ts");
-  const elsewhere = { ...findColumn("kernel")!, platforms: ["aix"] };
-  const prepared = await prepareColumn(elsewhere);
+  const kernel = findColumn("kernel")!;
+  const elsewhere = { ...kernel, adapter: { ...kernel.adapter, platforms: ["aix"] } };
+  const prepared = await prepareColumn(elsewhere, { host });
   assert.match(prepared.unavailable ?? "", /runs on aix only, not on /);
-  const { result, judgement } = await runEntry(prepared, host, CATALOG[0]);
+  const { result, judgement } = await runEntry(prepared, CATALOG[0]);
   assert.equal(result.verdict, "skipped");
   assert.equal(judgement.ok, true);
 });

@@ -10,15 +10,16 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readlinkSync } from "node:fs";
 import { test } from "node:test";
 import { defineCase } from "../core/case.ts";
-import { labStatus } from "../lab/availability.ts";
+import { labHere } from "../harness/start.ts";
 import { labCommand, setupScript } from "../lab/namespace.ts";
 import { placeEntries } from "../lab/placement.ts";
 import { LAB_PROFILES } from "../lab/profiles.ts";
 import { parseProcNetTcp, parseSs } from "../lab/tcp_table.ts";
 import { LAB_ADDRESSES } from "../lab/topology.ts";
-import { findColumn } from "../runtimes/columns.ts";
-import { type Outcome, runLabEntries } from "../runtimes/_column.ts";
-import type { RuntimeHost } from "../runtimes/_host.ts";
+import { findColumn } from "../columns/registry.ts";
+import type { Outcome } from "../harness/column.ts";
+import { runLabEntries } from "../harness/lab_batch.ts";
+import type { RuntimeHost } from "../hosts/in_process.ts";
 import { adapter } from "../adapters/node.ts";
 import type { CatalogEntry } from "../suites/catalog.ts";
 
@@ -89,7 +90,7 @@ test("the setup script shapes the namespace for its profile and execs the comman
 function fakeSockets() {
   const state = { sockets: 0, running: new Set<string>(), overlapped: false };
   const host: RuntimeHost = { runtime: "node", version: "test", fixtures: {}, countSockets: () => Promise.resolve(state.sockets) };
-  const prepared = { column: findColumn("node")!, adapter, expectations: new Map() };
+  const prepared = { column: findColumn("node")!, adapter, expectations: new Map(), host };
   /** A slow case that runs 50 ms and then does `after` (with whether another case ran meanwhile). */
   const slow = (id: string, after: (crowded: boolean) => void) => ({
     topic: "t",
@@ -110,7 +111,7 @@ function fakeSockets() {
   });
   const run = async (entries: CatalogEntry[]) => {
     const outcomes: Outcome[] = [];
-    await runLabEntries(prepared, host, entries, (o) => outcomes.push(o));
+    await runLabEntries(prepared, { entries, report: (o) => outcomes.push(o) });
     return outcomes;
   };
   return { state, slow, run };
@@ -186,7 +187,7 @@ function netNamespacesInUse(): Set<string> {
 }
 
 test("the lab's namespace has the lab's routes and sysctls, and is gone when its process exits", async (t) => {
-  const status = await labStatus();
+  const status = await labHere({});
   if (!status.ok) return t.skip(status.reason);
   const probe = 'readlink /proc/self/ns/net; ip -4 route get 127.0.0.10 2>&1; ip -4 route get 127.0.0.12 2>&1; ' +
     "cat /proc/sys/net/core/somaxconn /proc/sys/net/ipv4/tcp_syn_retries; echo $SOCKCHECK_LAB";

@@ -30,7 +30,7 @@ test("the npm tarball holds the sources, CLI, README and license, and no tests",
   const r = run("npm", ["pack", "--dry-run", "--json"]);
   assert.equal(r.status, 0, r.stderr);
   const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
-  for (const needed of ["mod.ts", "cli.ts", "bin/sockcheck.mjs", "README.md", "LICENSE", "package.json", "deno.json", "core/runner.ts", "runtimes/columns.ts"]) {
+  for (const needed of ["mod.ts", "cli.ts", "bin/sockcheck.mjs", "README.md", "LICENSE", "package.json", "deno.json", "core/runner.ts", "columns/registry.ts"]) {
     assert.ok(files.includes(needed), `${needed} missing from the tarball`);
   }
   for (const topic of new Set(CATALOG.map((e) => e.topic))) {

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import process from "node:process";
 import { test } from "node:test";
-import { devFdListsEverything, devFdSocketCounter, procSocketCounter, socketCounting } from "../runtimes/_host.ts";
-import { host } from "../runtimes/node/host.ts";
+import { devFdListsEverything, devFdSocketCounter, procSocketCounter, socketCounting } from "../hosts/in_process.ts";
+import { host } from "../hosts/node/host.ts";
 
 const linux = process.platform === "linux" ? false : "compares with /proc/self/fd, which only Linux has";
 

@@ -1,0 +1,19 @@
+/**
+ * The Bun host: fixtures and the socket counter for columns run by Bun.
+ *
+ * @module
+ */
+import process from "node:process";
+import { ipv6Fixture, labContext, labFixture, procTcpTable, type RuntimeHost, socketCounting } from "../in_process.ts";
+
+const sockets = socketCounting();
+
+/** Bun, inside Bun. */
+export const host: RuntimeHost = {
+  runtime: "bun",
+  version: Bun.version,
+  fixtures: { ipv6: ipv6Fixture(), lab: labFixture(), socketCount: sockets.fixture },
+  platform: process.platform,
+  countSockets: sockets.count,
+  lab: labContext(procTcpTable),
+};

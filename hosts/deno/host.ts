@@ -1,0 +1,89 @@
+/**
+ * The Deno host inside Deno: fixtures, the socket counter, the child
+ * starter and the socket directories for columns run by Deno.
+ *
+ * Deno's permissions never let a program read `/proc/self` short of
+ * `--allow-all`, so the count is read by `ls` in a child process, which
+ * needs only `--allow-run=ls`. For the same reason the fault lab's socket
+ * table comes from `ss -Htan` (`--allow-run=ss`), not from `/proc/net/tcp`
+ * (a link into `/proc/self`).
+ *
+ * @module
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import process from "node:process";
+import type { TcpTableEntry } from "../../core/case.ts";
+import { parseSs } from "../../lab/tcp_table.ts";
+import { ipv6Fixture, labContext, labFixture, type RuntimeHost } from "../in_process.ts";
+import { startDenoChild } from "./_child.ts";
+
+const decoder = new TextDecoder();
+
+async function countNow(): Promise<number> {
+  const { stdout } = await new Deno.Command("ls", { args: ["-l", `/proc/${Deno.pid}/fd`], stderr: "null" }).output();
+  return decoder.decode(stdout).split("\n").filter((line) => line.includes("-> socket:")).length;
+}
+
+/**
+ * Deno opens a Unix socket pair of its own about half a second after it
+ * starts, when it installs its SIGHUP/SIGTERM/SIGINT handlers (seen with Deno
+ * 2.9.6 in a program that only sets a timer; later under load). The first
+ * count waits for that pair, bounded, so no case is blamed for it.
+ */
+const OWN_PAIR_DEADLINE_MS = 4000;
+let warmedUp: Promise<void> | undefined;
+
+function warmUp(): Promise<void> {
+  return warmedUp ??= (async () => {
+    const initial = await countNow();
+    while (performance.now() < OWN_PAIR_DEADLINE_MS && (await countNow()) < initial + 2) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+}
+
+async function countSockets(): Promise<number> {
+  await warmUp();
+  return countNow();
+}
+
+/** The namespace's TCP sockets, as `ss` lists them. */
+async function ssTable(): Promise<TcpTableEntry[]> {
+  const { code, stdout, stderr } = await new Deno.Command("ss", { args: ["-Htan"] }).output();
+  if (code !== 0) throw new Error(`ss -Htan: exit code ${code}: ${decoder.decode(stderr).trim()}`);
+  return parseSs(decoder.decode(stdout));
+}
+
+/**
+ * Deno's permissions name each Unix socket path exactly (no directory
+ * prefixes), so a column's Unix cases use a fixed directory named by the
+ * column, `/tmp/sockcheck-<column>`, and deno.json lists its socket paths.
+ * It is emptied first (a run killed at its time limit may have left it), so
+ * two runs of the same Deno column must not run at the same time.
+ */
+function socketDirFor(column: string): string {
+  const dir = `/tmp/sockcheck-${column}`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { mode: 0o700 });
+  return dir;
+}
+
+/**
+ * Off Linux there is no count: the permissions that let a Deno program list
+ * its own descriptors elsewhere are not ones the columns are granted.
+ */
+const socketCount = Deno.build.os === "linux"
+  ? { ok: true as const }
+  : { ok: false as const, reason: `the Deno host counts sockets only from /proc (Linux), not on ${Deno.build.os}, so a leaked socket cannot be counted` };
+
+/** Deno, inside Deno. Column processes and the lab's probes start through `Deno.Command` here. */
+export const host: RuntimeHost = {
+  runtime: "deno",
+  version: Deno.version.deno,
+  fixtures: { ipv6: ipv6Fixture(), lab: labFixture(), socketCount },
+  platform: process.platform,
+  socketDirFor,
+  startChild: startDenoChild,
+  countSockets: Deno.build.os === "linux" ? countSockets : undefined,
+  lab: labContext(ssTable),
+};

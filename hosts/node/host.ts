@@ -1,0 +1,19 @@
+/**
+ * The Node host: fixtures and the socket counter for columns run by Node.
+ *
+ * @module
+ */
+import process from "node:process";
+import { ipv6Fixture, labContext, labFixture, procTcpTable, type RuntimeHost, socketCounting } from "../in_process.ts";
+
+const sockets = socketCounting();
+
+/** Node, inside Node. */
+export const host: RuntimeHost = {
+  runtime: "node",
+  version: process.versions.node,
+  fixtures: { ipv6: ipv6Fixture(), lab: labFixture(), socketCount: sockets.fixture },
+  platform: process.platform,
+  countSockets: sockets.count,
+  lab: labContext(procTcpTable),
+};
