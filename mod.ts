@@ -2,8 +2,12 @@
  * sockcheck: what each JavaScript runtime's socket APIs do, measured against
  * the BSD-socket semantics the kernel implements.
  *
- * The catalog of cases, the adapter contract a socket API fills in, and the
- * runner that holds a case's result against a column's expectations.
+ * The catalog of cases, the adapter contract a socket API fills in, the
+ * adapter kit (what every adapter needs, so that an adapter is only its
+ * translation: addresses, a queue for push events, close-once, a runtime's
+ * calls and errors as SocketError promises, report logs), and the runner
+ * that holds a case's result against a column's expectations. An adapter
+ * importing only this module: examples/node_streams.ts.
  *
  * @example
  * ```ts
@@ -37,9 +41,13 @@ export type {
 } from "./core/adapter.ts";
 export { type Case, type CaseContext, DEFAULT_TIME_LIMIT_MS, defineCase, type Fixture } from "./core/case.ts";
 export { ApiMissingError, errnoName, type RawError, SocketError, toSocketError, UNKNOWN } from "./core/errors.ts";
+export { ipAddress, unixAddress } from "./core/address.ts";
+export { closeOnce } from "./core/close_once.ts";
+export { Queue } from "./core/queue.ts";
 export { NO_REPORTS, Reports } from "./core/report_log.ts";
+export { attempt, type Done, viaCallback } from "./core/settle.ts";
 export { type Expectation, type Expectations, ExpectationsError, judge, type Judgement, parseExpectations } from "./core/expectations.ts";
-export { type CaseResult, type Verdict, VERDICTS } from "./core/result.ts";
+export { type CaseResult, type NeverRan, neverRan, type Verdict, VERDICTS } from "./core/result.ts";
 export { type FixtureStatus, type Host, precheck, runCase } from "./core/runner.ts";
 export { rejectsWith } from "./core/assert.ts";
 export { idFilter } from "./core/filter.ts";

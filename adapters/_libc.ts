@@ -36,7 +36,7 @@ export const SOCK_CLOEXEC = 0o2000000;
 export const SOL_SOCKET = 1;
 export const SO_REUSEADDR = 2;
 export const SO_ERROR = 4;
-export const SO_LINGER = 13;
+const SO_LINGER = 13;
 export const IPPROTO_IPV6 = 41;
 export const IPV6_V6ONLY = 26;
 
@@ -55,7 +55,7 @@ export const EAGAIN = constants.errno.EAGAIN;
 export const EINPROGRESS = constants.errno.EINPROGRESS;
 
 /** Bytes of a `struct sockaddr_storage`: room for any address family. */
-export const SOCKADDR_STORAGE = 128;
+const SOCKADDR_STORAGE = 128;
 const SOCKADDR_IN = 16;
 const SOCKADDR_IN6 = 28;
 const SUN_PATH = 108;
@@ -200,7 +200,7 @@ export function endpointSockaddr(op: string, to: Endpoint): SockAddr {
 }
 
 /** The address family of sockaddr bytes. */
-export function sockaddrFamily(bytes: Uint8Array): number {
+function sockaddrFamily(bytes: Uint8Array): number {
   return new DataView(bytes.buffer, bytes.byteOffset).getUint16(0, littleEndian);
 }
 
@@ -208,7 +208,7 @@ export function sockaddrFamily(bytes: Uint8Array): number {
  * An IPv4 or IPv6 sockaddr as an {@linkcode Address}; inet_ntop writes the
  * host (an IPv4-mapped IPv6 address reads `::ffff:a.b.c.d`, family IPv6).
  */
-export function decodeInet(op: string, bytes: Uint8Array): Address {
+function decodeInet(op: string, bytes: Uint8Array): Address {
   const lib = libc(op);
   const family = sockaddrFamily(bytes);
   if (family !== AF_INET && family !== AF_INET6) {
@@ -228,7 +228,7 @@ export function decodeInet(op: string, bytes: Uint8Array): Address {
  * The path of a `sockaddr_un` of `length` bytes: `""` when unnamed, an
  * abstract name with its leading NUL kept.
  */
-export function decodeUnixPath(bytes: Uint8Array, length: number): string {
+function decodeUnixPath(bytes: Uint8Array, length: number): string {
   const path = bytes.subarray(2, Math.max(2, length));
   const nul = path.indexOf(0, 1);
   return new TextDecoder().decode(path[0] === 0 || nul < 0 ? path : path.subarray(0, nul));

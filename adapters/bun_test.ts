@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Conn, Listener } from "../core/adapter.ts";
 import { SocketError } from "../core/errors.ts";
+import { stillPendingAfter, writeUntilHeld } from "../suites/helpers.ts";
 import { adapter } from "./bun.ts";
 
 const LOOPBACK = "127.0.0.1";
@@ -21,18 +22,6 @@ const WRITE = 64 << 10;
 const MAX_UNREAD = 64 << 20;
 /** The most Bun hands to one `data` call (its 512 KiB receive buffer; measured). */
 const BUN_CHUNK = 512 << 10;
-/** How long a write must stay pending to count as held. */
-const HELD_MS = 300;
-
-/** Bounded wait showing something does NOT happen: true if `promise` is still pending after `ms`. */
-async function stillPendingAfter(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined; // the bounded wait
-  const pending = Symbol("pending");
-  const bounded = new Promise<symbol>((resolve) => timer = setTimeout(resolve, ms, pending));
-  const winner = await Promise.race([promise.then(() => "settled", () => "settled"), bounded]);
-  clearTimeout(timer);
-  return winner === pending;
-}
 
 interface Pair {
   listener: Listener;
@@ -58,15 +47,12 @@ async function unixPair(): Promise<Pair> {
   return { listener, client, server, cleanup: async () => (await listener.close(), rmSync(dir, { recursive: true })) };
 }
 
-/** Writes until a write is held; returns the bytes of the writes that completed and the held one. */
-async function writeUntilHeld(writer: Conn): Promise<{ through: number; held: Promise<void> }> {
+/** Writes until a write is held, nobody reading; the bytes of the writes that completed and the held one. */
+async function writeUntilBlocked(writer: Conn): Promise<{ through: number; held: Promise<void> }> {
   const chunk = new Uint8Array(WRITE).fill(7);
-  for (let through = 0; through < MAX_UNREAD; through += WRITE) {
-    const writing = writer.write(chunk);
-    if (await stillPendingAfter(writing, HELD_MS)) return { through, held: writing };
-    await writing;
-  }
-  assert.fail(`every write of ${MAX_UNREAD} bytes completed while nobody read`);
+  const progress = await writeUntilHeld(writer, { piece: (offset) => offset < MAX_UNREAD ? chunk : undefined });
+  assert.ok(progress.held, `every write of ${MAX_UNREAD} bytes completed while nobody read`);
+  return { through: progress.written, held: progress.held.writing };
 }
 
 async function readBytes(reader: Conn, n: number): Promise<number> {
@@ -114,7 +100,7 @@ for (const [transport, makePair] of [["TCP", tcpPair], ["Unix", unixPair]] as co
         const first = writer.write(new Uint8Array(3 * BUN_CHUNK).fill(7));
         let read = await readBytes(reader, 3 * BUN_CHUNK);
         await first;
-        const { through, held } = await writeUntilHeld(writer);
+        const { through, held } = await writeUntilBlocked(writer);
         const above = heldAboveKernel(reader, writer, 3 * BUN_CHUNK + through + WRITE, read);
         const note = above === undefined ? "" : `; held above the kernel: at most ${above}`;
         console.info(`${transport}, ${side} side: ${through} bytes taken while nobody read${note}`);

@@ -13,28 +13,23 @@ import net from "node:net";
 import { test, type TestContext } from "node:test";
 import type { Conn } from "../core/adapter.ts";
 import { ApiMissingError, SocketError } from "../core/errors.ts";
-import { bytes, connectedPair, deadUdpPort, stillPendingAfter } from "../suites/helpers.ts";
+import { bytes, connectedPair, deadUdpPort, stillPendingAfter, writeUntilHeld } from "../suites/helpers.ts";
 import { adapter } from "./node.ts";
 
 const CHUNK = 64 * 1024;
 /** Far beyond loopback's send and receive buffers plus any read-ahead. */
 const MAX_WRITTEN = 64 * 1024 * 1024;
-/** A write still pending this long is held by flow control (a bounded wait for something NOT to happen). */
-const HELD_MS = 300;
 /** libuv reads a stream in pieces of up to 64 KiB: node may take one such piece beyond its highWaterMark. */
 const LIBUV_READ = 64 * 1024;
 /** Each test waits on events; a missing event fails it here instead of hanging the run. */
 const TIMEOUT = { timeout: 10_000 };
 
-/** Writes CHUNK after CHUNK until a write stays pending; returns the bytes accepted before it and the held write. */
-async function writeUntilHeld(conn: Conn): Promise<{ written: number; held: Promise<void> }> {
+/** Writes CHUNK after CHUNK, nobody reading, until a write is held; the bytes taken before it and the held write. */
+async function writeUntilBlocked(conn: Conn): Promise<{ written: number; held: Promise<void> }> {
   const chunk = new Uint8Array(CHUNK).fill(1);
-  for (let written = 0; written < MAX_WRITTEN; written += CHUNK) {
-    const writing = conn.write(chunk);
-    if (await stillPendingAfter(writing, HELD_MS)) return { written, held: writing };
-    await writing;
-  }
-  assert.fail(`every write of ${MAX_WRITTEN} bytes completed while nobody read`);
+  const progress = await writeUntilHeld(conn, { piece: (offset) => offset < MAX_WRITTEN ? chunk : undefined });
+  assert.ok(progress.held, `every write of ${MAX_WRITTEN} bytes completed while nobody read`);
+  return { written: progress.written, held: progress.held.writing };
 }
 
 /**
@@ -66,7 +61,7 @@ test("a writer to a socket with no read pending is held, and node took at most i
   const pair = await connectedPair(adapter);
   try {
     const reading = pair.server.read(); // one read, then no read pending
-    const { written, held } = await writeUntilHeld(pair.client);
+    const { written, held } = await writeUntilBlocked(pair.client);
     const first = await reading;
     assert.ok(first !== null);
     held.catch(() => {}); // it settles only when the pair closes

@@ -1,7 +1,9 @@
 /**
  * The command line as a user meets it: bad input gives one line and exit 2;
- * `matrix` writes its five kinds of file; `diff` reports a regression; the
- * HTML page renders in a real headless browser.
+ * `run` and `matrix` judge cases against expectations; `matrix` writes its
+ * five kinds of file; `diff` reports a regression; the HTML page renders in
+ * a real headless browser. The cases run are fixtures (test/fixtures/), so
+ * no test here rests on what a runtime currently gets wrong.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -82,23 +84,26 @@ for (const [what, args, message] of badInputs) {
 
 const fixture = (name: string) => fileURLToPath(new URL(`../test/fixtures/${name}`, import.meta.url));
 
+const CASES = fixture("verdict_cases.ts");
+const UNIX_DGRAM = "fixture.unix-datagrams";
+
 test("run exits 1 when an expectation says fail but the case is unsupported: the expectation is stale", () => {
-  const stale = expectationsFile("stale.json", '{"udp.recv.truncation": {"verdict": "fail", "reason": "cuts silently"}}');
-  const r = sockcheck("run", "--runtime", "bun-node", "--filter", "udp.recv.truncation", "--expectations", stale);
+  const stale = expectationsFile("stale.json", `{"${UNIX_DGRAM}": {"verdict": "fail", "reason": "cuts silently"}}`);
+  const r = sockcheck("run", "--runtime", "node", "--cases", CASES, "--filter", UNIX_DGRAM, "--expectations", stale);
   assert.equal(r.status, 1, r.stdout + r.stderr);
-  assert.match(r.stdout, /unsup\s+udp\.recv\.truncation ‼ UNEXPECTED/);
-  assert.match(r.stdout, /stale expectation: expected fail \(cuts silently\), got unsupported: node:net has no udpRecvBuffer/);
+  assert.match(r.stdout, /unsup\s+fixture\.unix-datagrams ‼ UNEXPECTED/);
+  assert.match(r.stdout, /stale expectation: expected fail \(cuts silently\), got unsupported: node:net has no unixDgram/);
 });
 
 test("run exits 1 on an unsupported case with no entry, and 0 once an unsupported entry gives the reason", () => {
   const none = expectationsFile("none.json", "{}");
-  const unlisted = sockcheck("run", "--runtime", "bun-node", "--filter", "udp.recv.truncation", "--expectations", none);
+  const unlisted = sockcheck("run", "--runtime", "node", "--cases", CASES, "--filter", UNIX_DGRAM, "--expectations", none);
   assert.equal(unlisted.status, 1, unlisted.stdout + unlisted.stderr);
   assert.match(unlisted.stdout, /add an "unsupported" entry with its reason/);
-  const listed = expectationsFile("listed.json", '{"udp.recv.truncation": {"verdict": "unsupported", "reason": "no receive buffer"}}');
-  const known = sockcheck("run", "--runtime", "bun-node", "--filter", "udp.recv.truncation", "--expectations", listed);
+  const listed = expectationsFile("listed.json", `{"${UNIX_DGRAM}": {"verdict": "unsupported", "reason": "no Unix datagrams"}}`);
+  const known = sockcheck("run", "--runtime", "node", "--cases", CASES, "--filter", UNIX_DGRAM, "--expectations", listed);
   assert.equal(known.status, 0, known.stdout + known.stderr);
-  assert.match(known.stdout, /unsup\s+udp\.recv\.truncation \(known\)/);
+  assert.match(known.stdout, /unsup\s+fixture\.unix-datagrams \(known\)/);
 });
 
 test("run exits 1 when a known failure fails with another errno than the one pinned, and 0 with the right one", () => {
@@ -119,30 +124,40 @@ test("run exits 1 when a known failure fails with another errno than the one pin
   assert.match(right.stdout, /FAIL\s+fixture\.refused \(known\)/);
 });
 
-// A small real matrix: two node:net columns over cases where they diverge from the kernel.
+// A small real matrix: two node:net columns over fixture cases, whose verdicts no runtime's findings decide.
 const out = join(work, "report");
-const FILTER = "tcp.close.*,tcp.data.backpressure";
 let matrixRun: ReturnType<typeof sockcheck>;
 before(() => {
-  matrixRun = sockcheck("matrix", "--runtime", "node,deno-node", "--filter", FILTER, "--out", out);
+  matrixRun = sockcheck("matrix", "--runtime", "node,deno-node", "--cases", CASES, "--out", out);
 });
 
-test("matrix writes JSON, Markdown, HTML and JUnit per column, and exits 0 when all is as expected", () => {
-  assert.equal(matrixRun.status, 0, matrixRun.stdout + matrixRun.stderr);
+test("matrix writes JSON, Markdown, HTML and JUnit per column, and exits 1 naming each cell not as expected", () => {
+  assert.equal(matrixRun.status, 1, matrixRun.stdout + matrixRun.stderr);
   for (const file of ["matrix.json", "matrix.md", "matrix.html", "junit-node.xml", "junit-deno-node.xml"]) {
     assert.ok(existsSync(join(out, file)), `${file} missing`);
   }
   const m = JSON.parse(readFileSync(join(out, "matrix.json"), "utf8"));
   assert.deepEqual(m.columns.map((c: { id: string }) => c.id), ["node", "deno-node"]);
   assert.ok(m.columns.every((c: { version: string }) => /^\d+\.\d+\.\d+/.test(c.version)));
-  assert.equal(m.cells.node["tcp.close.unread-data-sends-rst"].verdict, "fail");
-  assert.equal(m.cells.node["tcp.close.unread-data-sends-rst"].ok, true);
+  const verdicts = (column: string) => Object.entries(m.cells[column]).map(([id, c]) => [id, (c as { verdict: string }).verdict]);
+  const expected = [["fixture.connects", "pass"], ["fixture.refused", "fail"], [UNIX_DGRAM, "unsupported"]];
+  assert.deepEqual(verdicts("node"), expected);
+  assert.deepEqual(verdicts("deno-node"), expected);
+  assert.match(m.cells.node["fixture.refused"].judgement, /^expected pass, got fail: /);
+  assert.match(matrixRun.stdout, /^‼ deno-node fixture\.refused: expected pass, got fail/m);
+  assert.match(matrixRun.stdout, /2 columns × 3 cases; 4 not as expected; report in /);
+});
+
+test("matrix exits 0 when every cell is as expected", () => {
+  const r = sockcheck("matrix", "--runtime", "node", "--cases", CASES, "--filter", "fixture.connects", "--out", join(work, "passing"));
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /1 columns × 1 cases; all as expected/);
 });
 
 test("diff reports a cell that went from pass to fail as a regression and exits 1", () => {
   const old = join(out, "matrix.json");
   const m = JSON.parse(readFileSync(old, "utf8"));
-  const cell = m.cells.node["tcp.close.peer-reads-eof"];
+  const cell = m.cells.node["fixture.connects"];
   assert.equal(cell.verdict, "pass");
   Object.assign(cell, { verdict: "fail", ok: false, observed: "ECONNRESET" });
   const changed = join(work, "changed.json");
@@ -150,7 +165,7 @@ test("diff reports a cell that went from pass to fail as a regression and exits 
   const r = sockcheck("diff", old, changed);
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /Regressed/);
-  assert.match(r.stdout, /node.*tcp\.close\.peer-reads-eof|tcp\.close\.peer-reads-eof.*node/);
+  assert.match(r.stdout, /node.*fixture\.connects|fixture\.connects.*node/);
   const same = sockcheck("diff", old, old);
   assert.equal(same.status, 0);
   assert.match(same.stdout, /no changes/);
@@ -188,14 +203,14 @@ test("the HTML page renders every case and column in headless Chromium, and a di
     for (const col of m.columns) {
       assert.equal(await page.locator(`th[data-column="${col.id}"]`).count(), 1, `column ${col.id}`);
     }
-    const cell = page.locator('td[data-case="tcp.close.unread-data-sends-rst"][data-column="node"]');
+    const cell = page.locator('td[data-case="fixture.refused"][data-column="node"]');
     assert.equal(await cell.getAttribute("data-verdict"), "fail");
-    const reason = m.cells.node["tcp.close.unread-data-sends-rst"].reason as string;
+    const semantic = (m.catalog as { id: string; semantic: string }[]).find((c) => c.id === "fixture.refused")!.semantic;
     const panel = page.locator("#panel");
-    assert.equal(await panel.getByText(reason.slice(0, 30), { exact: false }).isVisible(), false, "detail shown before opening");
+    assert.equal(await panel.getByText(semantic.slice(0, 30), { exact: false }).isVisible(), false, "detail shown before opening");
     await cell.locator("button").click();
-    assert.ok(await panel.getByText(reason.slice(0, 30), { exact: false }).isVisible(), "the reason is not shown once opened");
-    assert.ok(await panel.getByText("ECONNRESET", { exact: false }).first().isVisible(), "the semantic/observed is not shown");
+    assert.ok(await panel.getByText(semantic.slice(0, 30), { exact: false }).isVisible(), "the semantic is not shown once opened");
+    assert.ok(await panel.getByText("ECONNREFUSED", { exact: false }).first().isVisible(), "the observed error is not shown");
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "matrix-node-deno-node.png"), fullPage: true });
     assert.deepEqual(errors, []);

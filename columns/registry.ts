@@ -43,15 +43,19 @@ export interface Column {
   expectations: URL;
 }
 
-const adapterModule = (name: string) => new URL(`../adapters/${name}.ts`, import.meta.url);
-
 /** Every adapter a column uses. */
 const ADAPTERS = {
-  // The libc adapter's constants and struct layouts are Linux/glibc's.
-  libc: { module: adapterModule("libc"), api: "libc socket calls (via Deno FFI)", needs: ["ffi"], platforms: ["linux"], reference: true },
-  deno: { module: adapterModule("deno"), api: "Deno.connect/Deno.listen/Deno.listenDatagram" },
-  bun: { module: adapterModule("bun"), api: "Bun.connect/Bun.listen/Bun.udpSocket" },
-  node: { module: adapterModule("node"), api: "node:net/node:dgram" },
+  libc: {
+    module: new URL("../adapters/libc.ts", import.meta.url),
+    api: "libc socket calls (via Deno FFI)",
+    needs: ["ffi"],
+    // Its constants and struct layouts are Linux/glibc's.
+    platforms: ["linux"],
+    reference: true,
+  },
+  deno: { module: new URL("../adapters/deno.ts", import.meta.url), api: "Deno.connect/Deno.listen/Deno.listenDatagram" },
+  bun: { module: new URL("../adapters/bun.ts", import.meta.url), api: "Bun.connect/Bun.listen/Bun.udpSocket" },
+  node: { module: new URL("../adapters/node.ts", import.meta.url), api: "node:net/node:dgram" },
 } as const satisfies Record<string, AdapterEntry>;
 
 function column(id: string, adapter: AdapterEntry, host: HostDescriptor): Column {

@@ -15,7 +15,7 @@ export class LoopbackViolation extends Error {
 const WILDCARDS = new Set(["0.0.0.0", "::"]);
 
 /** Whether `host` is a loopback address (numeric; names are not resolved). */
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
   if (h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
   const v4 = h.startsWith("::ffff:") ? h.slice(7) : h;

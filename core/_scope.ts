@@ -36,11 +36,6 @@ export class Scope {
   #open = new Set<Closable>();
   #proxies = new WeakMap<object, object>();
 
-  /** Handles opened and not yet closed by the case. */
-  get openCount(): number {
-    return this.#open.size;
-  }
-
   /** Wraps `target` so that handles it returns are tracked. */
   wrap<T extends object>(target: T): T {
     const cached = this.#proxies.get(target);

@@ -46,12 +46,12 @@ export function errnoName(errno: number): string | undefined {
 }
 
 /** Whether `name` is a POSIX errno name known on this platform. */
-export function isErrnoName(name: unknown): name is string {
+function isErrnoName(name: unknown): name is string {
   return typeof name === "string" && Object.hasOwn(errnoByName, name);
 }
 
 /** Captures the structured fields of anything thrown. */
-export function rawError(err: unknown): RawError {
+function rawError(err: unknown): RawError {
   if (err === null || typeof err !== "object") {
     return { class: typeof err, message: String(err) };
   }

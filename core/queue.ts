@@ -1,50 +1,49 @@
 /**
- * A queue that turns a runtime's push events (data, connections) into the
- * contract's pull operations, in arrival order.
+ * A queue that turns a runtime's push events (connections handed over,
+ * datagrams read) into the contract's pull operations, in arrival order.
+ * It never ends by itself: only the runtime's own report that nothing more
+ * will come (`end()`) does, so an adapter cannot settle a pending accept or
+ * receive the runtime did not settle.
  *
  * @module
  */
 
-type Entry<T> = { value: T } | { error: unknown };
-
-/** Items pushed by events, taken by `shift()`; `null` once ended. */
+/**
+ * Items pushed by events, taken by `shift()`; `null` once ended and drained.
+ *
+ * @example
+ * ```ts
+ * import { Queue } from "./queue.ts";
+ * const connections = new Queue<string>();
+ * const next = connections.shift(); // pending until an item arrives
+ * connections.push("first");
+ * console.log(await next); // "first"
+ * connections.end();
+ * console.log(await connections.shift()); // null
+ * ```
+ */
 export class Queue<T> {
-  #items: Entry<T>[] = [];
-  #waiters: { resolve: (v: T | null) => void; reject: (e: unknown) => void }[] = [];
+  #items: T[] = [];
+  #waiters: ((item: T | null) => void)[] = [];
   #ended = false;
-  #error: unknown;
-  #failed = false;
 
+  /** An item the runtime handed over: to the oldest waiting `shift()`, else kept. */
   push(item: T): void {
-    this.#deliver({ value: item });
-  }
-
-  #deliver(entry: Entry<T>): void {
     const waiter = this.#waiters.shift();
-    if (!waiter) this.#items.push(entry);
-    else if ("value" in entry) waiter.resolve(entry.value);
-    else waiter.reject(entry.error);
+    if (waiter) waiter(item);
+    else this.#items.push(item);
   }
 
   /** No more items: waiting and later shifts get `null` once the queue drains. */
   end(): void {
     this.#ended = true;
-    for (const w of this.#waiters.splice(0)) w.resolve(null);
+    for (const waiter of this.#waiters.splice(0)) waiter(null);
   }
 
-  /** An error: waiting and later shifts reject once the queue drains. */
-  fail(error: unknown): void {
-    if (this.#ended || this.#failed) return;
-    this.#failed = true;
-    this.#error = error;
-    for (const w of this.#waiters.splice(0)) w.reject(error);
-  }
-
+  /** The next item, in arrival order; `null` once ended and drained. */
   shift(): Promise<T | null> {
-    const entry = this.#items.shift();
-    if (entry) return "value" in entry ? Promise.resolve(entry.value) : Promise.reject(entry.error);
-    if (this.#failed) return Promise.reject(this.#error);
+    if (this.#items.length) return Promise.resolve(this.#items.shift()!);
     if (this.#ended) return Promise.resolve(null);
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    return new Promise((resolve) => this.#waiters.push(resolve));
   }
 }

@@ -10,7 +10,7 @@ import { DEFAULT_TIME_LIMIT_MS } from "../core/case.ts";
 import type { CatalogEntry } from "../suites/catalog.ts";
 
 /** Time for a runtime to start and load the suites, beyond the cases' own limits. */
-export const STARTUP_MS = 30_000;
+const STARTUP_MS = 30_000;
 
 /**
  * How long one column process over `entries` may take before it is killed.

@@ -136,7 +136,7 @@ export function socketCounting(): SocketCounting {
 }
 
 /** The lab profile this process runs in (its namespace's), from the lab's environment variable. */
-export function labProfileHere(): LabProfile | undefined {
+function labProfileHere(): LabProfile | undefined {
   const value = process.env[LAB_ENV];
   return isLabProfile(value) ? value : undefined;
 }

@@ -25,7 +25,7 @@ export type RunToEnd = (command: { program: string; args: string[] }) => Promise
 export type LabStatus = { ok: true; mode: UnshareMode } | { ok: false; reason: string };
 
 /** What to do to get the lab, shown with every skipped lab case. */
-export const LAB_HINT = "run as root to include them (sudo npm test, sudo npx sockcheck run ...), or allow unprivileged user namespaces";
+const LAB_HINT = "run as root to include them (sudo npm test, sudo npx sockcheck run ...), or allow unprivileged user namespaces";
 
 let probed: Promise<LabStatus> | undefined;
 

@@ -16,7 +16,7 @@ export function needsLab(c: Case): boolean {
 }
 
 /** The profile the case runs in when the lab is available, or `undefined` for the host. */
-export function labProfileOf(c: Case): LabProfile | undefined {
+function labProfileOf(c: Case): LabProfile | undefined {
   return needsLab(c) || c.lab?.preferred ? c.lab?.profile ?? DEFAULT_LAB_PROFILE : undefined;
 }
 

@@ -44,11 +44,6 @@ export function cellOf(m: Matrix, columnId: string, caseId: string): MatrixCell 
   return column && Object.hasOwn(column, caseId) ? column[caseId] : undefined;
 }
 
-/** Whether a cell deserves a second look: a missing cell, a divergence, or news. */
-export function isNotable(cell: MatrixCell | undefined): boolean {
-  return !cell || cell.verdict !== "pass" || !cell.ok;
-}
-
 /**
  * What explains a cell that did not pass, in its own words: for a divergence
  * what was observed, for a case that could not run why not.

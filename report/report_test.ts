@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   diffMatrices,
   type Matrix,
+  type MatrixCase,
   type MatrixCell,
   MatrixError,
   parseMatrix,
@@ -39,132 +40,148 @@ function fixture(): Matrix {
         error: "died",
       },
     ],
-    catalog: [
-      {
-        id: "tcp.connect.refused",
-        title: "Connect to a closed port",
-        semantic: "RST: ECONNREFUSED.",
-        reference: "UNP 4.3",
-        topic: "tcp_connect",
-        level: "kernel",
-      },
-      {
-        id: "tcp.connect.timeout",
-        title: "Connect to a full queue",
-        semantic: "SYNs dropped: ETIMEDOUT.",
-        reference: "RFC 9293 3.8.1",
-        topic: "tcp_connect",
-        level: "kernel",
-      },
-      {
-        id: "tcp.connect.unreachable",
-        title: "Connect to an unreachable route",
-        semantic: "EHOSTUNREACH at once.",
-        reference: "connect(2)",
-        topic: "tcp_connect",
-        level: "kernel",
-      },
-      {
-        id: "udp.send.unreachable",
-        title: `Send ${EVIL}`,
-        semantic: `semantic ${EVIL}`,
-        reference: "sendto(2)",
-        topic: "udp",
-        level: "kernel",
-      },
-      {
-        id: "udp.connect.refused",
-        title: "Connected UDP gets ICMP errors",
-        semantic: "ECONNREFUSED on the next call.",
-        reference: "UNP 8.11",
-        topic: "udp",
-        level: "kernel",
-      },
-      {
-        id: "udp.recv.truncate",
-        title: "A short buffer truncates",
-        semantic: "MSG_TRUNC.",
-        reference: "recvmsg(2)",
-        topic: "udp",
-        level: "runtime",
-      },
-    ],
-    cells: {
-      kernel: {
-        "tcp.connect.refused": pass(),
-        "tcp.connect.timeout": pass(3050),
-        "tcp.connect.unreachable": pass(),
-        "udp.send.unreachable": pass(),
-        "udp.connect.refused": {
-          verdict: "skipped",
-          expected: "pass",
-          ok: true,
-          observed: "",
-          detail: "no lab: run as root",
-          ms: 0,
-        },
-        "udp.recv.truncate": pass(),
-      },
-      deno: {
-        "tcp.connect.refused": {
-          verdict: "fail",
-          expected: "fail",
-          ok: true,
-          observed: "EPIPE on connect (Error)",
-          detail: "expected ECONNREFUSED",
-          ms: 12,
-          reason: "reports a broken pipe",
-          issue: ISSUE,
-        },
-        "tcp.connect.timeout": {
-          verdict: "timeout",
-          expected: "pass",
-          ok: false,
-          observed: "still pending",
-          detail: "no settle in 5000 ms",
-          ms: 5000,
-        },
-        "tcp.connect.unreachable": pass(),
-        "udp.send.unreachable": {
-          verdict: "fail",
-          expected: "pass",
-          ok: false,
-          observed: EVIL,
-          detail: `detail ${EVIL}`,
-          ms: 4,
-        },
-        "udp.connect.refused": {
-          verdict: "unsupported",
-          expected: "pass",
-          ok: true,
-          observed: "",
-          detail: "Deno.connect has no udpConnect",
-          ms: 0,
-        },
-        "udp.recv.truncate": pass(),
-      },
-      bun: {
-        "tcp.connect.refused": pass(),
-        "tcp.connect.timeout": {
-          verdict: "crash",
-          expected: "pass",
-          ok: false,
-          observed: "process died",
-          detail: "SIGSEGV",
-          ms: 80,
-        },
-        "tcp.connect.unreachable": {
-          verdict: "fail",
-          expected: "pass",
-          ok: false,
-          observed: "UNKNOWN on connect",
-          ms: 2,
-        },
-        "udp.send.unreachable": pass(),
-        "udp.connect.refused": pass(),
-        // udp.recv.truncate is missing: the column died before it.
-      },
+    catalog: fixtureCatalog(),
+    cells: { kernel: kernelCells(), deno: denoCells(), bun: bunCells() },
+  };
+}
+
+/** The fixture's six cases, in two topics. */
+function fixtureCatalog(): MatrixCase[] {
+  return [
+    {
+      id: "tcp.connect.refused",
+      title: "Connect to a closed port",
+      semantic: "RST: ECONNREFUSED.",
+      reference: "UNP 4.3",
+      topic: "tcp_connect",
+      level: "kernel",
     },
+    {
+      id: "tcp.connect.timeout",
+      title: "Connect to a full queue",
+      semantic: "SYNs dropped: ETIMEDOUT.",
+      reference: "RFC 9293 3.8.1",
+      topic: "tcp_connect",
+      level: "kernel",
+    },
+    {
+      id: "tcp.connect.unreachable",
+      title: "Connect to an unreachable route",
+      semantic: "EHOSTUNREACH at once.",
+      reference: "connect(2)",
+      topic: "tcp_connect",
+      level: "kernel",
+    },
+    {
+      id: "udp.send.unreachable",
+      title: `Send ${EVIL}`,
+      semantic: `semantic ${EVIL}`,
+      reference: "sendto(2)",
+      topic: "udp",
+      level: "kernel",
+    },
+    {
+      id: "udp.connect.refused",
+      title: "Connected UDP gets ICMP errors",
+      semantic: "ECONNREFUSED on the next call.",
+      reference: "UNP 8.11",
+      topic: "udp",
+      level: "kernel",
+    },
+    {
+      id: "udp.recv.truncate",
+      title: "A short buffer truncates",
+      semantic: "MSG_TRUNC.",
+      reference: "recvmsg(2)",
+      topic: "udp",
+      level: "runtime",
+    },
+  ];
+}
+
+/** The kernel reference: every case passes but one the machine skips. */
+function kernelCells(): Record<string, MatrixCell> {
+  return {
+    "tcp.connect.refused": pass(),
+    "tcp.connect.timeout": pass(3050),
+    "tcp.connect.unreachable": pass(),
+    "udp.send.unreachable": pass(),
+    "udp.connect.refused": {
+      verdict: "skipped",
+      expected: "pass",
+      ok: true,
+      observed: "",
+      detail: "no lab: run as root",
+      ms: 0,
+    },
+    "udp.recv.truncate": pass(),
+  };
+}
+
+/** Deno: a known failure, surprises, text that needs escaping, an unsupported case. */
+function denoCells(): Record<string, MatrixCell> {
+  return {
+    "tcp.connect.refused": {
+      verdict: "fail",
+      expected: "fail",
+      ok: true,
+      observed: "EPIPE on connect (Error)",
+      detail: "expected ECONNREFUSED",
+      ms: 12,
+      reason: "reports a broken pipe",
+      issue: ISSUE,
+    },
+    "tcp.connect.timeout": {
+      verdict: "timeout",
+      expected: "pass",
+      ok: false,
+      observed: "still pending",
+      detail: "no settle in 5000 ms",
+      ms: 5000,
+    },
+    "tcp.connect.unreachable": pass(),
+    "udp.send.unreachable": {
+      verdict: "fail",
+      expected: "pass",
+      ok: false,
+      observed: EVIL,
+      detail: `detail ${EVIL}`,
+      ms: 4,
+    },
+    "udp.connect.refused": {
+      verdict: "unsupported",
+      expected: "pass",
+      ok: true,
+      observed: "",
+      detail: "Deno.connect has no udpConnect",
+      ms: 0,
+    },
+    "udp.recv.truncate": pass(),
+  };
+}
+
+/** Bun: a crash, a surprise failure, and the last cell missing. */
+function bunCells(): Record<string, MatrixCell> {
+  return {
+    "tcp.connect.refused": pass(),
+    "tcp.connect.timeout": {
+      verdict: "crash",
+      expected: "pass",
+      ok: false,
+      observed: "process died",
+      detail: "SIGSEGV",
+      ms: 80,
+    },
+    "tcp.connect.unreachable": {
+      verdict: "fail",
+      expected: "pass",
+      ok: false,
+      observed: "UNKNOWN on connect",
+      ms: 2,
+    },
+    "udp.send.unreachable": pass(),
+    "udp.connect.refused": pass(),
+    // udp.recv.truncate is missing: the column died before it.
   };
 }
 
@@ -426,7 +443,8 @@ test("JUnit rendering refuses a column the matrix does not have", () => {
   assert.throws(() => renderJunit(fixture(), "node"), /no column "node"/);
 });
 
-test("the diff finds regressed, fixed and changed cells and new cases and columns", () => {
+/** Two matrices apart by one cell of each kind of change, a case added, one removed and a column added. */
+function changedPair(): { before: Matrix; after: Matrix } {
   const before = fixture();
   const after = fixture();
   after.cells.deno!["tcp.connect.unreachable"] = {
@@ -452,6 +470,11 @@ test("the diff finds regressed, fixed and changed cells and new cases and column
     id: "tcp.connect.gone",
   });
 
+  return { before, after };
+}
+
+test("the diff finds regressed, fixed and changed cells and new cases and columns", () => {
+  const { before, after } = changedPair();
   const d = diffMatrices(before, after);
   assert.deepEqual(d.regressed, [{
     column: "deno",
@@ -481,8 +504,11 @@ test("the diff finds regressed, fixed and changed cells and new cases and column
   assert.deepEqual(d.removedCases, ["tcp.connect.gone"]);
   assert.deepEqual(d.newColumns, ["node"]);
   assert.deepEqual(d.removedColumns, []);
+});
 
-  const text = renderDiff(d);
+test("the diff's text lists each kind of change with its cells", () => {
+  const { before, after } = changedPair();
+  const text = renderDiff(diffMatrices(before, after));
   assert.match(text, /^Regressed \(1\):\n {2}deno {2}tcp\.connect\.unreachable: pass → fail \(unexpected\)$/m);
   assert.match(text, /^Fixed \(1\):\n {2}bun {2}tcp\.connect\.timeout: crash \(unexpected\) → pass$/m);
   assert.match(text, /^New cases \(2\):\n {2}udp\.recv\.truncate\n {2}udp\.bind\.inuse$/m);

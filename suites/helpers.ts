@@ -28,7 +28,7 @@ export function text(data: Uint8Array): string {
   return decoder.decode(data);
 }
 
-export function concat(chunks: Uint8Array[]): Uint8Array {
+function concat(chunks: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
   let offset = 0;
   for (const c of chunks) {

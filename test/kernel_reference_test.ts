@@ -18,17 +18,3 @@ test("the kernel permission set is the columns set plus FFI", () => {
   assert.equal(columns.ffi, undefined, "only the kernel column may load native code");
   assert.deepEqual(kernel, { ...columns, ffi: true });
 });
-
-test("on a platform a column does not support, its cases are skipped with the reason, not run", async () => {
-  const { findColumn } = await import("../columns/registry.ts");
-  const { prepareColumn, runEntry } = await import("../harness/column.ts");
-  const { host } = await import("../hosts/node/host.ts");
-  const { CATALOG } = await import("../suites/catalog.ts");
-  const kernel = findColumn("kernel")!;
-  const elsewhere = { ...kernel, adapter: { ...kernel.adapter, platforms: ["aix"] } };
-  const prepared = await prepareColumn(elsewhere, { host });
-  assert.match(prepared.unavailable ?? "", /runs on aix only, not on /);
-  const { result, judgement } = await runEntry(prepared, CATALOG[0]);
-  assert.equal(result.verdict, "skipped");
-  assert.equal(judgement.ok, true);
-});

@@ -1,0 +1,51 @@
+/**
+ * The host descriptors: the command each runtime starts a file with, the
+ * permissions a column's needs ask for, and the test-runner entries each
+ * runtime's own runner really loads (deno.json, bunfig.toml, scripts/test.sh).
+ */
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { matchesGlob } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { BUN } from "./bun.ts";
+import { DENO } from "./deno.ts";
+import { PACKAGE_ROOT } from "./descriptor.ts";
+import { NODE } from "./node.ts";
+
+const read = (file: string) => readFileSync(`${PACKAGE_ROOT}/${file}`, "utf8");
+
+test("Deno runs a column with the columns permission set, and with the kernel set where its adapter needs FFI", () => {
+  const plain = DENO.command("deno", "harness/main.ts", { args: ["--column=deno"] });
+  assert.ok(plain.args.includes("-P=columns"));
+  assert.deepEqual(plain.args.slice(-2), [`${PACKAGE_ROOT}harness/main.ts`, "--column=deno"]);
+  assert.equal(plain.env.DENO_NO_UPDATE_CHECK, "1");
+  assert.ok(DENO.command("deno", "harness/main.ts", { args: [], needs: ["ffi"] }).args.includes("-P=kernel"));
+});
+
+test("Node loads the sources through tsx, Bun runs them as they are", () => {
+  const node = NODE.command("/bin/node", "harness/main.ts", { args: ["--column=node"] });
+  assert.equal(node.program, "/bin/node");
+  assert.equal(node.args[0], "--import");
+  assert.deepEqual(BUN.command("bun", "harness/main.ts", { args: ["x"] }).args, [`${PACKAGE_ROOT}harness/main.ts`, "x"]);
+});
+
+test("each host's in-process module and test-runner entries exist", () => {
+  for (const host of [DENO, BUN, NODE]) {
+    assert.ok(existsSync(fileURLToPath(host.hostModule)), `${host.name}: ${host.hostModule.pathname}`);
+    for (const file of host.testEntry) assert.ok(existsSync(`${PACKAGE_ROOT}/${file}`), `${host.name}: ${file}`);
+  }
+});
+
+test("each runtime's own runner loads its host's test-runner entries", () => {
+  const [denoEntry, kernelEntry] = DENO.testEntry;
+  assert.deepEqual(JSON.parse(read("deno.json")).test.include, [denoEntry]);
+  const script = read("scripts/test.sh");
+  assert.match(script, new RegExp(`deno" test -P=kernel .*${kernelEntry}`));
+  for (const file of NODE.testEntry) assert.ok(script.includes(file), `scripts/test.sh does not run ${file}`);
+  // bun test runs what bunfig.toml does not leave out.
+  const ignored = JSON.parse(/pathIgnorePatterns = (\[[^\]]*\])/.exec(read("bunfig.toml"))![1].replace(/,\s*\]/, "]")) as string[];
+  const leftOut = (file: string) => ignored.some((pattern) => matchesGlob(file, pattern));
+  for (const file of BUN.testEntry) assert.equal(leftOut(file), false, `bunfig.toml leaves out ${file}`);
+  for (const file of [...DENO.testEntry, ...NODE.testEntry]) assert.equal(leftOut(file), true, `bun test would load ${file}`);
+});
