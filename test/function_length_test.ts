@@ -3,24 +3,13 @@
  * one is split where its parts say what they do.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import ts from "typescript";
+import { ROOT, sources } from "./_sources.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MAX_LINES = 60;
-const SKIP = new Set(["node_modules", ".git", "test-artifacts", "sockcheck-report"]);
-
-function sources(dir = ROOT): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.name.startsWith(".") || SKIP.has(entry.name)) return [];
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return /\.(ts|mts|mjs)$/.test(entry.name) ? [relative(ROOT, path)] : [];
-  });
-}
 
 /** Each function of `file` longer than MAX_LINES, as `file:line name (N lines)`. */
 function longFunctions(file: string): string[] {

@@ -4,24 +4,11 @@
  * other without a cycle (tests aside: a test imports whatever it tests with).
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import ts from "typescript";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const SKIP = new Set(["node_modules", ".git", "test-artifacts", "sockcheck-report"]);
-
-/** Every TypeScript and JavaScript module of the package, relative to its root. */
-function sources(dir = ROOT): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.name.startsWith(".") || SKIP.has(entry.name)) return [];
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return /\.(ts|mts|mjs|js)$/.test(entry.name) ? [relative(ROOT, path)] : [];
-  });
-}
+import { ROOT, sources } from "./_sources.ts";
 
 /** The relative modules `file` imports, loads by `import()` or names by `new URL(..., import.meta.url)`. */
 function importsOf(file: string): string[] {
