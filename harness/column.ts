@@ -93,11 +93,12 @@ export async function runEntry(prepared: PreparedColumn, entry: CatalogEntry): P
   const { adapter, host, unavailable } = prepared;
   const why = unavailable ? { verdict: "skipped" as const, detail: unavailable } : wrongProfile(entry.case, host);
   const result = why ? neverRan(entry.case.id, why) : await runCase(entry.case, adapter, host);
-  return judged(prepared, entry, result);
+  return judged(prepared, { entry, result });
 }
 
 /** A result held against the column's expectation for its case. */
-export function judged(prepared: PreparedColumn, entry: CatalogEntry, result: CaseResult): Outcome {
+export function judged(prepared: PreparedColumn, run: { entry: CatalogEntry; result: CaseResult }): Outcome {
+  const { entry, result } = run;
   const expectation = prepared.expectations.get(entry.case.id);
   const judgement = judge(result, expectation, { level: entry.case.level, reference: prepared.adapter.reference });
   return { entry, result, judgement, expectation };

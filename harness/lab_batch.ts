@@ -60,7 +60,8 @@ export async function runLabEntries(
   const batch: BatchLeak = { cases: slow.length, leaked, unpinned: Math.max(0, leaked - pinned) };
   outcomes.forEach((outcome, i) => {
     const lone = alone[i];
-    report(lone ? judged(prepared, outcome.entry, combineRuns({ concurrent: outcome.result, alone: lone }, batch)) : outcome);
+    const cell = lone && combineRuns({ concurrent: outcome.result, alone: lone }, batch);
+    report(cell ? judged(prepared, { entry: outcome.entry, result: cell }) : outcome);
   });
 }
 

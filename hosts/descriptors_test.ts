@@ -39,7 +39,7 @@ test("each host's in-process module and test-runner entries exist", () => {
 
 test("each runtime's own runner loads its host's test-runner entries", () => {
   const [denoEntry, kernelEntry] = DENO.testEntry;
-  assert.deepEqual(JSON.parse(read("deno.json")).test.include, [denoEntry]);
+  assert.ok(JSON.parse(read("deno.json")).test.include.includes(denoEntry), `deno.json's test.include lacks ${denoEntry}`);
   const script = read("scripts/test.sh");
   assert.match(script, new RegExp(`deno" test -P=kernel .*${kernelEntry}`));
   for (const file of NODE.testEntry) assert.ok(script.includes(file), `scripts/test.sh does not run ${file}`);
