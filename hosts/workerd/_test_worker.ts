@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { clientCase, CLIENT_CASE_IDS } from "./_client_cases.ts";
+import { CLIENT_CASE_IDS, clientCase } from "./_client_cases.ts";
 import { CASES, catalogCase, handle } from "./worker.ts";
 
 const LISTING = [...CASES, ...CLIENT_CASE_IDS.map((id) => ({ id, topic: "probe" }))];
 
 export default {
   fetch(request: Request): Promise<Response> {
-    return handle(request, (run) => clientCase(run.id, run.ports ?? {}) ?? catalogCase(run), LISTING);
+    return handle(request, (run) => clientCase(run.id, run.ports ?? {}) ?? catalogCase(run), { listing: LISTING });
   },
 };

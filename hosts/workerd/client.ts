@@ -16,6 +16,12 @@ const ANSWER_GRACE_MS = 5_000;
 /**
  * The fixtures as this machine has them: IPv6 when the loopback interface
  * has ::1; never the lab (workerd runs outside the lab's namespaces).
+ *
+ * @example
+ * ```ts
+ * import { hostFixtures } from "./client.ts";
+ * hostFixtures().lab?.ok; // false
+ * ```
  */
 export function hostFixtures(): Partial<Record<Fixture, FixtureStatus>> {
   const ipv6 = Object.values(networkInterfaces()).flat().some((i) => i?.internal && i.address === "::1");
@@ -56,7 +62,11 @@ export async function listCases(url: string): Promise<CaseListing[]> {
  * console.log(result.verdict, result.observed);
  * ```
  */
-export async function runInWorkerd(url: string, request: RunRequest, options: { limitMs?: number } = {}): Promise<CaseResult> {
+export async function runInWorkerd(
+  url: string,
+  request: RunRequest,
+  options: { limitMs?: number } = {},
+): Promise<CaseResult> {
   const body: RunRequest = { platform: process.platform, ...request };
   const response = await fetch(`${url}${PATHS.run}`, {
     method: "POST",

@@ -14,7 +14,16 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { HTTP_SOCKET, workerdConfig } from "./config.ts";
 
-/** The workerd binary installed with the project (the `workerd` package's main export is its path). */
+/**
+ * The workerd binary installed with the project (the `workerd` package's
+ * main export is its path) and the package's version.
+ *
+ * @example
+ * ```ts
+ * import { installedWorkerd } from "./serve.ts";
+ * console.log(installedWorkerd().version); // e.g. 1.20261117.1
+ * ```
+ */
 export function installedWorkerd(): { path: string; version: string } {
   const pkg = createRequire(import.meta.url)("workerd") as { default: string; version: string };
   return { path: pkg.default, version: pkg.version };
@@ -49,7 +58,8 @@ function listening(child: ChildProcess, output: () => string, limitMs: number): 
     let lines = "";
     // A bound on a start that never comes, not a wait for one that does.
     const timer = setTimeout(() => fail(`workerd did not report its socket within ${limitMs} ms`), limitMs);
-    const onExit = (code: number | null, signal: string | null) => fail(`workerd exited (${signal ?? code}) before listening`);
+    const onExit = (code: number | null, signal: string | null) =>
+      fail(`workerd exited (${signal ?? code}) before listening`);
     function fail(why: string) {
       clearTimeout(timer);
       child.off("exit", onExit);
@@ -87,7 +97,10 @@ function listening(child: ChildProcess, output: () => string, limitMs: number): 
 export async function startWorkerd(code: string, options: ServeOptions = {}): Promise<WorkerdServer> {
   const dir = mkdtempSync(join(tmpdir(), "sockcheck-workerd-"));
   writeFileSync(join(dir, MODULE), code);
-  writeFileSync(join(dir, "config.capnp"), workerdConfig({ module: MODULE, compatibilityDate: options.compatibilityDate }));
+  writeFileSync(
+    join(dir, "config.capnp"),
+    workerdConfig({ module: MODULE, compatibilityDate: options.compatibilityDate }),
+  );
   const started = performance.now();
   const child = spawn(options.workerd ?? installedWorkerd().path, ["serve", "config.capnp", "--control-fd=3"], {
     cwd: dir,

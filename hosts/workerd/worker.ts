@@ -17,6 +17,9 @@ const BY_ID: ReadonlyMap<string, Case> = new Map(CATALOG.map((entry) => [entry.c
 /** The catalog's cases, by id. */
 export const catalogCase: CaseFinder = (request) => BY_ID.get(request.id);
 
+/** Every catalog case with its topic. */
+export const CASES: readonly CaseListing[] = CATALOG.map((entry) => ({ id: entry.case.id, topic: entry.topic }));
+
 function badRequest(why: string): Response {
   return new Response(`${why}\n`, { status: 400 });
 }
@@ -36,7 +39,8 @@ async function run(request: Request, find: CaseFinder): Promise<Response> {
 }
 
 /**
- * Answers one request: the case list, or one case run.
+ * Answers one request: the case list (`listing`, the catalog's by default),
+ * or one case run, found by `find`.
  *
  * @example
  * ```ts
@@ -44,15 +48,18 @@ async function run(request: Request, find: CaseFinder): Promise<Response> {
  * export default { fetch: (request: Request) => handle(request, catalogCase) };
  * ```
  */
-export function handle(request: Request, find: CaseFinder, listing: readonly CaseListing[] = CASES): Promise<Response> {
+export function handle(
+  request: Request,
+  find: CaseFinder,
+  options: { listing?: readonly CaseListing[] } = {},
+): Promise<Response> {
   const { pathname } = new URL(request.url);
-  if (pathname === PATHS.cases && request.method === "GET") return Promise.resolve(Response.json(listing));
+  if (pathname === PATHS.cases && request.method === "GET") {
+    return Promise.resolve(Response.json(options.listing ?? CASES));
+  }
   if (pathname === PATHS.run && request.method === "POST") return run(request, find);
   return Promise.resolve(new Response("not found\n", { status: 404 }));
 }
-
-/** Every catalog case with its topic. */
-export const CASES: readonly CaseListing[] = CATALOG.map((entry) => ({ id: entry.case.id, topic: entry.topic }));
 
 export default {
   fetch(request: Request): Promise<Response> {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
-import { CATALOG, type CaseResult, VERDICTS } from "../../mod.ts";
+import { type CaseResult, CATALOG, VERDICTS } from "../../mod.ts";
 import { CLIENT_CASE_IDS } from "./_client_cases.ts";
 import { type NodePeers, startNodePeers } from "./_node_peers.ts";
 import { bundleWorker } from "./bundle.ts";
@@ -78,7 +78,7 @@ test("the local address the runtime does not give fails the case as API missing"
   assert.equal(result.detail, "API missing: SocketInfo.localAddress");
 });
 
-test("an aborted connect comes back with what the runtime rejected it with", async () => {
+test("a connect aborted through close(reason) comes back with its outcome recorded", async () => {
   const result = await probe("probe.connect.abort");
   assert.ok(result.verdict === "pass" || result.verdict === "fail", `${result.verdict}: ${result.detail}`);
   assert.equal(typeof result.observations.outcome, "string");
