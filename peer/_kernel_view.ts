@@ -15,7 +15,7 @@
 import { SocketError } from "../core/errors.ts";
 import type { ColumnSocketRef, ViewStatus } from "./_protocol.ts";
 import { UnavailableError } from "./_protocol.ts";
-import { matchRows, parseTable, type IpEndpoint } from "./_proc_net.ts";
+import { type IpEndpoint, matchRows, parseTable } from "./_proc_net.ts";
 import { decodeTcpInfo, type TcpInfo } from "./_tcp_info.ts";
 import {
   bytesOption,

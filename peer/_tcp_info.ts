@@ -133,7 +133,9 @@ const FIELDS: readonly (readonly [keyof TcpInfo, number, Width])[] = [
 
 /** The bytes TCP_INFO returned, in host byte order (little-endian on x86-64 and arm64). */
 export function decodeTcpInfo(bytes: Uint8Array): TcpInfo {
-  if (bytes.byteLength < 104) throw new RangeError(`TCP_INFO returned ${bytes.byteLength} bytes, fewer than Linux 2.6 did`);
+  if (bytes.byteLength < 104) {
+    throw new RangeError(`TCP_INFO returned ${bytes.byteLength} bytes, fewer than Linux 2.6 did`);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const info: Record<string, number | string> = {
     state: STATES[bytes[0]] ?? `state ${bytes[0]}`,

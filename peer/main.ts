@@ -46,18 +46,25 @@ const send = (line: string) => {
 send(JSON.stringify({ ready: { pid: Deno.pid, columnView: probeColumnView(parent) } }));
 
 const handle = serve(send, parent);
-let pending = "";
-for await (const text of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
-  const lines = (pending + text).split("\n");
-  pending = lines.pop()!;
-  for (const line of lines) {
-    if (!line) continue;
-    try {
-      handle(line);
-    } catch (err) {
-      fail(`bad request line (${(err as Error).message}): ${line.slice(0, 200)}`);
-    }
+const take = (line: string) => {
+  if (!line) return;
+  try {
+    handle(line);
+  } catch (err) {
+    fail(`bad request line (${(err as Error).message}): ${line.slice(0, 200)}`);
   }
+};
+// A line (a large write's base64) may span many chunks: its parts are joined once, at its end.
+let parts: string[] = [];
+for await (const text of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
+  let start = 0;
+  for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
+    parts.push(text.slice(start, end));
+    take(parts.join(""));
+    parts = [];
+    start = end + 1;
+  }
+  if (start < text.length) parts.push(text.slice(start));
 }
 // stdin ended: the column closed it or is gone. The kernel closes every socket.
 Deno.exit(0);
