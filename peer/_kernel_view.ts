@@ -99,14 +99,23 @@ export function socketOptions(op: string, fd: number): Record<string, number> {
   return Object.fromEntries(options.map(([name, level, option]) => [name, intOption(op, fd, level, option)]));
 }
 
-/** A failure to reach another process's descriptors that no case can change: the view is unavailable. */
+const NOT_ALLOWED = ["EPERM", "EACCES", "ENOSYS"];
+
+/** Why another process's descriptors cannot be reached, as a reason a case can show. */
+function reasonOf(err: unknown): string {
+  if (!(err instanceof SocketError)) return String(err);
+  const why = err.code === "ENOSYS"
+    ? ": the kernel lacks it (Linux 5.6 or later has it) or a seccomp filter refuses it"
+    : err.code === "EPERM" || err.code === "EACCES"
+    ? ": reading another process's descriptors needs ptrace access to it: root or CAP_SYS_PTRACE" +
+      " (or the same user, where the Yama LSM's ptrace_scope is 0)"
+    : "";
+  return `${err.raw.syscall}: ${err.code}${why}`;
+}
+
+/** A failure no case can change (no permission, no such call) becomes an UnavailableError; others pass. */
 function unavailable(err: unknown): never {
-  if (err instanceof SocketError && ["EPERM", "EACCES", "ENOSYS"].includes(err.code)) {
-    const why = err.code === "ENOSYS"
-      ? "the kernel lacks it (Linux 5.6 or later has it) or a seccomp filter refuses it"
-      : "reading another process's descriptors needs root or CAP_SYS_PTRACE over it";
-    throw new UnavailableError(`${err.raw.syscall}: ${err.code}: ${why}`);
-  }
+  if (err instanceof SocketError && NOT_ALLOWED.includes(err.code)) throw new UnavailableError(reasonOf(err));
   throw err;
 }
 
@@ -130,11 +139,7 @@ export function probeColumnView(pid: number): ViewStatus {
     }
     return { ok: true };
   } catch (err) {
-    try {
-      unavailable(err);
-    } catch (reason) {
-      return { ok: false, reason: reason instanceof UnavailableError ? reason.reason : String(reason) };
-    }
+    return { ok: false, reason: reasonOf(err) };
   }
 }
 

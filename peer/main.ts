@@ -33,6 +33,8 @@ function parentArg(): number {
 }
 
 const parent = parentArg();
+// The signal comes when the thread that spawned this process ends: Node, Deno and Bun spawn from their
+// main thread, which lives as long as the column process (measured: a peer idle for 13 s stays).
 dieWithParent();
 // The parent may have died before the signal was asked for: then no signal comes.
 if (parentPid() !== parent) Deno.exit(1);
