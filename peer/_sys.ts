@@ -65,7 +65,6 @@ const SIGKILL = 9;
 const SYS_PIDFD_OPEN = 434n;
 const SYS_PIDFD_GETFD = 438n;
 const O_RDONLY_CLOEXEC = 0o2000000;
-const O_DIRECTORY = 0o200000;
 
 /** Asks the kernel to SIGKILL this process when its parent dies. */
 export function dieWithParent(): void {
@@ -171,12 +170,4 @@ export function listDir(op: string, path: string): string[] {
   } finally {
     lib.closedir(dir);
   }
-}
-
-/** Whether `path` names a directory that can be opened (a process's `/proc/<pid>`). */
-export function isDirectory(path: string): boolean {
-  const fd = sys().open(cPath(path), O_RDONLY_CLOEXEC | O_DIRECTORY);
-  if (fd < 0) return false;
-  sys().close(fd);
-  return true;
 }
