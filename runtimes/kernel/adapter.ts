@@ -168,6 +168,29 @@ function nextBackoff(ms: number): number {
   return Math.min(Math.max(1, ms * 2), MAX_BACKOFF_MS);
 }
 
+/** The socket behind each object this adapter made, for the reference peer's kernel view. */
+const sockets = new WeakMap<object, Socket>();
+
+/**
+ * The descriptor behind a connection, listener or datagram socket this
+ * adapter made, while it is open; `undefined` for anything else or once
+ * closed. The reference peer reads the kernel's view of its own sockets
+ * (SIOCINQ, TCP_INFO, SO_ERROR) through it.
+ *
+ * @example
+ * ```ts
+ * import { adapter, descriptorOf } from "./adapter.ts";
+ * const listener = await adapter.tcp.listen({ hostname: "127.0.0.1", port: 0 });
+ * descriptorOf(listener); // a descriptor number
+ * await listener.close();
+ * descriptorOf(listener); // undefined
+ * ```
+ */
+export function descriptorOf(object: object): number | undefined {
+  const socket = sockets.get(object);
+  return socket && !socket.closed ? socket.fd : undefined;
+}
+
 class KernelConn implements Conn {
   readonly reports = NO_REPORTS;
   readonly localAddr: Address;
@@ -176,6 +199,7 @@ class KernelConn implements Conn {
 
   constructor(socket: Socket, localAddr: Address, remoteAddr: Address) {
     this.#socket = socket;
+    sockets.set(this, socket);
     this.localAddr = localAddr;
     this.remoteAddr = remoteAddr;
   }
@@ -252,6 +276,7 @@ class KernelListener implements Listener {
 
   constructor(socket: Socket, domain: number, addr: Address) {
     this.#socket = socket;
+    sockets.set(this, socket);
     this.#domain = domain;
     this.addr = addr;
   }
@@ -380,6 +405,7 @@ class KernelDatagram implements DatagramSocket {
 
   constructor(socket: Socket, domain: number) {
     this.#socket = socket;
+    sockets.set(this, socket);
     this.#domain = domain;
   }
 
