@@ -135,6 +135,13 @@ export async function settle<T>(operation: Promise<T>): Promise<Settled<T>> {
   }
 }
 
+/** An abort error: the signal's reason itself, or an error named AbortError (DOM), or node's ABORT_ERR. */
+export function isAbortError(err: unknown, reason: unknown): boolean {
+  if (err === reason) return true;
+  const raw = err instanceof SocketError ? err.raw : err as { name?: string; code?: unknown };
+  return raw?.name === "AbortError" || raw?.code === "ABORT_ERR";
+}
+
 /** A settled operation as recorded: "rejected ECONNRESET (Errno 104)", "EOF (null)", "3 bytes", "ok". */
 export function shown(settled: Settled<unknown>): string {
   if (!settled.ok) {
