@@ -35,6 +35,12 @@ function hasMethods(value: unknown): value is object {
 export class Scope {
   #open = new Set<Closable>();
   #proxies = new WeakMap<object, object>();
+  #names: readonly string[];
+
+  /** `names`: the host names the loopback guard lets through (the lab's, inside the lab). */
+  constructor(options: { names?: readonly string[] } = {}) {
+    this.#names = options.names ?? [];
+  }
 
   /** Handles opened and not yet closed by the case. */
   get openCount(): number {
@@ -56,7 +62,7 @@ export class Scope {
         let fn = wrapped.get(value);
         if (!fn) {
           fn = function (this: unknown, ...args: unknown[]) {
-            checkLoopback(String(key), args);
+            checkLoopback(String(key), args, { names: scope.#names });
             if (isClosable(obj) && (key === "close" || key === "abort")) scope.#open.delete(obj);
             const result = value.apply(obj, args);
             return result instanceof Promise ? result.then((r) => scope.#track(r)) : scope.#track(result);

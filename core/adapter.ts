@@ -142,6 +142,15 @@ export interface Listener {
 }
 
 export interface ConnectOptions {
+  /**
+   * A numeric IPv4 or IPv6 address, or a host name. The adapter passes it to
+   * the API unchanged; a name is looked up by the API itself (node:net by
+   * `dns.lookup`, getaddrinfo; Deno and Bun by their own lookups; the libc
+   * adapter by getaddrinfo, trying each address in its order as UNP 11.12's
+   * tcp_connect does). A failed lookup rejects with getaddrinfo's error name
+   * (`EAI_NONAME`, `EAI_AGAIN`, ...). Cases use names only inside the lab,
+   * whose own names files answer them (lab/names.ts).
+   */
   hostname: string;
   port: number;
   /** Aborts a pending connect; only with the `connectAbort` capability. */
@@ -149,6 +158,7 @@ export interface ConnectOptions {
 }
 
 export interface ListenOptions {
+  /** A numeric address, a wildcard, or a host name passed to the API unchanged (as for {@linkcode ConnectOptions}). */
   hostname: string;
   /** 0 asks the kernel for an ephemeral port. */
   port: number;

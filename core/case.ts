@@ -22,14 +22,16 @@ export type Fixture =
   | "socketCount";
 
 /**
- * A shape of the fault lab's namespace: the same routes in every profile,
- * per-namespace sysctls that differ (lab/profiles.ts says which).
+ * A shape of the fault lab's namespace: the same routes and names files in
+ * every profile, per-namespace sysctls that differ (lab/profiles.ts says which).
  */
 export type LabProfile =
   /** `net.ipv4.tcp_syn_retries=1`: an unanswered SYN times out in about 3 s (1 + 2 s). */
   | "syn-retries-1"
   /** `net.ipv4.tcp_syn_retries=2`: a dropped SYN is sent again at 1 s and 3 s, ETIMEDOUT at about 7 s. */
-  | "syn-retries-2";
+  | "syn-retries-2"
+  /** As `syn-retries-1`, with `net.ipv6.conf.all.disable_ipv6=1`: no ::1 in the namespace. */
+  | "ipv4-only";
 
 /** How a case uses the fault lab (lab/: a private network namespace). */
 export interface LabUse {
@@ -66,6 +68,13 @@ export interface LabContext {
   profile: LabProfile;
   /** Every TCP socket of the namespace, as the kernel lists them now. */
   tcpSockets(): Promise<TcpTableEntry[]>;
+  /**
+   * The host names the lab's own names files answer for, or are sure to
+   * miss (lab/names.ts): the only names the loopback guard lets a case
+   * hand an adapter, since inside the lab they resolve through those files
+   * alone.
+   */
+  names: readonly string[];
 }
 
 /** What a case body gets besides the adapter. */

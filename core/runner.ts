@@ -123,7 +123,7 @@ export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<Ca
     lab: host.lab,
     socketDir: () => host.socketDir ? host.socketDir(adapter.api) : freshTempDir(),
   };
-  const scope = new Scope();
+  const scope = new Scope({ names: host.lab?.names });
   const baseline = host.countSockets ? await host.countSockets() : undefined;
   const limit = c.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
 

@@ -128,6 +128,16 @@ test("errors are normalised from structured identity only", () => {
   assert.equal(unknown.raw.message, "EPIPE: broken pipe");
 });
 
+test("a failed name lookup keeps getaddrinfo's name, and its resolver number is never read as an errno", () => {
+  const lookup = (fields: Record<string, unknown>) => Object.assign(new Error("getaddrinfo failed"), { syscall: "getaddrinfo", ...fields });
+  assert.equal(toSocketError("connect", lookup({ code: "EAI_AGAIN", errno: -3001 })).code, "EAI_AGAIN");
+  // c-ares' ARES_ENOTFOUND is 4, which as an errno would be EINTR.
+  assert.equal(toSocketError("connect", lookup({ code: "ENOTFOUND", errno: 4 })).code, "UNKNOWN");
+  assert.equal(toSocketError("connect", lookup({ code: "ENOTFOUND", errno: -3008 }), { ENOTFOUND: "EAI_NONAME" }).code, "EAI_NONAME");
+  const refused = toSocketError("connect", Object.assign(new Error("x"), { code: "ECONNREFUSED", address: "127.0.0.1", port: 9 }));
+  assert.deepEqual([refused.raw.address, refused.raw.port], ["127.0.0.1", 9]);
+});
+
 test("filters match case ids by comma-separated globs", () => {
   const f = idFilter("tcp.connect.*,*.backlog");
   assert.ok(f("tcp.connect.refused"));
@@ -155,6 +165,23 @@ test("wildcard addresses pass the guard only to listen", () => {
   assert.throws(() => checkLoopback("connect", [{ hostname: "0.0.0.0", port: 1 }]), LoopbackViolation);
   assert.throws(() => checkLoopback("send", [new Uint8Array(1), { hostname: "192.0.2.1", port: 1 }]), LoopbackViolation);
   assert.doesNotThrow(() => checkLoopback("send", [new Uint8Array(1), { hostname: "127.0.0.2", port: 1 }]));
+});
+
+test("a host name passes the guard only where the host declares it (inside the lab, the lab's names)", async () => {
+  assert.throws(() => checkLoopback("connect", [{ hostname: "localhost", port: 1 }]), LoopbackViolation);
+  assert.throws(() => checkLoopback("listen", [{ hostname: "localhost", port: 0 }], { names: ["nowhere.invalid"] }), LoopbackViolation);
+  assert.doesNotThrow(() => checkLoopback("connect", [{ hostname: "localhost", port: 1 }], { names: ["localhost"] }));
+  const c = defineCase({
+    ...base,
+    id: "test.name",
+    async run(net) {
+      await net.tcp.connect({ hostname: "example.com", port: 9 });
+    },
+  });
+  const inLab = { ...host, lab: { profile: "syn-retries-1" as const, tcpSockets: () => Promise.resolve([]), names: ["localhost"] } };
+  const r = await runCase(c, adapter, inLab);
+  assert.equal(r.verdict, "crash");
+  assert.match(r.detail ?? "", /LoopbackViolation: connect: example\.com is not a loopback address/);
 });
 
 test("every case in the catalog stays on loopback", async () => {

@@ -45,6 +45,20 @@ export async function readToEnd(conn: Conn): Promise<{ data: Uint8Array; reads: 
   return { data: concat(chunks), reads: chunks.length };
 }
 
+/**
+ * Reads until EOF or a failed read: the bytes read before, and how that
+ * last read settled (`null` at EOF, or the SocketError). Never rejects
+ * with a SocketError.
+ */
+export async function readUntilEnd(conn: Conn): Promise<{ data: Uint8Array; last: Settled<Uint8Array | null> }> {
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const last = await settle(conn.read());
+    if (!last.ok || last.value === null) return { data: concat(chunks), last };
+    chunks.push(last.value);
+  }
+}
+
 /** Reads exactly `n` bytes; fails on EOF before that. */
 export async function readExactly(conn: Conn, n: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
@@ -135,6 +149,13 @@ export async function settle<T>(operation: Promise<T>): Promise<Settled<T>> {
   }
 }
 
+/** An abort error: the signal's reason itself, or an error named AbortError (DOM), or node's ABORT_ERR. */
+export function isAbortError(err: unknown, reason: unknown): boolean {
+  if (err === reason) return true;
+  const raw = err instanceof SocketError ? err.raw : err as { name?: string; code?: unknown };
+  return raw?.name === "AbortError" || raw?.code === "ABORT_ERR";
+}
+
 /** A settled operation as recorded: "rejected ECONNRESET (Errno 104)", "EOF (null)", "3 bytes", "ok". */
 export function shown(settled: Settled<unknown>): string {
   if (!settled.ok) {
@@ -216,6 +237,41 @@ export async function writeUntilHeld(
     written += data.byteLength;
   }
   return { written };
+}
+
+/**
+ * `size` bytes of a fixed pseudo-random pattern (a linear congruential
+ * sequence from `seed`), so a byte out of place or lost is seen.
+ */
+export function pattern(size: number, seed: number): Uint8Array {
+  const data = new Uint8Array(size);
+  let x = seed;
+  for (let i = 0; i < data.length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    data[i] = x >>> 24;
+  }
+  return data;
+}
+
+/** The `size`-byte piece of `data` at an offset, or `undefined` past its end: a `piece` for {@linkcode writeUntilHeld}. */
+export function piecesOf(data: Uint8Array, size: number): (offset: number) => Uint8Array | undefined {
+  return (offset) => offset < data.length ? data.subarray(offset, offset + size) : undefined;
+}
+
+/**
+ * Writes what {@linkcode writeUntilHeld} left of `data`: awaits the held
+ * write, then writes the rest in pieces of `size` bytes.
+ */
+export async function finishWrites(conn: Conn, options: { data: Uint8Array; progress: WriteProgress; size: number }): Promise<void> {
+  const { data, progress, size } = options;
+  if (!progress.held) return;
+  await progress.held.writing;
+  const next = piecesOf(data, size);
+  let offset = progress.written + progress.held.bytes;
+  for (let piece = next(offset); piece; piece = next(offset)) {
+    await conn.write(piece);
+    offset += piece.byteLength;
+  }
 }
 
 /**

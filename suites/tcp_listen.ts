@@ -4,8 +4,10 @@
  * @module
  */
 import assert from "node:assert/strict";
+import type { Conn } from "../core/adapter.ts";
 import { defineCase } from "../core/case.ts";
 import { rejectsWith } from "../core/assert.ts";
+import { LAB_NAMES } from "../lab/names.ts";
 import { connectedPair, LOOPBACK4, LOOPBACK4_OTHER, readToEnd, within } from "./_helpers.ts";
 
 export const portZero = defineCase({
@@ -119,6 +121,33 @@ export const reuseAfterClose = defineCase({
       assert.equal(again.addr.port, port);
     } finally {
       await again.close();
+    }
+  },
+});
+
+export const localhostMeetsConnect = defineCase({
+  id: "tcp.listen.localhost-meets-connect",
+  title: "listen(\"localhost\") and connect(\"localhost\") meet",
+  semantic:
+    "A server listening on a name binds the first address getaddrinfo gives for it that binds (::1 for localhost when the hosts file lists both families), and a client connecting to the same name tries the same addresses in the same order until one connects, so the two meet: the listener accepts the client's connection, at the address the client reached. In the lab, whose own hosts file lists localhost as ::1 and 127.0.0.1.",
+  reference: "UNP 11.12 (tcp_connect), 11.13 (tcp_listen: bind the first address that works); getaddrinfo(3) (AI_PASSIVE); RFC 6724 section 6",
+  requires: { fixtures: ["lab", "ipv6"] },
+  async run(net, ctx) {
+    const listener = await net.tcp.listen({ hostname: LAB_NAMES.localhost, port: 0 });
+    const opened: Conn[] = [];
+    try {
+      ctx.observe("listening on", `${listener.addr.hostname}:${listener.addr.port}`);
+      const client = await net.tcp.connect({ hostname: LAB_NAMES.localhost, port: listener.addr.port });
+      opened.push(client);
+      ctx.observe("connected to", client.remoteAddr.hostname);
+      const server = await listener.accept();
+      assert.ok(server, "accept returned no connection");
+      opened.push(server);
+      assert.equal(server.remoteAddr.port, client.localAddr.port, "the listener's connection is not the client's");
+      assert.equal(server.localAddr.hostname, client.remoteAddr.hostname);
+    } finally {
+      await Promise.all(opened.map((c) => c.close()));
+      await listener.close();
     }
   },
 });

@@ -5,7 +5,9 @@
  * Contract → Bun:
  * - tcp.connect → `Bun.connect({ hostname, port, allowHalfOpen: true, socket })`,
  *   settled by its promise (a refused connect has released its descriptor
- *   when the promise rejects)
+ *   when the promise rejects). A host name goes to Bun unchanged: Bun looks
+ *   it up itself. Bun's `ENOTFOUND` (node's code for a name with no
+ *   address, with c-ares' number as `errno`) is EAI_NONAME, as for node:net
  * - tcp.listen → `Bun.listen({ hostname, port, allowHalfOpen: true, ipv6Only, socket })`
  * - accept → the listener's `open` handler. Bun accepts on readiness and
  *   hands each connection to `open`; the adapter keeps them in arrival order
@@ -101,6 +103,9 @@ import type {
 import { SocketError, toSocketError } from "../../core/errors.ts";
 import { NO_REPORTS, Reports } from "../../core/report_log.ts";
 import { Queue } from "../_queue.ts";
+
+/** Bun's code for a name lookup that found no address, as node's (see the header). */
+const BUN_CODES: Readonly<Record<string, string>> = { ENOTFOUND: "EAI_NONAME" };
 
 function address(host: string | undefined, port: number | undefined, family?: string): Address {
   const fam = family === "IPv6" || (family === undefined && host?.includes(":")) ? "IPv6" : "IPv4";
@@ -429,7 +434,7 @@ export const adapter: Adapter = {
         });
         return new BunConn(socket, stream);
       } catch (err) {
-        throw toSocketError("connect", err);
+        throw toSocketError("connect", err, BUN_CODES);
       }
     },
 
@@ -447,7 +452,7 @@ export const adapter: Adapter = {
         const server = Bun.listen<Stream>(listenOptions);
         return Promise.resolve(new BunListener(server, connections, address(server.hostname, server.port)));
       } catch (err) {
-        return Promise.reject(toSocketError("listen", err));
+        return Promise.reject(toSocketError("listen", err, BUN_CODES));
       }
     },
   },

@@ -2,7 +2,11 @@
  * The adapter for Deno's native socket API, used by the `deno` column.
  *
  * Contract → Deno:
- * - tcp.connect → `Deno.connect({ hostname, port, transport: "tcp", signal })`
+ * - tcp.connect → `Deno.connect({ hostname, port, transport: "tcp", signal })`;
+ *   a host name goes to Deno unchanged, and Deno looks it up itself (its
+ *   permissions name each host: deno.json lists the lab's names). A failed
+ *   lookup is a plain `Error` with no class or code: UNKNOWN
+ * - tcp.listen with a host name → `Deno.listen` with the name, unchanged
  * - tcp.listen → `Deno.listen({ hostname, port, transport: "tcp", tcpBacklog })`
  * - accept → `listener.accept()`; once this side closed the listener, Deno
  *   rejects the pending accept (`Interrupted`) and later ones (`BadResource`):

@@ -82,6 +82,14 @@ const SYMBOLS = {
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   inet_pton: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   inet_ntop: { parameters: ["i32", "buffer", "buffer", "u32"], result: "pointer" },
+  /**
+   * getaddrinfo() on a worker thread: it may read files and wait on a
+   * nameserver. Its result is its return value (an EAI_* number), so errno
+   * is not needed, except for EAI_SYSTEM, whose errno stays on that thread.
+   */
+  getaddrinfo: { parameters: ["buffer", "buffer", "buffer", "buffer"], result: "i32", nonblocking: true },
+  freeaddrinfo: { parameters: ["pointer"], result: "void" },
+  gai_strerror: { parameters: ["i32"], result: "pointer" },
   __errno_location: { parameters: [], result: "pointer" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
@@ -141,23 +149,23 @@ function cString(text: string): Uint8Array {
   return new TextEncoder().encode(`${text}\0`);
 }
 
-/**
- * `sockaddr_in` or `sockaddr_in6` for a numeric host (inet_pton, IPv4 tried
- * first) and a port. No name resolution: a name is an error.
- */
-export function inetSockaddr(op: string, hostname: string, port: number): SockAddr {
-  const lib = libc(op);
+function checkPort(op: string, port: number): void {
   if (!Number.isInteger(port) || port < 0 || port > 0xffff) {
     throw toSocketError(op, new RangeError(`port ${port} is not an integer in 0..65535`));
   }
-  const host = hostname.includes("\0") ? undefined : cString(hostname);
+}
+
+/** `sockaddr_in` or `sockaddr_in6` for a numeric host (inet_pton, IPv4 tried first), or `undefined` for anything else. */
+function numericSockaddr(op: string, hostname: string, port: number): SockAddr | undefined {
+  const lib = libc(op);
+  checkPort(op, port);
+  if (hostname.includes("\0")) return undefined;
+  const host = cString(hostname);
   const addr = new Uint8Array(16);
   let family: number;
-  if (host && lib.inet_pton(AF_INET, host, addr) === 1) family = AF_INET;
-  else if (host && lib.inet_pton(AF_INET6, host, addr) === 1) family = AF_INET6;
-  else {
-    throw toSocketError(op, new TypeError(`"${hostname}" is not a numeric IPv4 or IPv6 address (no name resolution here)`));
-  }
+  if (lib.inet_pton(AF_INET, host, addr) === 1) family = AF_INET;
+  else if (lib.inet_pton(AF_INET6, host, addr) === 1) family = AF_INET6;
+  else return undefined;
   const bytes = new Uint8Array(family === AF_INET ? SOCKADDR_IN : SOCKADDR_IN6);
   const view = new DataView(bytes.buffer);
   view.setUint16(0, family, littleEndian);
@@ -165,6 +173,84 @@ export function inetSockaddr(op: string, hostname: string, port: number): SockAd
   if (family === AF_INET) bytes.set(addr.subarray(0, 4), 4);
   else bytes.set(addr, 8); // flowinfo and scope id stay 0
   return { family, bytes, length: bytes.byteLength };
+}
+
+/**
+ * `sockaddr_in` or `sockaddr_in6` for a numeric host (inet_pton, IPv4 tried
+ * first) and a port. No name resolution: a name is an error (see
+ * {@linkcode resolveInet} for names).
+ */
+export function inetSockaddr(op: string, hostname: string, port: number): SockAddr {
+  const numeric = numericSockaddr(op, hostname, port);
+  if (numeric) return numeric;
+  throw toSocketError(op, new TypeError(`"${hostname}" is not a numeric IPv4 or IPv6 address (no name resolution here)`));
+}
+
+/** glibc's getaddrinfo return values (`<netdb.h>`). */
+const EAI_NAMES: Readonly<Record<number, string>> = {
+  [-1]: "EAI_BADFLAGS",
+  [-2]: "EAI_NONAME",
+  [-3]: "EAI_AGAIN",
+  [-4]: "EAI_FAIL",
+  [-5]: "EAI_NODATA",
+  [-6]: "EAI_FAMILY",
+  [-7]: "EAI_SOCKTYPE",
+  [-8]: "EAI_SERVICE",
+  [-9]: "EAI_ADDRFAMILY",
+  [-10]: "EAI_MEMORY",
+  [-11]: "EAI_SYSTEM",
+  [-12]: "EAI_OVERFLOW",
+};
+
+const AI_PASSIVE = 0x1;
+/** `struct addrinfo` on LP64 glibc: flags, family, socktype, protocol, addrlen (+4 padding), addr, canonname, next. */
+const ADDRINFO = { size: 48, family: 4, socktype: 8, addrlen: 16, addr: 24, next: 40 } as const;
+
+/** A failed getaddrinfo as the contract carries it: its EAI_* name, the number in `raw`. */
+function gaiError(op: string, result: number): SocketError {
+  const text = symbols!.gai_strerror(result);
+  const message = text ? Deno.UnsafePointerView.getCString(text) : `getaddrinfo returned ${result}`;
+  return new SocketError(op, EAI_NAMES[result] ?? UNKNOWN, { class: "Gai", code: EAI_NAMES[result] ?? result, syscall: "getaddrinfo", message });
+}
+
+/**
+ * The addresses to try for `hostname` and `port`, in order: a numeric host
+ * as itself (no lookup), a name as getaddrinfo gives it (`AF_UNSPEC`,
+ * `SOCK_STREAM`, no flags but `AI_PASSIVE` when `passive`), in its order:
+ * RFC 6724's destination ordering as glibc applies it, under gai.conf. Only
+ * IPv4 and IPv6 addresses are kept; each gets `port`.
+ */
+export async function resolveInet(op: string, hostname: string, port: number, options: { passive?: boolean } = {}): Promise<SockAddr[]> {
+  const numeric = numericSockaddr(op, hostname, port);
+  if (numeric) return [numeric];
+  if (hostname.includes("\0")) throw toSocketError(op, new TypeError("a host name cannot contain NUL"));
+  const lib = libc(op);
+  const hints = new Uint8Array(ADDRINFO.size);
+  const view = new DataView(hints.buffer);
+  view.setInt32(0, options.passive ? AI_PASSIVE : 0, littleEndian);
+  view.setInt32(ADDRINFO.socktype, SOCK_STREAM, littleEndian); // ai_family 0: AF_UNSPEC
+  const head = new BigUint64Array(1);
+  const result = await lib.getaddrinfo(cString(hostname), null, hints, head);
+  if (result !== 0) throw gaiError(op, result);
+  const list = Deno.UnsafePointer.create(head[0]);
+  const found: SockAddr[] = [];
+  try {
+    for (let entry = list; entry !== null;) {
+      const info = new Deno.UnsafePointerView(entry);
+      const family = info.getInt32(ADDRINFO.family);
+      const length = info.getUint32(ADDRINFO.addrlen);
+      const addr = info.getPointer(ADDRINFO.addr);
+      if ((family === AF_INET || family === AF_INET6) && addr) {
+        const bytes = new Uint8Array(new Deno.UnsafePointerView(addr).getArrayBuffer(length).slice(0));
+        new DataView(bytes.buffer).setUint16(2, port, false); // network byte order
+        found.push({ family, bytes, length });
+      }
+      entry = info.getPointer(ADDRINFO.next);
+    }
+  } finally {
+    lib.freeaddrinfo(list);
+  }
+  return found;
 }
 
 /**

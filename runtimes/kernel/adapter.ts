@@ -7,8 +7,19 @@
  *
  * Contract → libc (every socket non-blocking: SOCK_NONBLOCK | SOCK_CLOEXEC):
  * - tcp.connect → `socket` + `connect`; on EINPROGRESS, wait writable, then
- *   `getsockopt(SO_ERROR)`: a non-zero value is the connect's errno. An
- *   aborted `signal` closes the socket and rejects with the signal's reason
+ *   `getsockopt(SO_ERROR)`: a non-zero value is the connect's errno, thrown
+ *   with connect's own destination as raw `address` and `port` (libc's
+ *   error is errno alone; the caller holds the arguments, and node:net
+ *   builds its `address` and `port` the same way). A signal already aborted
+ *   rejects with its reason before any socket is made; one aborted later
+ *   closes the socket and rejects with the signal's reason
+ * - host names (tcp.connect, tcp.listen) → a numeric host as itself; a
+ *   name through `getaddrinfo(AF_UNSPEC, SOCK_STREAM)` on a worker thread,
+ *   in getaddrinfo's order (RFC 6724 as glibc applies it, under gai.conf).
+ *   connect tries each address until one connects and otherwise throws the
+ *   last one's error (UNP 11.12 tcp_connect); listen (`AI_PASSIVE`) uses
+ *   the first address that binds and listens (UNP 11.13 tcp_listen). A
+ *   failed lookup throws getaddrinfo's EAI_* name (raw class `Gai`)
  * - tcp.listen → `socket` + `setsockopt(SO_REUSEADDR, 1)` (what servers do
  *   so a restart can bind while old connections sit in TIME_WAIT, UNP 7.5)
  *   + `setsockopt(IPV6_V6ONLY)` when asked, on IPv6 sockets only
@@ -27,7 +38,8 @@
  *   `inet_ntop` (an IPv4-mapped peer reads `::ffff:a.b.c.d`, family IPv6).
  *   If `getpeername` fails right after a successful connect (the peer has
  *   already reset), remoteAddr is the address connected to
- * - hostnames → `inet_pton`, numeric IPv4 or IPv6 only: no name resolution
+ * - UDP and datagram hostnames → `inet_pton`, numeric IPv4 or IPv6 only: no
+ *   name resolution
  * - unix.listen → `socket(AF_UNIX, SOCK_STREAM)` + `bind(sockaddr_un)` +
  *   `listen(128)` + `getsockname`; nothing is unlinked, before or after (an
  *   existing file gives EADDRINUSE; closing leaves the file, as the kernel does)
@@ -94,8 +106,9 @@
  * listener accepting. The eventfd exists only while something waits.
  *
  * Errors are thrown as SocketError with the errno's name (`UNKNOWN` if the
- * number has none) and raw `{ class: "Errno", code, errno, syscall }`: no
- * table beyond errno number → name.
+ * number has none) and raw `{ class: "Errno", code, errno, syscall }` (and
+ * `address`, `port` for connect): no table beyond errno number → name;
+ * getaddrinfo's failures as its EAI_* name, raw `{ class: "Gai", code, syscall }`.
  *
  * @module
  */
@@ -111,7 +124,7 @@ import type {
   Listener,
   ListenOptions,
 } from "../../core/adapter.ts";
-import { toSocketError } from "../../core/errors.ts";
+import { SocketError, toSocketError } from "../../core/errors.ts";
 import { NO_REPORTS } from "../../core/report_log.ts";
 import {
   AddrBuffer,
@@ -121,6 +134,7 @@ import {
   check,
   closedError,
   decodeAddress,
+  decodeInet,
   EAGAIN,
   EINPROGRESS,
   endpointSockaddr,
@@ -136,6 +150,7 @@ import {
   MSG_TRUNC,
   POLLIN,
   POLLOUT,
+  resolveInet,
   setIntOption,
   setLinger,
   SHUT_WR,
@@ -327,10 +342,15 @@ async function connectStream(socket: Socket, target: SockAddr, closedReason: () 
   }
 }
 
-async function connect(options: ConnectOptions): Promise<Conn> {
-  const { signal } = options;
-  if (signal?.aborted) throw toSocketError("connect", signal.reason);
-  const target = inetSockaddr("connect", options.hostname, options.port);
+/** A failed connect's error with connect's own destination beside the errno, as node:net gives it. */
+function withDestination(err: unknown, target: SockAddr): unknown {
+  if (!(err instanceof SocketError) || err.raw.class !== "Errno") return err;
+  const { hostname, port } = decodeInet(err.op, target.bytes);
+  return new SocketError(err.op, err.code, { ...err.raw, address: hostname, port });
+}
+
+/** socket() + connect() to one address; the socket is closed if the connect fails. */
+async function connectTo(target: SockAddr, signal?: AbortSignal): Promise<Conn> {
   const socket = Socket.open("connect", target.family, SOCK_STREAM);
   const onAbort = () => socket.close("connect").catch(() => {});
   signal?.addEventListener("abort", onAbort, { once: true });
@@ -338,7 +358,7 @@ async function connect(options: ConnectOptions): Promise<Conn> {
     await connectStream(socket, target, () => signal?.reason);
   } catch (err) {
     await socket.close("connect").catch(() => {});
-    throw err;
+    throw withDestination(err, target);
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }
@@ -349,6 +369,24 @@ async function connect(options: ConnectOptions): Promise<Conn> {
       return decodeAddress("connect", target.family, target.bytes, target.length);
     }
   });
+}
+
+/** Each address of the host in turn until one connects (UNP 11.12 tcp_connect); the last one's error otherwise. */
+async function connect(options: ConnectOptions): Promise<Conn> {
+  const { signal } = options;
+  if (signal?.aborted) throw toSocketError("connect", signal.reason);
+  const targets = await resolveInet("connect", options.hostname, options.port);
+  let failure: unknown = toSocketError("connect", new TypeError(`getaddrinfo gave no IPv4 or IPv6 address for "${options.hostname}"`));
+  for (const target of targets) {
+    if (signal?.aborted) throw toSocketError("connect", signal.reason);
+    try {
+      return await connectTo(target, signal);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      failure = err;
+    }
+  }
+  throw failure;
 }
 
 async function listenOn(address: SockAddr, configure: (fd: number) => void, backlog: number): Promise<Listener> {
@@ -365,14 +403,23 @@ async function listenOn(address: SockAddr, configure: (fd: number) => void, back
   }
 }
 
-function listen(options: ListenOptions): Promise<Listener> {
-  const address = inetSockaddr("listen", options.hostname, options.port);
-  return listenOn(address, (fd) => {
-    setIntOption("listen", fd, SOL_SOCKET, SO_REUSEADDR, 1);
-    if (options.ipv6Only !== undefined && address.family === AF_INET6) {
-      setIntOption("listen", fd, IPPROTO_IPV6, IPV6_V6ONLY, options.ipv6Only ? 1 : 0);
+/** The first of the host's addresses that binds and listens (UNP 11.13 tcp_listen); the last one's error otherwise. */
+async function listen(options: ListenOptions): Promise<Listener> {
+  const addresses = await resolveInet("listen", options.hostname, options.port, { passive: true });
+  let failure: unknown = toSocketError("listen", new TypeError(`getaddrinfo gave no IPv4 or IPv6 address for "${options.hostname}"`));
+  for (const address of addresses) {
+    try {
+      return await listenOn(address, (fd) => {
+        setIntOption("listen", fd, SOL_SOCKET, SO_REUSEADDR, 1);
+        if (options.ipv6Only !== undefined && address.family === AF_INET6) {
+          setIntOption("listen", fd, IPPROTO_IPV6, IPV6_V6ONLY, options.ipv6Only ? 1 : 0);
+        }
+      }, options.backlog ?? DEFAULT_BACKLOG);
+    } catch (err) {
+      failure = err;
     }
-  }, options.backlog ?? DEFAULT_BACKLOG);
+  }
+  throw failure;
 }
 
 async function unixConnect(path: string): Promise<Conn> {

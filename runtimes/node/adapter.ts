@@ -6,10 +6,16 @@
  * Contract → node:net:
  * - tcp.connect → `net.connect({ host, port, allowHalfOpen: true, signal })`,
  *   settled by `connect`, or rejected with the `error` event (node's only
- *   report of a failed connect)
+ *   report of a failed connect). A host name goes to node unchanged: node
+ *   looks it up (`dns.lookup`, getaddrinfo) and, with `autoSelectFamily`
+ *   (on by default since Node 20), tries each address it gets
  * - tcp.listen → `net.createServer({ allowHalfOpen: true })` +
  *   `server.listen({ host, port, backlog, ipv6Only })`, rejected with the
- *   `error` event
+ *   `error` event; a host name goes to node unchanged (node binds the first
+ *   address its lookup gives)
+ * - errors → node's `code` where it is an errno or getaddrinfo name,
+ *   `ENOTFOUND` as EAI_NONAME (below), else its numeric `errno`; the raw
+ *   error keeps node's `errno`, `syscall`, `address` and `port`
  * - accept → the server's `connection` events, kept in arrival order. node
  *   accepts eagerly (libuv accepts on readiness) and has no accept operation
  *   that can be pending: no `acceptOnDemand`. `null` once the server emits
@@ -87,6 +93,16 @@ import type {
 import { ApiMissingError, toSocketError } from "../../core/errors.ts";
 import { Reports } from "../../core/report_log.ts";
 import { Queue } from "../_queue.ts";
+
+/**
+ * node's documented codes beyond errno names: `ENOTFOUND` is its name for a
+ * failed lookup of either EAI_NONAME or glibc's EAI_NODATA (a name without
+ * an address of the family asked), both "no address for this name", which
+ * POSIX calls EAI_NONAME. Its other lookup failures keep getaddrinfo's
+ * names (`EAI_AGAIN`, ...). The `errno` of a lookup failure is libuv's
+ * UV_EAI_* number (c-ares' own on Bun), never an errno.
+ */
+const NODE_CODES: Readonly<Record<string, string>> = { ENOTFOUND: "EAI_NONAME" };
 
 /** The channel every node `error` event is reported on. */
 const ERROR_EVENT = '"error" event';
@@ -298,7 +314,7 @@ function connectSocket(options: net.NetConnectOpts, unix: boolean): Promise<Conn
     const onError = (err: Error) => {
       socket.off("connect", onConnect);
       // The failed socket is destroyed by node; settle once it is closed.
-      socket.once("close", () => reject(toSocketError("connect", err)));
+      socket.once("close", () => reject(toSocketError("connect", err, NODE_CODES)));
     };
     const onConnect = () => {
       socket.off("error", onError);
@@ -312,7 +328,7 @@ function connectSocket(options: net.NetConnectOpts, unix: boolean): Promise<Conn
 function listenServer(options: net.ListenOptions): Promise<Listener> {
   return new Promise((resolve, reject) => {
     const server = net.createServer({ allowHalfOpen: true });
-    const onError = (err: Error) => reject(toSocketError("listen", err));
+    const onError = (err: Error) => reject(toSocketError("listen", err, NODE_CODES));
     server.once("error", onError);
     try {
       server.listen(options, () => {
