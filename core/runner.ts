@@ -123,7 +123,8 @@ export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<Ca
     lab: host.lab,
     socketDir: () => host.socketDir ? host.socketDir(adapter.api) : freshTempDir(),
   };
-  const scope = new Scope();
+  // Inside the lab's namespace `lo` is the only interface: multicast cannot leave it.
+  const scope = new Scope({ lab: host.lab !== undefined });
   const baseline = host.countSockets ? await host.countSockets() : undefined;
   const limit = c.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
 

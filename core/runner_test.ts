@@ -157,6 +157,16 @@ test("wildcard addresses pass the guard only to listen", () => {
   assert.doesNotThrow(() => checkLoopback("send", [new Uint8Array(1), { hostname: "127.0.0.2", port: 1 }]));
 });
 
+test("multicast groups pass the guard only inside the lab, and interfaces must be loopback", () => {
+  const join = [{ group: "239.1.2.3", interface: "127.0.0.1" }];
+  assert.throws(() => checkLoopback("joinGroup", join), LoopbackViolation);
+  assert.doesNotThrow(() => checkLoopback("joinGroup", join, { lab: true }));
+  assert.throws(() => checkLoopback("joinGroup", [{ group: "239.1.2.3", interface: "0.0.0.0" }], { lab: true }), LoopbackViolation);
+  assert.throws(() => checkLoopback("send", [new Uint8Array(1), { hostname: "239.1.2.3", port: 1 }]), LoopbackViolation);
+  assert.doesNotThrow(() => checkLoopback("send", [new Uint8Array(1), { hostname: "239.1.2.3", port: 1 }], { lab: true }));
+  assert.throws(() => checkLoopback("send", [new Uint8Array(1), { hostname: "192.0.2.1", port: 1 }], { lab: true }), LoopbackViolation);
+});
+
 test("every case in the catalog stays on loopback", async () => {
   const violations: string[] = [];
   for (const { case: c } of CATALOG) {
