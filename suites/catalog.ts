@@ -12,6 +12,7 @@ import * as tcpShutdown from "./tcp_shutdown.ts";
 import * as tcpClose from "./tcp_close.ts";
 import * as udp from "./udp.ts";
 import * as udpDeadPort from "./udp_dead_port.ts";
+import * as udpOptions from "./udp_options.ts";
 import * as ipv6 from "./ipv6.ts";
 import * as unix from "./unix.ts";
 import * as tcpFaults from "./tcp_faults.ts";
@@ -26,6 +27,7 @@ const suites: Record<string, Record<string, Case>> = {
   tcp_close: tcpClose,
   udp,
   udp_dead_port: udpDeadPort,
+  udp_options: udpOptions,
   ipv6,
   unix,
   tcp_faults: tcpFaults,
