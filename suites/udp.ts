@@ -1,6 +1,6 @@
 /**
  * UDP: bind, sendto/recvfrom, datagram boundaries and sizes, ICMP errors on
- * unconnected and connected sockets, truncation, bursts, close.
+ * unconnected and connected sockets, disconnect, truncation, bursts, close.
  *
  * @module
  */
@@ -413,6 +413,38 @@ export const sendWithoutAddress = defineCase({
       assert.deepEqual(got.from, socket.address());
     } finally {
       await Promise.all([socket.close(), peer.close()]);
+    }
+  },
+});
+
+export const disconnect = defineCase({
+  id: "udp.connect.disconnect",
+  title: "a disconnected UDP socket sends to another address and receives from any sender again",
+  semantic:
+    "connect() with an address of family AF_UNSPEC dissolves a UDP socket's association: it has no peer any more, sendto() names any destination, and datagrams from any sender are delivered to it again (while connected, the kernel drops them). Linux lets a connected UDP socket sendto() another address anyway (BSD refuses with EISCONN), so the delivery is what tells. On Linux a port the kernel chose is given up too, and the next send binds a new one (recorded, not checked).",
+  reference: "UNP 8.11 (calling connect multiple times for a UDP socket: AF_UNSPEC to unconnect); Linux connect(2) (AF_UNSPEC), udp(7)",
+  requires: { capabilities: ["udp", "udpConnect", "udpDisconnect"] },
+  async run(net, ctx) {
+    const peer = await bindUdp(net);
+    const other = await bindUdp(net, LOOPBACK4_OTHER);
+    const socket = await connectedUdp(net, peer.address());
+    try {
+      const connectedFrom = socket.address();
+      await socket.disconnect!();
+      await socket.send(bytes("to another"), other.address());
+      const got = await other.receive();
+      assert.ok(got, "receive returned null");
+      ctx.observe("connected from", `${connectedFrom.hostname}:${connectedFrom.port}`);
+      ctx.observe("other got", `"${text(got.data)}" from ${got.from.hostname}:${got.from.port}`);
+      assert.equal(text(got.data), "to another");
+      await other.send(bytes("from another"), got.from);
+      const reply = await socket.receive();
+      assert.ok(reply, "receive returned null");
+      ctx.observe("socket got", `"${text(reply.data)}" from ${reply.from.hostname}:${reply.from.port}`);
+      assert.equal(text(reply.data), "from another");
+      assert.deepEqual(reply.from, other.address());
+    } finally {
+      await Promise.all([socket.close(), peer.close(), other.close()]);
     }
   },
 });
