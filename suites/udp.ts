@@ -21,6 +21,7 @@ import {
   shown,
   stillPendingAfter,
   text,
+  trapUncaught,
   udpRoundTrip,
 } from "./_helpers.ts";
 
@@ -554,5 +555,37 @@ export const pendingReceiveSettles = defineCase({
     assert.ok(!hangs, `the pending receive was still pending ${SETTLES_MS} ms after its socket closed`);
     const received = await settle(receiving);
     assert.ok(!received.ok || received.value === null, "the closed socket's pending receive returned a datagram");
+  },
+});
+
+export const sendAfterClose = defineCase({
+  id: "udp.send.after-close",
+  title: "a send on a closed UDP socket fails with an error, and nothing crashes",
+  semantic:
+    "Once a socket is closed its descriptor is gone: sendto() on it fails (the kernel gives EBADF for a descriptor that is not open) and sends nothing. An API may refuse the call itself with its own closed-socket error before any system call (the libc adapter does: the number may already name another descriptor, so the call is not made); any error passes, and its code is recorded. A send that succeeds, or an uncaught exception, fails the case.",
+  reference: "POSIX close(), sendto() [EBADF]; UNP 4.9 (close), 8.2",
+  requires: { capabilities: ["udp"] },
+  async run(net, ctx) {
+    const receiver = await bindUdp(net);
+    const marker = await bindUdp(net);
+    const trap = trapUncaught();
+    try {
+      const socket = await bindUdp(net);
+      await socket.close();
+      const sent = await settle(socket.send(bytes("after close"), receiver.address()));
+      ctx.observe("send after close", shown(sent));
+      // Sent after the closed socket's send settled: had that one gone out, it would come first.
+      await marker.send(bytes("marker"), receiver.address());
+      const first = await receiver.receive();
+      await udpRoundTrip(net); // whatever the runtime raises for the closed socket has been raised
+      ctx.observe("uncaught", trap.caught.length ? trap.caught : "none");
+      assert.ok(!sent.ok, "the send on the closed socket succeeded");
+      assert.ok(first, "receive returned null");
+      assert.equal(text(first.data), "marker", "the closed socket's datagram was delivered");
+      assert.deepEqual(trap.caught, [], "the runtime raised uncaught exceptions, which end a process that has no last-resort handler");
+    } finally {
+      trap.release();
+      await Promise.all([receiver.close(), marker.close()]);
+    }
   },
 });
