@@ -32,7 +32,9 @@ async function deadPorts(net: Adapter, count: number): Promise<number[]> {
 /** Sends one datagram to each port on loopback; how each send settled. */
 async function sendToEach(socket: DatagramSocket, ports: number[]): Promise<string[]> {
   const results: string[] = [];
-  for (const port of ports) results.push(shown(await settle(socket.send(bytes("nobody"), { hostname: LOOPBACK4, port }))));
+  for (const port of ports) {
+    results.push(shown(await settle(socket.send(bytes("nobody"), { hostname: LOOPBACK4, port }))));
+  }
   return results;
 }
 
@@ -43,7 +45,8 @@ export const deadPortNoEvent = defineCase({
   title: "sends to dead ports fail nothing and report nothing on an unconnected socket",
   semantic:
     "The ICMP port unreachables drawn by sendto() to closed ports are not reported to an unconnected UDP socket (Linux: unless IP_RECVERR is set): every send succeeds, a receive pending meanwhile is not failed but gets the next datagram that arrives, and no error event or handler call is made.",
-  reference: "UNP 8.9 (asynchronous errors are not returned for unconnected UDP sockets); Linux udp(7) (ERROR HANDLING), ip(7) (IP_RECVERR)",
+  reference:
+    "UNP 8.9 (asynchronous errors are not returned for unconnected UDP sockets); Linux udp(7) (ERROR HANDLING), ip(7) (IP_RECVERR)",
   requires: { capabilities: ["udp"] },
   async run(net, ctx) {
     const ports = await deadPorts(net, DEAD_PORTS);
@@ -78,7 +81,8 @@ export const deadPortNoHandlerNoCrash = defineCase({
   title: "with no error handler registered, sends to a dead port do not end the process",
   semantic:
     "Nothing in the kernel can end a process for a UDP send to a closed port: the ICMP port unreachable is dropped for an unconnected socket, so a program that registers no error handler on it goes on. The socket is opened without any listener on the API's error channel (node's `error` event, Bun's `error` handler); an uncaught exception raised meanwhile (which ends the process unless a last-resort hook catches it) is caught here and recorded as what would have ended it.",
-  reference: "UNP 8.9 (asynchronous errors are not returned for unconnected UDP sockets); Linux udp(7) (ERROR HANDLING)",
+  reference:
+    "UNP 8.9 (asynchronous errors are not returned for unconnected UDP sockets); Linux udp(7) (ERROR HANDLING)",
   requires: { capabilities: ["udp", "udpNoErrorListener"] },
   async run(net, ctx) {
     const dead = await deadUdpPort(net);
@@ -90,7 +94,11 @@ export const deadPortNoHandlerNoCrash = defineCase({
       ctx.observe("sends", await sendToEach(socket, Array(NO_HANDLER_SENDS).fill(dead)));
       await udpRoundTrip(net); // the runtime has handled whatever the ICMP errors raised
       ctx.observe("uncaught", trap.caught.length ? trap.caught : "none");
-      assert.deepEqual(trap.caught, [], "the runtime raised uncaught exceptions, which end a process that has no last-resort handler");
+      assert.deepEqual(
+        trap.caught,
+        [],
+        "the runtime raised uncaught exceptions, which end a process that has no last-resort handler",
+      );
     } finally {
       await socket?.close();
       trap.release();
@@ -105,7 +113,8 @@ export const deadPortInterleaved = defineCase({
   title: "100 sends alternating a dead port and a live peer deliver all 50 live datagrams",
   semantic:
     "An ICMP port unreachable leaves nothing behind on an unconnected UDP socket, so sends to a closed port do not disturb the sends around them: of 100 sends alternating a dead port and a live peer, every send succeeds and all 50 datagrams to the peer arrive.",
-  reference: "UNP 8.9 (asynchronous errors are not returned for unconnected UDP sockets); Linux udp(7) (ERROR HANDLING), ip(7) (IP_RECVERR)",
+  reference:
+    "UNP 8.9 (asynchronous errors are not returned for unconnected UDP sockets); Linux udp(7) (ERROR HANDLING), ip(7) (IP_RECVERR)",
   requires: { capabilities: ["udp"] },
   async run(net, ctx) {
     const dead = await deadUdpPort(net);
@@ -116,7 +125,9 @@ export const deadPortInterleaved = defineCase({
       const failures = new Map<string, number>();
       for (let i = 0; i < INTERLEAVED; i++) {
         const live = i % 2 === 1;
-        const sent = await settle(socket.send(new Uint8Array([i]), live ? peer.address() : { hostname: LOOPBACK4, port: dead }));
+        const sent = await settle(
+          socket.send(new Uint8Array([i]), live ? peer.address() : { hostname: LOOPBACK4, port: dead }),
+        );
         const key = `${live ? "live" : "dead"} ${sent.ok ? "" : sent.error.code}`.trim();
         if (!sent.ok) failures.set(key, (failures.get(key) ?? 0) + 1);
       }
@@ -124,11 +135,17 @@ export const deadPortInterleaved = defineCase({
       // Sent once all 100 sends have settled: it queues behind every datagram they delivered.
       await marker.send(bytes("end"), peer.address());
       const arrived: number[] = [];
-      for (let d = await peer.receive(); d && d.from.port !== marker.address().port; d = await peer.receive()) arrived.push(d.data[0]);
+      for (let d = await peer.receive(); d && d.from.port !== marker.address().port; d = await peer.receive()) {
+        arrived.push(d.data[0]);
+      }
       ctx.observe("live datagrams arrived", `${arrived.length} of ${INTERLEAVED / 2}`);
       assert.equal(arrived.length, INTERLEAVED / 2, "not every live datagram arrived");
       const expected = Array.from({ length: INTERLEAVED / 2 }, (_, i) => 2 * i + 1);
-      assert.deepEqual([...arrived].sort((a, b) => a - b), expected, "the live datagrams that arrived are not the 50 sent");
+      assert.deepEqual(
+        [...arrived].sort((a, b) => a - b),
+        expected,
+        "the live datagrams that arrived are not the 50 sent",
+      );
       assert.equal(failures.size, 0, "a send failed");
     } finally {
       await Promise.all([socket.close(), peer.close(), marker.close()]);
@@ -141,7 +158,8 @@ export const deadPortSocketStaysOpen = defineCase({
   title: "after sends to dead ports the socket still receives, at the same address",
   semantic:
     "Sends to closed ports change nothing about an unconnected UDP socket: it keeps its address and port (getsockname is unchanged) and a datagram another socket then sends to that address is received.",
-  reference: "UNP 8.9 (asynchronous errors are not returned for unconnected UDP sockets), 4.10 (getsockname); Linux udp(7)",
+  reference:
+    "UNP 8.9 (asynchronous errors are not returned for unconnected UDP sockets), 4.10 (getsockname); Linux udp(7)",
   requires: { capabilities: ["udp"] },
   async run(net, ctx) {
     const ports = await deadPorts(net, DEAD_PORTS);

@@ -31,7 +31,8 @@ export const broadcastNeedsPermission = defineCase({
   title: "a send to the broadcast address fails with EACCES until SO_BROADCAST is set, then it is delivered",
   semantic:
     "Sending to a broadcast address needs SO_BROADCAST: without it, sendto() to lo's broadcast address 127.255.255.255 fails with EACCES and nothing is sent; once the option is set, the datagram is delivered to a socket bound to the wildcard address on the destination port (in the lab's namespace).",
-  reference: "UNP 20.4 (dg_cli with broadcast: EACCES without SO_BROADCAST), 7.5 (SO_BROADCAST); Linux socket(7) (SO_BROADCAST), ip(7) (ERRORS: EACCES)",
+  reference:
+    "UNP 20.4 (dg_cli with broadcast: EACCES without SO_BROADCAST), 7.5 (SO_BROADCAST); Linux socket(7) (SO_BROADCAST), ip(7) (ERRORS: EACCES)",
   requires: { capabilities: ["udp", "udpBroadcast"], fixtures: ["lab"] },
   async run(net, ctx) {
     const receiver = await net.udp!.bind({ hostname: WILDCARD, port: 0 });
@@ -57,7 +58,8 @@ export const multicastLoopback = defineCase({
   title: "a member of 239.1.2.3 on lo receives a datagram sent to the group",
   semantic:
     "A datagram sent to a multicast group is delivered to the sockets that joined the group on the interface it goes out on, on the host itself too: after IP_ADD_MEMBERSHIP of 239.1.2.3 on lo, a socket bound to the wildcard address receives what another local socket sends to the group and its port, from that socket's address; before the join, the same send is not delivered. IP_MULTICAST_LOOP is on by default, and on lo it makes no difference: the loopback device brings back every datagram it sends (measured: delivered with it off too). In the lab's namespace, whose only interface is lo.",
-  reference: "UNP 21.6 (IP_ADD_MEMBERSHIP, IP_MULTICAST_LOOP), 21.10; RFC 1112 (host group membership); RFC 2365 (239/8); Linux ip(7) (IP_ADD_MEMBERSHIP, IP_MULTICAST_LOOP)",
+  reference:
+    "UNP 21.6 (IP_ADD_MEMBERSHIP, IP_MULTICAST_LOOP), 21.10; RFC 1112 (host group membership); RFC 2365 (239/8); Linux ip(7) (IP_ADD_MEMBERSHIP, IP_MULTICAST_LOOP)",
   requires: { capabilities: ["udp", "udpMulticast"], fixtures: ["lab"] },
   async run(net, ctx) {
     const member = await net.udp!.bind({ hostname: WILDCARD, port: 0 });

@@ -287,11 +287,11 @@ export function getIntOption(op: string, fd: number, level: number, name: number
 /**
  * setsockopt(IP_ADD_MEMBERSHIP) with `struct ip_mreq { struct in_addr
  * imr_multiaddr; struct in_addr imr_interface; }`: joins `group` on the
- * interface that has the address `iface` (UNP 21.6). Both numeric IPv4.
+ * interface that has the address `interface` (UNP 21.6). Both numeric IPv4.
  */
-export function joinGroup(op: string, fd: number, group: string, iface: string): void {
+export function joinGroup(op: string, fd: number, membership: { group: string; interface: string }): void {
   const mreq = new Uint8Array(8);
-  for (const [offset, host] of [[0, group], [4, iface]] as const) {
+  for (const [offset, host] of [[0, membership.group], [4, membership.interface]] as const) {
     const addr = inetSockaddr(op, host, 0);
     if (addr.family !== AF_INET) throw toSocketError(op, new TypeError(`${host} is not an IPv4 address`));
     mreq.set(addr.bytes.subarray(4, 8), offset);

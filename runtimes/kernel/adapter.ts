@@ -458,7 +458,7 @@ class KernelDatagram implements DatagramSocket {
       const buffer = new Uint8Array(size);
       const { n, ttl } = this.#recvTtl
         ? recvMessage(socket.fd, buffer, { flags: MSG_TRUNC, from })
-        : { n: Number(lib.recvfrom(socket.fd, buffer, BigInt(size), MSG_TRUNC, from.bytes, from.lengthArg())), ttl: undefined };
+        : { n: Number(lib.recvfrom(socket.fd, buffer, BigInt(size), MSG_TRUNC, from.bytes, from.lengthArg())) };
       if (n >= 0) {
         const datagram: Datagram = {
           data: n >= size ? buffer : buffer.slice(0, n),
@@ -473,9 +473,12 @@ class KernelDatagram implements DatagramSocket {
   }
 
   connect(to: Endpoint): Promise<void> {
-    return this.#call("connect", "connect", (fd) => {
-      const target = endpointSockaddr("connect", to);
-      return libc("connect").connect(fd, target.bytes, target.length);
+    return this.#call("connect", {
+      syscall: "connect",
+      call: (fd) => {
+        const target = endpointSockaddr("connect", to);
+        return libc("connect").connect(fd, target.bytes, target.length);
+      },
     });
   }
 
@@ -483,23 +486,33 @@ class KernelDatagram implements DatagramSocket {
     // A sockaddr whose family is AF_UNSPEC: the kernel dissolves the association (UNP 8.11).
     const unspec = new Uint8Array(16);
     new DataView(unspec.buffer).setUint16(0, AF_UNSPEC, true);
-    return this.#call("disconnect", "connect", (fd) => libc("disconnect").connect(fd, unspec, unspec.byteLength));
+    return this.#call("disconnect", {
+      syscall: "connect",
+      call: (fd) => libc("disconnect").connect(fd, unspec, unspec.byteLength),
+    });
   }
 
   setBroadcast(on: boolean): Promise<void> {
-    return this.#call("setBroadcast", "setsockopt", (fd) => setIntOption("setBroadcast", fd, SOL_SOCKET, SO_BROADCAST, on ? 1 : 0));
+    return this.#call("setBroadcast", {
+      syscall: "setsockopt",
+      call: (fd) => setIntOption("setBroadcast", fd, SOL_SOCKET, SO_BROADCAST, on ? 1 : 0),
+    });
   }
 
   joinGroup(membership: { group: string; interface: string }): Promise<void> {
-    return this.#call("joinGroup", "setsockopt", (fd) => joinGroup("joinGroup", fd, membership.group, membership.interface));
+    return this.#call("joinGroup", { syscall: "setsockopt", call: (fd) => joinGroup("joinGroup", fd, membership) });
   }
 
   setTtl(ttl: number): Promise<void> {
-    return this.#call("setTtl", "setsockopt", (fd) => setIntOption("setTtl", fd, IPPROTO_IP, IP_TTL, ttl));
+    return this.#call("setTtl", {
+      syscall: "setsockopt",
+      call: (fd) => setIntOption("setTtl", fd, IPPROTO_IP, IP_TTL, ttl),
+    });
   }
 
   /** One synchronous call on the open descriptor; a negative result is its errno. */
-  #call(op: string, syscall: string, call: (fd: number) => number | void): Promise<void> {
+  #call(op: string, options: { syscall: string; call: (fd: number) => number | void }): Promise<void> {
+    const { syscall, call } = options;
     try {
       if (this.#socket.closed) throw closedError(op, syscall);
       const result = call(this.#socket.fd);
@@ -522,7 +535,12 @@ interface BeforeBind {
 }
 
 /** A datagram socket of `domain`, its options set, then bound to `address` when given. */
-async function datagramSocket(op: string, domain: number, address?: SockAddr, options: BeforeBind = {}): Promise<DatagramSocket> {
+async function datagramSocket(
+  op: string,
+  domain: number,
+  options: BeforeBind & { address?: SockAddr } = {},
+): Promise<DatagramSocket> {
+  const { address } = options;
   const socket = Socket.open(op, domain, SOCK_DGRAM);
   try {
     if (options.reusePort) setIntOption(op, socket.fd, SOL_SOCKET, SO_REUSEPORT, 1);
@@ -538,7 +556,8 @@ async function datagramSocket(op: string, domain: number, address?: SockAddr, op
 async function udpBind(options: UdpBindOptions): Promise<DatagramSocket> {
   const address = inetSockaddr("bind", options.hostname, options.port);
   // `errorListener` changes nothing: libc has no error channel besides the calls' results.
-  return await datagramSocket("bind", address.family, address, options);
+  const { reusePort, recvTtl } = options;
+  return await datagramSocket("bind", address.family, { reusePort, recvTtl, address });
 }
 
 function udpOpen(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket> {
@@ -546,7 +565,7 @@ function udpOpen(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket> 
 }
 
 async function unixBindDatagram(path: string): Promise<DatagramSocket> {
-  return await datagramSocket("bind", AF_UNIX, unixSockaddr("bind", path));
+  return await datagramSocket("bind", AF_UNIX, { address: unixSockaddr("bind", path) });
 }
 
 const capabilities: ReadonlySet<Capability> = new Set<Capability>([

@@ -295,23 +295,28 @@ class NodeDatagram implements DatagramSocket {
   }
 
   disconnect(): Promise<void> {
-    return this.#sync("disconnect", "disconnect", (s) => s.disconnect());
+    return this.#sync("disconnect", { method: "disconnect", call: (s) => s.disconnect() });
   }
 
   setBroadcast(on: boolean): Promise<void> {
-    return this.#sync("setBroadcast", "setBroadcast", (s) => s.setBroadcast(on));
+    return this.#sync("setBroadcast", { method: "setBroadcast", call: (s) => s.setBroadcast(on) });
   }
 
   joinGroup(membership: { group: string; interface: string }): Promise<void> {
-    return this.#sync("joinGroup", "addMembership", (s) => s.addMembership(membership.group, membership.interface));
+    const { group, interface: iface } = membership;
+    return this.#sync("joinGroup", { method: "addMembership", call: (s) => s.addMembership(group, iface) });
   }
 
   setTtl(ttl: number): Promise<void> {
-    return this.#sync("setTtl", "setTTL", (s) => s.setTTL(ttl));
+    return this.#sync("setTtl", { method: "setTTL", call: (s) => s.setTTL(ttl) });
   }
 
   /** A synchronous dgram.Socket method: its throw is the operation's failure. */
-  #sync(op: string, method: "disconnect" | "setBroadcast" | "addMembership" | "setTTL", call: (socket: dgram.Socket) => unknown): Promise<void> {
+  #sync(
+    op: string,
+    options: { method: "disconnect" | "setBroadcast" | "addMembership" | "setTTL"; call: (socket: dgram.Socket) => unknown },
+  ): Promise<void> {
+    const { method, call } = options;
     try {
       requireMethod(this.#socket[method], `dgram.Socket.prototype.${method}`);
       call(this.#socket);
