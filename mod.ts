@@ -33,6 +33,7 @@ export type {
   ReportLog,
   TcpApi,
   UdpApi,
+  UdpBindOptions,
   UnixApi,
 } from "./core/adapter.ts";
 export { type Case, type CaseContext, DEFAULT_TIME_LIMIT_MS, defineCase, type Fixture } from "./core/case.ts";

@@ -64,6 +64,25 @@ export type Capability =
   | "udpRecvBuffer"
   /** A UDP socket that is not bound until its first send (implicit bind). */
   | "udpUnbound"
+  /**
+   * A UDP socket opened with no listener of the adapter's on the API's own
+   * error channel (`UdpBindOptions.errorListener: false`): what the API does
+   * with a failure nobody listens for is then its own. APIs with no such
+   * channel (every failure is an operation's result) have it as is.
+   */
+  | "udpNoErrorListener"
+  /** SO_BROADCAST: `DatagramSocket.setBroadcast`. */
+  | "udpBroadcast"
+  /** IP_ADD_MEMBERSHIP: `DatagramSocket.joinGroup` (IPv4 multicast). */
+  | "udpMulticast"
+  /** IP_TTL on outgoing datagrams: `DatagramSocket.setTtl`. */
+  | "udpTtl"
+  /** IP_RECVTTL: a socket bound with `recvTtl` reports each datagram's TTL (`Datagram.ttl`). */
+  | "udpRecvTtl"
+  /** SO_REUSEPORT before bind: `UdpBindOptions.reusePort`. */
+  | "udpReusePort"
+  /** connect() with AF_UNSPEC, which dissolves a UDP association: `DatagramSocket.disconnect`. */
+  | "udpDisconnect"
   /** Unix-domain stream sockets. */
   | "unixStream"
   /** Unix-domain datagram sockets. */
@@ -183,6 +202,11 @@ export interface Datagram {
    * absent when the API does not say.
    */
   truncated?: boolean;
+  /**
+   * The TTL of the IP header the datagram arrived with (IP_RECVTTL), on a
+   * socket bound with `recvTtl` (`udpRecvTtl`); absent otherwise.
+   */
+  ttl?: number;
 }
 
 /** A UDP or Unix datagram socket. */
@@ -203,15 +227,50 @@ export interface DatagramSocket {
   receive(options?: { bufferSize?: number }): Promise<Datagram | null>;
   /** connect(): fixes the peer (`udpConnect`). */
   connect?(to: Endpoint): Promise<void>;
+  /**
+   * connect() with an address of family AF_UNSPEC: dissolves the
+   * association, so the socket sends to any address and receives from any
+   * sender again (`udpDisconnect`).
+   */
+  disconnect?(): Promise<void>;
+  /** setsockopt(SO_BROADCAST): whether sends to a broadcast address are allowed (`udpBroadcast`). */
+  setBroadcast?(on: boolean): Promise<void>;
+  /**
+   * setsockopt(IP_ADD_MEMBERSHIP): joins the IPv4 multicast `group` on the
+   * interface that has the address `interface` (`udpMulticast`). Left when
+   * the socket closes.
+   */
+  joinGroup?(membership: { group: string; interface: string }): Promise<void>;
+  /** setsockopt(IP_TTL): the TTL of the datagrams this socket sends (`udpTtl`). */
+  setTtl?(ttl: number): Promise<void>;
   /** Resolves once the descriptor is released. Idempotent. */
   close(): Promise<void>;
   /** Failures the runtime reported for this socket outside an operation's result (e.g. ICMP errors as `error` events). */
   readonly reports: ReportLog;
 }
 
+/** How to open a bound UDP socket. */
+export interface UdpBindOptions {
+  hostname: string;
+  /** 0 asks the kernel for an ephemeral port. */
+  port: number;
+  /** SO_REUSEPORT before bind(); only with `udpReusePort`. */
+  reusePort?: boolean;
+  /** IP_RECVTTL, so each datagram received reports its TTL; only with `udpRecvTtl`. */
+  recvTtl?: boolean;
+  /**
+   * `false`: the adapter attaches nothing to the API's own error channel
+   * (node's `error` event, Bun's `error` handler), as a program that
+   * registers no handler would; the socket's `reports` then stays empty.
+   * Only with `udpNoErrorListener`. A failure the API raises as an uncaught
+   * exception instead ends the process unless something catches it.
+   */
+  errorListener?: boolean;
+}
+
 export interface UdpApi {
   /** A socket bound to `hostname:port` (port 0: ephemeral). */
-  bind(options: { hostname: string; port: number }): Promise<DatagramSocket>;
+  bind(options: UdpBindOptions): Promise<DatagramSocket>;
   /** A socket not bound yet, for `family` (`udpUnbound`). */
   open?(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket>;
   /**

@@ -123,7 +123,9 @@ export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<Ca
     lab: host.lab,
     socketDir: () => host.socketDir ? host.socketDir(adapter.api) : freshTempDir(),
   };
-  const scope = new Scope({ names: host.lab?.names });
+  // Inside the lab's namespace `lo` is the only interface: multicast cannot leave it,
+  // and names resolve through the lab's own files.
+  const scope = new Scope({ lab: host.lab !== undefined, names: host.lab?.names });
   const baseline = host.countSockets ? await host.countSockets() : undefined;
   const limit = c.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
 

@@ -184,6 +184,16 @@ test("a host name passes the guard only where the host declares it (inside the l
   assert.match(r.detail ?? "", /LoopbackViolation: connect: example\.com is not a loopback address/);
 });
 
+test("multicast groups pass the guard only inside the lab, and interfaces must be loopback", () => {
+  const join = [{ group: "239.1.2.3", interface: "127.0.0.1" }];
+  assert.throws(() => checkLoopback("joinGroup", join), LoopbackViolation);
+  assert.doesNotThrow(() => checkLoopback("joinGroup", join, { lab: true }));
+  assert.throws(() => checkLoopback("joinGroup", [{ group: "239.1.2.3", interface: "0.0.0.0" }], { lab: true }), LoopbackViolation);
+  assert.throws(() => checkLoopback("send", [new Uint8Array(1), { hostname: "239.1.2.3", port: 1 }]), LoopbackViolation);
+  assert.doesNotThrow(() => checkLoopback("send", [new Uint8Array(1), { hostname: "239.1.2.3", port: 1 }], { lab: true }));
+  assert.throws(() => checkLoopback("send", [new Uint8Array(1), { hostname: "192.0.2.1", port: 1 }], { lab: true }), LoopbackViolation);
+});
+
 test("every case in the catalog stays on loopback", async () => {
   const violations: string[] = [];
   for (const { case: c } of CATALOG) {

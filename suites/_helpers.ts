@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import process from "node:process";
 import type { Adapter, Conn, DatagramSocket, Listener, ReportLog } from "../core/adapter.ts";
 import type { CaseContext } from "../core/case.ts";
 import { SocketError } from "../core/errors.ts";
@@ -364,4 +365,35 @@ export async function withUnixDir<T>(ctx: CaseContext, body: (path: (name: UnixN
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What {@linkcode trapUncaught} has caught. */
+export interface UncaughtTrap {
+  /** Every uncaught exception and unhandled rejection so far, as recorded: `ECONNREFUSED (Error)`. */
+  readonly caught: string[];
+  /** Removes the trap. */
+  release(): void;
+}
+
+/**
+ * Catches the uncaught exceptions and unhandled rejections raised while it
+ * is set, through the process's own last-resort hooks. Without them Node,
+ * Deno and Bun end the process on the first one; with them a case can
+ * record what would have ended it, and the column process lives on.
+ */
+export function trapUncaught(): UncaughtTrap {
+  const caught: string[] = [];
+  const record = (err: unknown) => {
+    const e = err as { code?: unknown; constructor?: { name?: string } } | null;
+    caught.push(`${typeof e?.code === "string" ? e.code : String(err)} (${e?.constructor?.name ?? typeof err})`);
+  };
+  process.on("uncaughtException", record);
+  process.on("unhandledRejection", record);
+  return {
+    caught,
+    release() {
+      process.off("uncaughtException", record);
+      process.off("unhandledRejection", record);
+    },
+  };
 }

@@ -11,6 +11,8 @@ import * as tcpData from "./tcp_data.ts";
 import * as tcpShutdown from "./tcp_shutdown.ts";
 import * as tcpClose from "./tcp_close.ts";
 import * as udp from "./udp.ts";
+import * as udpDeadPort from "./udp_dead_port.ts";
+import * as udpOptions from "./udp_options.ts";
 import * as ipv6 from "./ipv6.ts";
 import * as unix from "./unix.ts";
 import * as tcpFaults from "./tcp_faults.ts";
@@ -24,6 +26,8 @@ const suites: Record<string, Record<string, Case>> = {
   tcp_shutdown: tcpShutdown,
   tcp_close: tcpClose,
   udp,
+  udp_dead_port: udpDeadPort,
+  udp_options: udpOptions,
   ipv6,
   unix,
   tcp_faults: tcpFaults,

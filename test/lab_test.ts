@@ -211,5 +211,8 @@ test("the lab's namespace has the lab's routes, sysctls and names files, and is 
     assert.equal(readFileSync("/etc/hosts", "utf8"), hostsHere, "the host's own hosts file changed");
     assert.ok(!netNamespacesInUse().has(ns), `a process still holds the lab namespace ${ns}`);
   }
-  assert.ok(Object.values(LAB_ADDRESSES).every((a) => a.startsWith("127.")), "a lab address is not loopback");
+  // The multicast group passes the loopback guard only inside the lab, where `lo` is the only interface.
+  const { multicastGroup, ...unicast } = LAB_ADDRESSES;
+  assert.ok(Object.values(unicast).every((a) => a.startsWith("127.")), "a lab address is not loopback");
+  assert.match(multicastGroup, /^2(2[4-9]|3\d)\./, "the lab's group is not an IPv4 multicast address (224.0.0.0/4)");
 });

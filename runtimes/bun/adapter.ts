@@ -54,6 +54,13 @@
  *   handler`): the ICMP and local errors Bun reads from the socket's error
  *   queue, and failures it also threw from `send` (EMSGSIZE: two reports of
  *   one failure, kept two). They reject no receive and no send
+ * - udp.bind with `errorListener: false` → the same, with no `error`
+ *   handler: what Bun does with an error nobody handles is Bun's (it
+ *   raises it as an uncaught exception); `reports` stays empty
+ * - setBroadcast → `socket.setBroadcast(on)`; setTtl → `socket.setTTL(ttl)`;
+ *   joinGroup → `socket.addMembership(group, interface)`. Each throws on
+ *   failure; a `false` from addMembership comes with no error and rejects
+ *   `UNKNOWN` with that `false` as raw
  * - udp.openConnected → `Bun.udpSocket({ connect: { hostname, port }, socket })`
  *   (Bun connects a UDP socket only when creating it); send without `to` →
  *   `socket.send(data)` on it
@@ -81,7 +88,10 @@
  * port for a moment, an emulation, not connect(2): connected UDP is
  * `openConnected` instead); an unbound UDP
  * socket (`Bun.udpSocket` always binds, to an ephemeral port if none is
- * given); a caller-chosen receive buffer; Unix datagram sockets
+ * given); disconnecting a connected UDP socket (no such method);
+ * SO_REUSEPORT on UDP (`Bun.udpSocket` has no `reusePort` option: measured,
+ * it is ignored and a second bind fails EADDRINUSE); IP_RECVTTL; a
+ * caller-chosen receive buffer; Unix datagram sockets
  * (`Bun.udpSocket` is UDP only); pending accept, read and receive
  * operations (above).
  *
@@ -99,6 +109,8 @@ import type {
   Endpoint,
   Listener,
   ListenOptions,
+  ReportLog,
+  UdpBindOptions,
 } from "../../core/adapter.ts";
 import { SocketError, toSocketError } from "../../core/errors.ts";
 import { NO_REPORTS, Reports } from "../../core/report_log.ts";
@@ -332,11 +344,11 @@ function listenHandlers(connections: Queue<Conn>, unix: boolean): SocketHandler<
 type BunUdpSocket = udp.Socket<"uint8array">;
 
 class BunDatagramSocket implements DatagramSocket {
-  readonly reports: Reports;
+  readonly reports: ReportLog;
   #socket: BunUdpSocket;
   #datagrams: Queue<Datagram>;
 
-  constructor(socket: BunUdpSocket, datagrams: Queue<Datagram>, reports: Reports) {
+  constructor(socket: BunUdpSocket, datagrams: Queue<Datagram>, reports: ReportLog) {
     this.#socket = socket;
     this.#datagrams = datagrams;
     this.reports = reports;
@@ -367,16 +379,53 @@ class BunDatagramSocket implements DatagramSocket {
     return this.#socket.closed ? Promise.resolve(null) : this.#datagrams.shift();
   }
 
+  setBroadcast(on: boolean): Promise<void> {
+    return this.#option("setBroadcast", () => this.#socket.setBroadcast(on));
+  }
+
+  joinGroup(membership: { group: string; interface: string }): Promise<void> {
+    return this.#option("joinGroup", () => this.#socket.addMembership(membership.group, membership.interface));
+  }
+
+  setTtl(ttl: number): Promise<void> {
+    return this.#option("setTtl", () => this.#socket.setTTL(ttl));
+  }
+
+  /** A socket option call: its throw is the failure; `false` is a failure Bun gave no error for. */
+  #option(op: string, call: () => unknown): Promise<void> {
+    try {
+      const result = call();
+      if (result === false) throw toSocketError(op, result);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(toSocketError(op, err));
+    }
+  }
+
   close(): Promise<void> {
     if (!this.#socket.closed) this.#socket.close();
     return Promise.resolve();
   }
 }
 
-const capabilities = new Set<Capability>(["halfClose", "abortiveClose", "ipv6Only", "udp", "udpConnect", "unixStream"]);
+const capabilities = new Set<Capability>([
+  "halfClose",
+  "abortiveClose",
+  "ipv6Only",
+  "udp",
+  "udpConnect",
+  "udpNoErrorListener",
+  "udpBroadcast",
+  "udpMulticast",
+  "udpTtl",
+  "unixStream",
+]);
 
-/** The UDP handlers: datagrams in arrival order, and every `error` handler call as a report. */
-function udpHandlers(datagrams: Queue<Datagram>, reports: Reports) {
+/**
+ * The UDP handlers: datagrams in arrival order, and every `error` handler
+ * call as a report; with `reports` absent, no `error` handler at all.
+ */
+function udpHandlers(datagrams: Queue<Datagram>, reports?: Reports) {
   return {
     data: (_socket: unknown, data: Uint8Array, port: number, host: string, flags?: { ipv6?: boolean; truncated?: boolean }) => {
       const from = address(host, port, flags?.ipv6 === undefined ? undefined : flags.ipv6 ? "IPv6" : "IPv4");
@@ -385,20 +434,23 @@ function udpHandlers(datagrams: Queue<Datagram>, reports: Reports) {
       datagrams.push(datagram);
     },
     // Bun passes the error alone (the socket is `this`); its types say (socket, error).
-    error: (...args: unknown[]) => reports.add("error handler", toSocketError("error", args.length > 1 ? args[1] : args[0])),
+    ...reports && {
+      error: (...args: unknown[]) => reports.add("error handler", toSocketError("error", args.length > 1 ? args[1] : args[0])),
+    },
   };
 }
 
-/** Opens a UDP socket through `open` with the adapter's handlers. */
+/** Opens a UDP socket through `open` with the adapter's handlers (without its `error` handler if `errorListener` is false). */
 async function udpSocket(
   op: string,
   open: (handlers: ReturnType<typeof udpHandlers>) => Promise<unknown>,
+  errorListener = true,
 ): Promise<DatagramSocket> {
   const datagrams = new Queue<Datagram>();
-  const reports = new Reports();
+  const reports = errorListener ? new Reports() : undefined;
   try {
     const socket = await open(udpHandlers(datagrams, reports));
-    return new BunDatagramSocket(socket as BunUdpSocket, datagrams, reports);
+    return new BunDatagramSocket(socket as BunUdpSocket, datagrams, reports ?? NO_REPORTS);
   } catch (err) {
     throw toSocketError(op, err);
   }
@@ -458,9 +510,12 @@ export const adapter: Adapter = {
   },
 
   udp: {
-    bind(options: { hostname: string; port: number }): Promise<DatagramSocket> {
-      return udpSocket("bind", (socket) =>
-        Bun.udpSocket({ hostname: options.hostname, port: options.port, binaryType: "uint8array", socket }));
+    bind(options: UdpBindOptions): Promise<DatagramSocket> {
+      return udpSocket(
+        "bind",
+        (socket) => Bun.udpSocket({ hostname: options.hostname, port: options.port, binaryType: "uint8array", socket }),
+        options.errorListener ?? true,
+      );
     },
 
     openConnected(to: { hostname: string; port: number }): Promise<DatagramSocket> {

@@ -26,7 +26,9 @@
  *   reads, accepts or receives pending on it have settled: Deno releases the
  *   descriptor only when its cancelled operations let go of it
  * - udp.bind → `Deno.listenDatagram({ transport: "udp", hostname, port })`
- *   (unstable: needs `--unstable-net`)
+ *   (unstable: needs `--unstable-net`). `errorListener: false` changes
+ *   nothing: Deno reports failures only as operations' results
+ * - joinGroup → `conn.joinMulticastV4(group, interface)` (IP_ADD_MEMBERSHIP)
  * - datagram address → `conn.addr` (fixed at bind)
  * - send → `conn.send(bytes, { transport: "udp", hostname, port })`, or
  *   `{ transport: "unixpacket", path }` for a path
@@ -46,8 +48,12 @@
  *
  * Not offered: abortive close (Deno has no SO_LINGER / RST primitive),
  * IPV6_V6ONLY (Deno.listen has no such option), `connect()` on a UDP socket
- * (DatagramConn has no connect) and a UDP socket left unbound until its
- * first send (Deno.listenDatagram always binds).
+ * (DatagramConn has no connect), hence no disconnect, a UDP socket left
+ * unbound until its first send (Deno.listenDatagram always binds),
+ * SO_BROADCAST and IP_TTL (no such options; a membership's `setTTL` is
+ * IP_MULTICAST_TTL), IP_RECVTTL, and SO_REUSEPORT on UDP (listenDatagram's
+ * `reuseAddress` sets SO_REUSEADDR only: measured, a second socket bound
+ * with it takes every datagram).
  *
  * Errors keep Deno's own `.code` where it gives one (it sets the errno name
  * for OS errors); the class table below is the fallback for errors that
@@ -251,6 +257,15 @@ class DenoDatagramSocket implements DatagramSocket {
     }
   }
 
+  async joinGroup(membership: { group: string; interface: string }): Promise<void> {
+    try {
+      // The membership object only leaves or tunes the group; closing the socket leaves it.
+      await this.#conn.joinMulticastV4(membership.group, membership.interface);
+    } catch (err) {
+      throw toSocketError("joinGroup", err, DENO_ERROR_CLASSES);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -265,6 +280,9 @@ const capabilities = new Set<Capability>([
   "listenBacklog",
   "udp",
   "udpRecvBuffer",
+  // Deno has no error channel: every failure is an operation's result.
+  "udpNoErrorListener",
+  "udpMulticast",
   "unixStream",
   "unixDgram",
   "acceptOnDemand",

@@ -22,10 +22,18 @@ export const SOCK_DGRAM = 2;
 export const SOCK_NONBLOCK = 0o4000;
 export const SOCK_CLOEXEC = 0o2000000;
 
+export const AF_UNSPEC = 0;
+
 export const SOL_SOCKET = 1;
 export const SO_REUSEADDR = 2;
 export const SO_ERROR = 4;
+export const SO_BROADCAST = 6;
 export const SO_LINGER = 13;
+export const SO_REUSEPORT = 15;
+export const IPPROTO_IP = 0;
+export const IP_TTL = 2;
+export const IP_RECVTTL = 12;
+export const IP_ADD_MEMBERSHIP = 35;
 export const IPPROTO_IPV6 = 41;
 export const IPV6_V6ONLY = 26;
 
@@ -67,6 +75,7 @@ const SYMBOLS = {
   send: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
   sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
   recvfrom: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "buffer"], result: "isize" },
+  recvmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
   shutdown: { parameters: ["i32", "i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
   setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
@@ -334,6 +343,10 @@ export class AddrBuffer {
   get length(): number {
     return this.#length[0];
   }
+  /** The length a call wrote elsewhere (recvmsg's `msg_namelen`). */
+  set length(value: number) {
+    this.#length[0] = value;
+  }
 }
 
 /** getsockname or getpeername as an {@linkcode Address} (IPv4, IPv6 or Unix). */
@@ -355,6 +368,80 @@ export function getIntOption(op: string, fd: number, level: number, name: number
   const length = new Uint32Array([4]);
   check(op, "getsockopt", libc(op).getsockopt(fd, level, name, value, length));
   return value[0];
+}
+
+/**
+ * setsockopt(IP_ADD_MEMBERSHIP) with `struct ip_mreq { struct in_addr
+ * imr_multiaddr; struct in_addr imr_interface; }`: joins `group` on the
+ * interface that has the address `interface` (UNP 21.6). Both numeric IPv4.
+ */
+export function joinGroup(op: string, fd: number, membership: { group: string; interface: string }): void {
+  const mreq = new Uint8Array(8);
+  for (const [offset, host] of [[0, membership.group], [4, membership.interface]] as const) {
+    const addr = inetSockaddr(op, host, 0);
+    if (addr.family !== AF_INET) throw toSocketError(op, new TypeError(`${host} is not an IPv4 address`));
+    mreq.set(addr.bytes.subarray(4, 8), offset);
+  }
+  check(op, "setsockopt", libc(op).setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq, mreq.byteLength));
+}
+
+/** The address of a buffer, as the 64-bit value a C struct holds. */
+function addressOf(buffer: Uint8Array): bigint {
+  return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer as Uint8Array<ArrayBuffer>)));
+}
+
+/** What {@linkcode recvMessage} read: the length recvmsg returned, and the TTL its control message carried. */
+export interface Message {
+  /** recvmsg's result: with MSG_TRUNC, the datagram's real length; -1 on failure (errno is set). */
+  n: number;
+  /** The IP_TTL control message's value (IP_RECVTTL), if one came. */
+  ttl?: number;
+}
+
+/** `struct msghdr` on 64-bit Linux: name, namelen, iov, iovlen, control, controllen, flags. */
+const MSGHDR = 56;
+const CMSGHDR = 16;
+const CONTROL_SIZE = 64;
+
+/**
+ * recvmsg(2) of one datagram into `buffer`, its sender into `from`, with a
+ * control buffer for ancillary data, on the calling thread; errno is left
+ * for the caller to read at once when `n` is -1.
+ */
+export function recvMessage(fd: number, buffer: Uint8Array, options: { flags: number; from: AddrBuffer }): Message {
+  const { flags, from } = options;
+  const iov = new Uint8Array(16);
+  const control = new Uint8Array(CONTROL_SIZE);
+  const header = new Uint8Array(MSGHDR);
+  const view = new DataView(header.buffer);
+  const iovView = new DataView(iov.buffer);
+  // A zero-length buffer has no address to give: its iovec is { NULL, 0 }.
+  iovView.setBigUint64(0, buffer.byteLength ? addressOf(buffer) : 0n, littleEndian);
+  iovView.setBigUint64(8, BigInt(buffer.byteLength), littleEndian);
+  view.setBigUint64(0, addressOf(from.bytes), littleEndian);
+  view.setUint32(8, SOCKADDR_STORAGE, littleEndian);
+  view.setBigUint64(16, addressOf(iov), littleEndian);
+  view.setBigUint64(24, 1n, littleEndian);
+  view.setBigUint64(32, addressOf(control), littleEndian);
+  view.setBigUint64(40, BigInt(CONTROL_SIZE), littleEndian);
+  const n = Number(symbols!.recvmsg(fd, header, flags));
+  if (n < 0) return { n };
+  from.length = view.getUint32(8, littleEndian);
+  return { n, ttl: controlTtl(control, Number(view.getBigUint64(40, littleEndian))) };
+}
+
+/** The value of the first IPPROTO_IP / IP_TTL control message among `length` bytes of `control`. */
+function controlTtl(control: Uint8Array, length: number): number | undefined {
+  const view = new DataView(control.buffer, control.byteOffset);
+  for (let offset = 0; offset + CMSGHDR <= length;) {
+    const cmsgLen = Number(view.getBigUint64(offset, littleEndian));
+    if (cmsgLen < CMSGHDR) return undefined;
+    if (view.getInt32(offset + 8, littleEndian) === IPPROTO_IP && view.getInt32(offset + 12, littleEndian) === IP_TTL) {
+      return view.getInt32(offset + CMSGHDR, littleEndian);
+    }
+    offset += (cmsgLen + 7) & ~7; // CMSG_NXTHDR: aligned to sizeof(size_t)
+  }
+  return undefined;
 }
 
 /** SO_LINGER as `struct linger { int l_onoff; int l_linger; }`; returns the call's result. */

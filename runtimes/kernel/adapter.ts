@@ -72,19 +72,29 @@
  *   unreachable on a connected UDP socket) is the errno of the next
  *   recvfrom or send, as the kernel reports it; `from` is the address
  *   recvfrom wrote
+ * - udp.bind options → before `bind`: `setsockopt(SO_REUSEPORT, 1)` for
+ *   `reusePort`, `setsockopt(IPPROTO_IP, IP_RECVTTL, 1)` for `recvTtl`;
+ *   `errorListener` changes nothing (libc reports only through results)
+ * - receive on a socket bound with `recvTtl` → `recvmsg(MSG_TRUNC)` with a
+ *   control buffer, instead of `recvfrom`; `ttl` is the IP_TTL control
+ *   message's value
  * - datagram connect → `connect` (immediate for datagram sockets)
+ * - disconnect → `connect` with a sockaddr of family AF_UNSPEC
+ * - setBroadcast → `setsockopt(SO_BROADCAST)`; setTtl →
+ *   `setsockopt(IPPROTO_IP, IP_TTL)`; joinGroup →
+ *   `setsockopt(IPPROTO_IP, IP_ADD_MEMBERSHIP, struct ip_mreq)`
  * - address() → `getsockname`, at each call
  *
  * Once this side has closed a socket, a pending or later read, accept or
  * receive settles `null`; a pending or later write, closeWrite, send,
- * connect or address() fails with UNKNOWN (class `Closed`): the call is not
+ * connect, a socket option or address() fails with UNKNOWN (class `Closed`): the call is not
  * made, since the number may already name another descriptor, so there is
  * no errno to report.
  *
  * Threading and errno. errno is per thread, and a foreign function declared
  * `nonblocking` runs on one of Deno's worker threads, whose errno the
  * JavaScript thread cannot see. So every socket call (socket, bind, listen,
- * connect, accept4, recv, send, recvfrom, sendto, shutdown, setsockopt,
+ * connect, accept4, recv, send, recvfrom, recvmsg, sendto, shutdown, setsockopt,
  * getsockopt, getsockname, getpeername, close) is a synchronous call on the
  * JavaScript thread: the descriptors are non-blocking, so none of them
  * sleeps, and errno is read through `__errno_location()` as soon as the call
@@ -123,6 +133,7 @@ import type {
   Endpoint,
   Listener,
   ListenOptions,
+  UdpBindOptions,
 } from "../../core/adapter.ts";
 import { SocketError, toSocketError } from "../../core/errors.ts";
 import { NO_REPORTS } from "../../core/report_log.ts";
@@ -131,6 +142,7 @@ import {
   AF_INET,
   AF_INET6,
   AF_UNIX,
+  AF_UNSPEC,
   check,
   closedError,
   decodeAddress,
@@ -142,20 +154,27 @@ import {
   errnoError,
   getIntOption,
   inetSockaddr,
+  IP_RECVTTL,
+  IP_TTL,
+  IPPROTO_IP,
   IPPROTO_IPV6,
   IPV6_V6ONLY,
+  joinGroup,
   libc,
   MSG_NOSIGNAL,
   MSG_PEEK,
   MSG_TRUNC,
   POLLIN,
   POLLOUT,
+  recvMessage,
   resolveInet,
   setIntOption,
   setLinger,
   SHUT_WR,
+  SO_BROADCAST,
   SO_ERROR,
   SO_REUSEADDR,
+  SO_REUSEPORT,
   type SockAddr,
   Socket,
   SOCK_CLOEXEC,
@@ -449,11 +468,13 @@ class KernelDatagram implements DatagramSocket {
   readonly reports = NO_REPORTS;
   #socket: Socket;
   #domain: number;
+  #recvTtl: boolean;
 
-  constructor(socket: Socket, domain: number) {
+  constructor(socket: Socket, domain: number, recvTtl = false) {
     this.#socket = socket;
     sockets.set(this, socket);
     this.#domain = domain;
+    this.#recvTtl = recvTtl;
   }
 
   address(): Address {
@@ -489,10 +510,10 @@ class KernelDatagram implements DatagramSocket {
     if (chosen !== undefined && !(Number.isInteger(chosen) && chosen >= 0)) {
       throw toSocketError("receive", new RangeError(`bufferSize ${chosen} is not a non-negative integer`));
     }
-    // Called straight after a failed recvfrom: reads its errno before anything else.
+    // Called straight after a failed recvfrom or recvmsg: reads its errno before anything else.
     const failed = (): Promise<boolean> => {
       const e = errno();
-      if (e !== EAGAIN) throw errnoError("receive", "recvfrom", e);
+      if (e !== EAGAIN) throw errnoError("receive", this.#recvTtl ? "recvmsg" : "recvfrom", e);
       return socket.wait("receive", POLLIN);
     };
     const from = new AddrBuffer();
@@ -508,23 +529,67 @@ class KernelDatagram implements DatagramSocket {
         }
       }
       const buffer = new Uint8Array(size);
-      const n = Number(lib.recvfrom(socket.fd, buffer, BigInt(size), MSG_TRUNC, from.bytes, from.lengthArg()));
+      const { n, ttl } = this.#recvTtl
+        ? recvMessage(socket.fd, buffer, { flags: MSG_TRUNC, from })
+        : { n: Number(lib.recvfrom(socket.fd, buffer, BigInt(size), MSG_TRUNC, from.bytes, from.lengthArg())) };
       if (n >= 0) {
-        return {
+        const datagram: Datagram = {
           data: n >= size ? buffer : buffer.slice(0, n),
           from: decodeAddress("receive", this.#domain, from.bytes, from.length),
           truncated: n > size,
         };
+        if (this.#recvTtl) datagram.ttl = ttl;
+        return datagram;
       }
       if (!await failed()) return null;
     }
   }
 
   connect(to: Endpoint): Promise<void> {
+    return this.#call("connect", {
+      syscall: "connect",
+      call: (fd) => {
+        const target = endpointSockaddr("connect", to);
+        return libc("connect").connect(fd, target.bytes, target.length);
+      },
+    });
+  }
+
+  disconnect(): Promise<void> {
+    // A sockaddr whose family is AF_UNSPEC: the kernel dissolves the association (UNP 8.11).
+    const unspec = new Uint8Array(16);
+    new DataView(unspec.buffer).setUint16(0, AF_UNSPEC, true);
+    return this.#call("disconnect", {
+      syscall: "connect",
+      call: (fd) => libc("disconnect").connect(fd, unspec, unspec.byteLength),
+    });
+  }
+
+  setBroadcast(on: boolean): Promise<void> {
+    return this.#call("setBroadcast", {
+      syscall: "setsockopt",
+      call: (fd) => setIntOption("setBroadcast", fd, SOL_SOCKET, SO_BROADCAST, on ? 1 : 0),
+    });
+  }
+
+  joinGroup(membership: { group: string; interface: string }): Promise<void> {
+    return this.#call("joinGroup", { syscall: "setsockopt", call: (fd) => joinGroup("joinGroup", fd, membership) });
+  }
+
+  setTtl(ttl: number): Promise<void> {
+    return this.#call("setTtl", {
+      syscall: "setsockopt",
+      call: (fd) => setIntOption("setTtl", fd, IPPROTO_IP, IP_TTL, ttl),
+    });
+  }
+
+  /** One synchronous call on the open descriptor; a negative result is its errno. */
+  #call(op: string, options: { syscall: string; call: (fd: number) => number | void }): Promise<void> {
+    const { syscall, call } = options;
     try {
-      if (this.#socket.closed) throw closedError("connect", "connect");
-      const target = endpointSockaddr("connect", to);
-      check("connect", "connect", libc("connect").connect(this.#socket.fd, target.bytes, target.length));
+      if (this.#socket.closed) throw closedError(op, syscall);
+      const result = call(this.#socket.fd);
+      if (typeof result === "number") check(op, syscall, result);
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(err);
@@ -536,23 +601,36 @@ class KernelDatagram implements DatagramSocket {
   }
 }
 
-/** A datagram socket of `domain`, bound to `address` when given. */
-async function datagramSocket(op: string, domain: number, address?: SockAddr): Promise<DatagramSocket> {
-  const socket = Socket.open(op, domain, SOCK_DGRAM);
-  if (address) {
-    try {
-      check(op, "bind", libc(op).bind(socket.fd, address.bytes, address.length));
-    } catch (err) {
-      await socket.close(op).catch(() => {});
-      throw err;
-    }
-  }
-  return new KernelDatagram(socket, domain);
+/** Socket options set before bind. */
+interface BeforeBind {
+  reusePort?: boolean;
+  recvTtl?: boolean;
 }
 
-async function udpBind(options: { hostname: string; port: number }): Promise<DatagramSocket> {
+/** A datagram socket of `domain`, its options set, then bound to `address` when given. */
+async function datagramSocket(
+  op: string,
+  domain: number,
+  options: BeforeBind & { address?: SockAddr } = {},
+): Promise<DatagramSocket> {
+  const { address } = options;
+  const socket = Socket.open(op, domain, SOCK_DGRAM);
+  try {
+    if (options.reusePort) setIntOption(op, socket.fd, SOL_SOCKET, SO_REUSEPORT, 1);
+    if (options.recvTtl) setIntOption(op, socket.fd, IPPROTO_IP, IP_RECVTTL, 1);
+    if (address) check(op, "bind", libc(op).bind(socket.fd, address.bytes, address.length));
+  } catch (err) {
+    await socket.close(op).catch(() => {});
+    throw err;
+  }
+  return new KernelDatagram(socket, domain, options.recvTtl);
+}
+
+async function udpBind(options: UdpBindOptions): Promise<DatagramSocket> {
   const address = inetSockaddr("bind", options.hostname, options.port);
-  return await datagramSocket("bind", address.family, address);
+  // `errorListener` changes nothing: libc has no error channel besides the calls' results.
+  const { reusePort, recvTtl } = options;
+  return await datagramSocket("bind", address.family, { reusePort, recvTtl, address });
 }
 
 function udpOpen(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket> {
@@ -560,7 +638,7 @@ function udpOpen(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket> 
 }
 
 async function unixBindDatagram(path: string): Promise<DatagramSocket> {
-  return await datagramSocket("bind", AF_UNIX, unixSockaddr("bind", path));
+  return await datagramSocket("bind", AF_UNIX, { address: unixSockaddr("bind", path) });
 }
 
 const capabilities: ReadonlySet<Capability> = new Set<Capability>([
@@ -572,6 +650,13 @@ const capabilities: ReadonlySet<Capability> = new Set<Capability>([
   "udpConnect",
   "udpRecvBuffer",
   "udpUnbound",
+  "udpNoErrorListener",
+  "udpBroadcast",
+  "udpMulticast",
+  "udpTtl",
+  "udpRecvTtl",
+  "udpReusePort",
+  "udpDisconnect",
   "unixStream",
   "unixDgram",
   "ipv6Only",

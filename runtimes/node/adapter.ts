@@ -51,8 +51,13 @@
  *   node:dgram has no Unix datagrams: no `unixDgram`.
  *
  * Contract → node:dgram:
- * - udp.bind → `dgram.createSocket({ type: "udp4" | "udp6" })` + `socket.bind({ address, port })`,
- *   rejected with the `error` event (bind's only report)
+ * - udp.bind → `dgram.createSocket({ type: "udp4" | "udp6", reusePort })` + `socket.bind({ address, port })`,
+ *   rejected with the `error` event (bind's only report). `reusePort` is
+ *   declared (`udpReusePort`) where the runtime says it implements a Node
+ *   that has it (`process.versions.node` 22.12+ or 23.1+): older Node
+ *   ignores the option. `errorListener: false` leaves the socket without
+ *   the adapter's `error` listener, so node does with an `error` event what
+ *   it does with one nobody listens for (throws it); `reports` stays empty
  * - udp.open → `dgram.createSocket` without bind; node binds it (port 0, the
  *   wildcard address) on its first send or connect
  * - send → `socket.send(data, port, address, cb)`, or `socket.send(data, cb)` once
@@ -66,7 +71,9 @@
  * - reports → every `error` event (e.g. ECONNREFUSED after an ICMP port
  *   unreachable on a connected socket), channel `"error" event`; it rejects
  *   no receive, since node gave it to none.
- * - connect → `socket.connect(port, address, cb)`
+ * - connect → `socket.connect(port, address, cb)`; disconnect → `socket.disconnect()`
+ * - setBroadcast → `socket.setBroadcast(on)`; setTtl → `socket.setTTL(ttl)`;
+ *   joinGroup → `socket.addMembership(group, interface)`; each throws on failure
  * - address → `socket.address()`
  * - close → `socket.close(cb)`
  *
@@ -78,6 +85,7 @@
  */
 import dgram from "node:dgram";
 import net from "node:net";
+import process from "node:process";
 import type {
   Address,
   Adapter,
@@ -89,9 +97,11 @@ import type {
   Endpoint,
   Listener,
   ListenOptions,
+  ReportLog,
+  UdpBindOptions,
 } from "../../core/adapter.ts";
 import { ApiMissingError, toSocketError } from "../../core/errors.ts";
-import { Reports } from "../../core/report_log.ts";
+import { NO_REPORTS, Reports } from "../../core/report_log.ts";
 import { Queue } from "../_queue.ts";
 
 /**
@@ -236,13 +246,14 @@ class NodeListener implements Listener {
 }
 
 class NodeDatagram implements DatagramSocket {
-  readonly reports = new Reports();
+  readonly reports: ReportLog;
   #socket: dgram.Socket;
   // node:dgram's own read-ahead, kept in arrival order: it has no flow control.
   #incoming = new Queue<Datagram>();
   #closed?: Promise<void>;
 
-  constructor(socket: dgram.Socket) {
+  /** `errorListener: false`: no `error` listener, as a program that registers none. */
+  constructor(socket: dgram.Socket, errorListener = true) {
     this.#socket = socket;
     socket.on("message", (msg: Buffer, rinfo: dgram.RemoteInfo) =>
       this.#incoming.push({
@@ -250,7 +261,13 @@ class NodeDatagram implements DatagramSocket {
         from: address(rinfo.address, rinfo.port, rinfo.family),
       })
     );
-    reportErrors(socket, this.reports);
+    if (errorListener) {
+      const reports = new Reports();
+      reportErrors(socket, reports);
+      this.reports = reports;
+    } else {
+      this.reports = NO_REPORTS;
+    }
     // node's report that no datagram will follow.
     socket.once("close", () => this.#incoming.end());
   }
@@ -291,6 +308,38 @@ class NodeDatagram implements DatagramSocket {
         reject(err instanceof ApiMissingError ? err : toSocketError("connect", err));
       }
     });
+  }
+
+  disconnect(): Promise<void> {
+    return this.#sync("disconnect", { method: "disconnect", call: (s) => s.disconnect() });
+  }
+
+  setBroadcast(on: boolean): Promise<void> {
+    return this.#sync("setBroadcast", { method: "setBroadcast", call: (s) => s.setBroadcast(on) });
+  }
+
+  joinGroup(membership: { group: string; interface: string }): Promise<void> {
+    const { group, interface: iface } = membership;
+    return this.#sync("joinGroup", { method: "addMembership", call: (s) => s.addMembership(group, iface) });
+  }
+
+  setTtl(ttl: number): Promise<void> {
+    return this.#sync("setTtl", { method: "setTTL", call: (s) => s.setTTL(ttl) });
+  }
+
+  /** A synchronous dgram.Socket method: its throw is the operation's failure. */
+  #sync(
+    op: string,
+    options: { method: "disconnect" | "setBroadcast" | "addMembership" | "setTTL"; call: (socket: dgram.Socket) => unknown },
+  ): Promise<void> {
+    const { method, call } = options;
+    try {
+      requireMethod(this.#socket[method], `dgram.Socket.prototype.${method}`);
+      call(this.#socket);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err instanceof ApiMissingError ? err : toSocketError(op, err));
+    }
   }
 
   close(): Promise<void> {
@@ -341,6 +390,16 @@ function listenServer(options: net.ListenOptions): Promise<Listener> {
   });
 }
 
+/**
+ * Whether the Node version the runtime says it implements has dgram's
+ * `reusePort` (added in Node 23.1.0 and 22.12.0). Older Node ignores the
+ * option, so it is a capability Node itself lacks there.
+ */
+export function nodeHasReusePort(version: string): boolean {
+  const [major, minor] = version.split(".").map(Number);
+  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+}
+
 const capabilities = new Set<Capability>([
   "halfClose",
   "connectAbort",
@@ -349,6 +408,13 @@ const capabilities = new Set<Capability>([
   "udp",
   "udpConnect",
   "udpUnbound",
+  // Leaving out the `error` listener is node's own default.
+  "udpNoErrorListener",
+  "udpBroadcast",
+  "udpMulticast",
+  "udpTtl",
+  "udpDisconnect",
+  ...(nodeHasReusePort(process.versions.node) ? ["udpReusePort" as const] : []),
   "unixStream",
   // node has resetAndDestroy (since 18.3): a compatibility layer without it fails, not n/a.
   "abortiveClose",
@@ -376,11 +442,13 @@ export const adapter: Adapter = {
   },
 
   udp: {
-    bind(options: { hostname: string; port: number }): Promise<DatagramSocket> {
+    bind(options: UdpBindOptions): Promise<DatagramSocket> {
       return new Promise((resolve, reject) => {
         let socket: dgram.Socket;
         try {
-          socket = dgram.createSocket({ type: udpType(options.hostname) });
+          const create: dgram.SocketOptions & { reusePort?: boolean } = { type: udpType(options.hostname) };
+          if (options.reusePort !== undefined) create.reusePort = options.reusePort;
+          socket = dgram.createSocket(create);
         } catch (err) {
           return reject(toSocketError("bind", err));
         }
@@ -392,7 +460,7 @@ export const adapter: Adapter = {
         try {
           socket.bind({ address: options.hostname, port: options.port }, () => {
             socket.off("error", onError);
-            resolve(new NodeDatagram(socket));
+            resolve(new NodeDatagram(socket, options.errorListener ?? true));
           });
         } catch (err) {
           socket.off("error", onError);
