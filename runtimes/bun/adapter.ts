@@ -6,7 +6,7 @@
  * - tcp.connect → `Bun.connect({ hostname, port, allowHalfOpen: true, socket })`,
  *   settled by its promise (a refused connect has released its descriptor
  *   when the promise rejects)
- * - tcp.listen → `Bun.listen({ hostname, port, allowHalfOpen: true, ipv6Only, socket })`
+ * - tcp.listen → `Bun.listen({ hostname, port, allowHalfOpen: true, ipv6Only, reusePort, socket })`
  * - accept → the listener's `open` handler. Bun accepts on readiness and
  *   hands each connection to `open`; the adapter keeps them in arrival order
  *   until asked. Bun has no accept operation, so no `acceptOnDemand`, and it
@@ -70,8 +70,9 @@
  * Bun calls the UDP `error` handler as `error(err)` with the socket as
  * `this`, although its type declarations say `error(socket, err)`; the
  * handler below takes the error from whichever place holds it.
- * `ipv6Only` is declared on Bun's connect options, not its listen options,
- * yet `Bun.listen` applies it (IPV6_V6ONLY on the listening socket).
+ * `ipv6Only` and `reusePort` are declared on Bun's connect options, not its
+ * listen options, yet `Bun.listen` applies them (IPV6_V6ONLY, SO_REUSEPORT
+ * on the listening socket).
  *
  * Not offered: a listen backlog and cancelling a pending connect (Bun has
  * neither option); `connect()` on an existing UDP socket (re-creating the
@@ -368,7 +369,15 @@ class BunDatagramSocket implements DatagramSocket {
   }
 }
 
-const capabilities = new Set<Capability>(["halfClose", "abortiveClose", "ipv6Only", "udp", "udpConnect", "unixStream"]);
+const capabilities = new Set<Capability>([
+  "halfClose",
+  "abortiveClose",
+  "ipv6Only",
+  "reusePort",
+  "udp",
+  "udpConnect",
+  "unixStream",
+]);
 
 /** The UDP handlers: datagrams in arrival order, and every `error` handler call as a report. */
 function udpHandlers(datagrams: Queue<Datagram>, reports: Reports) {
@@ -435,14 +444,15 @@ export const adapter: Adapter = {
 
     listen(options: ListenOptions): Promise<Listener> {
       const connections = new Queue<Conn>();
-      // Bun's types carry `ipv6Only` on the connect options only; Bun.listen applies it.
-      const listenOptions: TCPSocketListenOptions<Stream> & { ipv6Only?: boolean } = {
+      // Bun's types carry `ipv6Only` and `reusePort` on the connect options only; Bun.listen applies them.
+      const listenOptions: TCPSocketListenOptions<Stream> & { ipv6Only?: boolean; reusePort?: boolean } = {
         hostname: options.hostname,
         port: options.port,
         allowHalfOpen: true,
         socket: listenHandlers(connections, false),
       };
       if (options.ipv6Only !== undefined) listenOptions.ipv6Only = options.ipv6Only;
+      if (options.reusePort !== undefined) listenOptions.reusePort = options.reusePort;
       try {
         const server = Bun.listen<Stream>(listenOptions);
         return Promise.resolve(new BunListener(server, connections, address(server.hostname, server.port)));

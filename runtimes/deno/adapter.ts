@@ -3,7 +3,8 @@
  *
  * Contract → Deno:
  * - tcp.connect → `Deno.connect({ hostname, port, transport: "tcp", signal })`
- * - tcp.listen → `Deno.listen({ hostname, port, transport: "tcp", tcpBacklog })`
+ * - tcp.listen → `Deno.listen({ hostname, port, transport: "tcp", tcpBacklog, reusePort })`
+ *   (`reusePort` is unstable: `--unstable-net`)
  * - accept → `listener.accept()`; once this side closed the listener, Deno
  *   rejects the pending accept (`Interrupted`) and later ones (`BadResource`):
  *   those rejections are what the accept gives
@@ -259,6 +260,7 @@ const capabilities = new Set<Capability>([
   "halfClose",
   "connectAbort",
   "listenBacklog",
+  "reusePort",
   "udp",
   "udpRecvBuffer",
   "unixStream",
@@ -295,10 +297,10 @@ export const adapter: Adapter = {
       }
     },
 
-    listen({ hostname, port, backlog }: ListenOptions): Promise<Listener> {
+    listen({ hostname, port, backlog, reusePort }: ListenOptions): Promise<Listener> {
       return attempt(
         "listen",
-        () => new DenoListener(Deno.listen({ hostname, port, transport: "tcp", tcpBacklog: backlog })),
+        () => new DenoListener(Deno.listen({ hostname, port, transport: "tcp", tcpBacklog: backlog, reusePort })),
       );
     },
   },

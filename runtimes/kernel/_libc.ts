@@ -26,6 +26,7 @@ export const SOL_SOCKET = 1;
 export const SO_REUSEADDR = 2;
 export const SO_ERROR = 4;
 export const SO_LINGER = 13;
+export const SO_REUSEPORT = 15;
 export const IPPROTO_IPV6 = 41;
 export const IPV6_V6ONLY = 26;
 

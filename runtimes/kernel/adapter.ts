@@ -12,6 +12,7 @@
  * - tcp.listen → `socket` + `setsockopt(SO_REUSEADDR, 1)` (what servers do
  *   so a restart can bind while old connections sit in TIME_WAIT, UNP 7.5)
  *   + `setsockopt(IPV6_V6ONLY)` when asked, on IPv6 sockets only
+ *   + `setsockopt(SO_REUSEPORT, 1)` when asked
  *   + `bind` + `listen(backlog ?? 128)` + `getsockname`
  * - accept → `accept4(SOCK_NONBLOCK | SOCK_CLOEXEC)`; on EAGAIN, wait
  *   readable. The peer address is the one accept4 returns; the local one
@@ -141,6 +142,7 @@ import {
   SHUT_WR,
   SO_ERROR,
   SO_REUSEADDR,
+  SO_REUSEPORT,
   type SockAddr,
   Socket,
   SOCK_CLOEXEC,
@@ -347,6 +349,7 @@ function listen(options: ListenOptions): Promise<Listener> {
     if (options.ipv6Only !== undefined && address.family === AF_INET6) {
       setIntOption("listen", fd, IPPROTO_IPV6, IPV6_V6ONLY, options.ipv6Only ? 1 : 0);
     }
+    if (options.reusePort) setIntOption("listen", fd, SOL_SOCKET, SO_REUSEPORT, 1);
   }, options.backlog ?? DEFAULT_BACKLOG);
 }
 
@@ -502,6 +505,7 @@ const capabilities: ReadonlySet<Capability> = new Set<Capability>([
   "unixStream",
   "unixDgram",
   "ipv6Only",
+  "reusePort",
   "acceptOnDemand",
   "pendingRead",
   "pendingReceive",

@@ -8,8 +8,11 @@
  *   settled by `connect`, or rejected with the `error` event (node's only
  *   report of a failed connect)
  * - tcp.listen → `net.createServer({ allowHalfOpen: true })` +
- *   `server.listen({ host, port, backlog, ipv6Only })`, rejected with the
- *   `error` event
+ *   `server.listen({ host, port, backlog, ipv6Only, reusePort })`, rejected
+ *   with the `error` event. `reusePort` is node's since 23.1.0 and 22.12.0;
+ *   older Node ignores the option without a word, so `reusePort` is declared
+ *   only where `process.versions.node` names a version that has it (a
+ *   compatibility layer claiming such a version and lacking it fails)
  * - accept → the server's `connection` events, kept in arrival order. node
  *   accepts eagerly (libuv accepts on readiness) and has no accept operation
  *   that can be pending: no `acceptOnDemand`. `null` once the server emits
@@ -72,6 +75,7 @@
  */
 import dgram from "node:dgram";
 import net from "node:net";
+import process from "node:process";
 import type {
   Address,
   Adapter,
@@ -325,6 +329,12 @@ function listenServer(options: net.ListenOptions): Promise<Listener> {
   });
 }
 
+/** Whether the node version this runtime reports has `server.listen({ reusePort })` (23.1.0, 22.12.0). */
+function hasReusePort(version: string): boolean {
+  const [major, minor] = version.split(".").map(Number);
+  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+}
+
 const capabilities = new Set<Capability>([
   "halfClose",
   "connectAbort",
@@ -338,6 +348,7 @@ const capabilities = new Set<Capability>([
   "abortiveClose",
   // The socket's async iterator: node's own read operation, which can be pending.
   "pendingRead",
+  ...(hasReusePort(process.versions.node) ? ["reusePort" as const] : []),
 ]);
 
 /** The node:net adapter. */
@@ -355,6 +366,7 @@ export const adapter: Adapter = {
         port: options.port,
         backlog: options.backlog,
         ipv6Only: options.ipv6Only,
+        reusePort: options.reusePort,
       });
     },
   },
