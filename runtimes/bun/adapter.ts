@@ -82,7 +82,10 @@
  * socket (`Bun.udpSocket` always binds, to an ephemeral port if none is
  * given); a caller-chosen receive buffer; Unix datagram sockets
  * (`Bun.udpSocket` is UDP only); pending accept, read and receive
- * operations (above).
+ * operations (above); an idle timeout in milliseconds (`socket.timeout()`
+ * takes whole seconds: measured, `timeout(0.2)` never fires and
+ * `timeout(1)` fires after 4 s); byte counters (a Socket has
+ * `bytesWritten` but no `bytesRead`).
  *
  * @module
  */

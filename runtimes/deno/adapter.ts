@@ -43,8 +43,9 @@
  *
  * Not offered: abortive close (Deno has no SO_LINGER / RST primitive),
  * IPV6_V6ONLY (Deno.listen has no such option), `connect()` on a UDP socket
- * (DatagramConn has no connect) and a UDP socket left unbound until its
- * first send (Deno.listenDatagram always binds).
+ * (DatagramConn has no connect), a UDP socket left unbound until its
+ * first send (Deno.listenDatagram always binds), an idle timeout and byte
+ * counters (Deno.Conn has neither).
  *
  * Errors keep Deno's own `.code` where it gives one (it sets the errno name
  * for OS errors); the class table below is the fallback for errors that

@@ -39,6 +39,9 @@
  * - abort → `socket.resetAndDestroy()` (SO_LINGER 0 + close), settled by
  *   `close`. Node has it (since 18.3), so `abortiveClose` is always declared;
  *   a compatibility layer without it fails with ApiMissingError.
+ * - setIdleTimeout → `socket.setTimeout(ms)` (0 disables); idleTimeouts →
+ *   every `timeout` event, counted. node's own timer: the adapter runs none
+ * - byteCounts → `socket.bytesRead`, `socket.bytesWritten`
  * - reports → every `error` event of a socket or server, channel
  *   `"error" event`. node often reports one failure twice (a write's
  *   callback and the `error` event); both stay visible.
@@ -89,7 +92,7 @@ import type {
   ListenOptions,
 } from "../../core/adapter.ts";
 import { ApiMissingError, toSocketError } from "../../core/errors.ts";
-import { Reports } from "../../core/report_log.ts";
+import { EventCounter, Reports } from "../../core/report_log.ts";
 import { Queue } from "../_queue.ts";
 
 /** The channel every node `error` event is reported on. */
@@ -117,6 +120,7 @@ function requireMethod(method: unknown, api: string): void {
 
 class NodeConn implements Conn {
   readonly reports = new Reports();
+  readonly idleTimeouts = new EventCounter();
   readonly localAddr: Address;
   readonly remoteAddr: Address;
   #socket: net.Socket;
@@ -129,7 +133,17 @@ class NodeConn implements Conn {
     this.localAddr = unix ? unixAddress() : address(socket.localAddress, socket.localPort, socket.localFamily);
     this.remoteAddr = unix ? unixAddress() : address(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
     reportErrors(socket, this.reports);
+    socket.on("timeout", () => this.idleTimeouts.add());
     this.#closed = new Promise((resolve) => socket.once("close", () => resolve()));
+  }
+
+  setIdleTimeout(ms: number): void {
+    requireMethod(this.#socket.setTimeout, "net.Socket.prototype.setTimeout");
+    this.#socket.setTimeout(ms);
+  }
+
+  byteCounts(): { read: number; written: number } {
+    return { read: this.#socket.bytesRead, written: this.#socket.bytesWritten };
   }
 
   async read(): Promise<Uint8Array | null> {
@@ -348,6 +362,8 @@ const capabilities = new Set<Capability>([
   "abortiveClose",
   // The socket's async iterator: node's own read operation, which can be pending.
   "pendingRead",
+  "idleTimeout",
+  "byteCounters",
   ...(hasReusePort(process.versions.node) ? ["reusePort" as const] : []),
 ]);
 
