@@ -56,7 +56,8 @@
  *   (Bun connects a UDP socket only when creating it); send without `to` →
  *   `socket.send(data)` on it
  * - datagram close → `socket.close()` (releases the port before it returns)
- * - unix.connect → `Bun.connect({ unix: path, allowHalfOpen: true, socket })`
+ * - unix.connect → `Bun.connect({ unix: path, allowHalfOpen: true, socket })`;
+ *   a path with a leading NUL is an abstract name, which Bun passes on (Linux)
  * - unix.listen → `Bun.listen({ unix: path, allowHalfOpen: true, socket })`;
  *   connections and listeners as for TCP. Addresses are `{ hostname: "",
  *   port: 0, family: "Unix" }`; the listener's `path` is `listener.unix`,
@@ -380,6 +381,7 @@ const capabilities = new Set<Capability>([
   "udp",
   "udpConnect",
   "unixStream",
+  "unixAbstract",
 ]);
 
 /** The UDP handlers: datagrams in arrival order, and every `error` handler call as a report. */

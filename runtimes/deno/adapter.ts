@@ -34,7 +34,8 @@
  *   closed the socket, Deno rejects a pending receive (`Interrupted`) and a
  *   later one (`BadResource`), and so does the receive
  * - datagram close → `conn.close()`, once
- * - unix.connect → `Deno.connect({ transport: "unix", path })`
+ * - unix.connect → `Deno.connect({ transport: "unix", path })`; a path
+ *   with a leading NUL is an abstract name, which Deno passes on (Linux)
  * - unix.listen → `Deno.listen({ transport: "unix", path })`; connections
  *   and listeners as for TCP, addresses `{ hostname: "", port: 0, family:
  *   "Unix", path }` (Deno's `null` path of an unnamed socket becomes `""`)
@@ -266,6 +267,7 @@ const capabilities = new Set<Capability>([
   "udpRecvBuffer",
   "unixStream",
   "unixDgram",
+  "unixAbstract",
   "acceptOnDemand",
   "pendingRead",
   "pendingReceive",

@@ -31,7 +31,9 @@
  * - hostnames → `inet_pton`, numeric IPv4 or IPv6 only: no name resolution
  * - unix.listen → `socket(AF_UNIX, SOCK_STREAM)` + `bind(sockaddr_un)` +
  *   `listen(128)` + `getsockname`; nothing is unlinked, before or after (an
- *   existing file gives EADDRINUSE; closing leaves the file, as the kernel does)
+ *   existing file gives EADDRINUSE; closing leaves the file, as the kernel does).
+ *   A leading NUL names an abstract socket (Linux); a path longer than
+ *   `sun_path` is passed whole with its length, and the kernel says EINVAL
  * - unix.connect → `socket(AF_UNIX, SOCK_STREAM)` + `connect(sockaddr_un)`
  *   (ENOENT, ECONNREFUSED as the kernel says). A non-blocking Unix connect
  *   to a listener whose accept queue is full fails EAGAIN, where a blocking
@@ -504,6 +506,7 @@ const capabilities: ReadonlySet<Capability> = new Set<Capability>([
   "udpUnbound",
   "unixStream",
   "unixDgram",
+  "unixAbstract",
   "ipv6Only",
   "reusePort",
   "acceptOnDemand",

@@ -48,6 +48,8 @@
  * - unix.connect → `net.connect({ path, allowHalfOpen: true })`; unix.listen →
  *   `server.listen({ path })`; their connections are the same as TCP's. node:net
  *   reports no address for a Unix connection (only the listener's path).
+ *   A path with a leading NUL is a Linux abstract name, which node:net passes
+ *   on (`unixAbstract`; measured on Node, Deno and Bun).
  *   node:dgram has no Unix datagrams: no `unixDgram`.
  *
  * Contract → node:dgram:
@@ -358,6 +360,7 @@ const capabilities = new Set<Capability>([
   "udpConnect",
   "udpUnbound",
   "unixStream",
+  "unixAbstract",
   // node has resetAndDestroy (since 18.3): a compatibility layer without it fails, not n/a.
   "abortiveClose",
   // The socket's async iterator: node's own read operation, which can be pending.
