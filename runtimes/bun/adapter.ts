@@ -81,7 +81,9 @@
  * port for a moment, an emulation, not connect(2): connected UDP is
  * `openConnected` instead); an unbound UDP
  * socket (`Bun.udpSocket` always binds, to an ephemeral port if none is
- * given); a caller-chosen receive buffer; Unix datagram sockets
+ * given); IPV6_V6ONLY on a UDP socket (`Bun.udpSocket` has no such option:
+ * measured, an `ipv6Only: true` is ignored and IPv4 datagrams still arrive);
+ * a caller-chosen receive buffer; Unix datagram sockets
  * (`Bun.udpSocket` is UDP only); pending accept, read and receive
  * operations (above); an idle timeout in milliseconds (`socket.timeout()`
  * takes whole seconds: measured, `timeout(0.2)` never fires and

@@ -43,7 +43,7 @@
  *   (a SOCK_DGRAM socket on Linux, despite the name; unstable as above)
  *
  * Not offered: abortive close (Deno has no SO_LINGER / RST primitive),
- * IPV6_V6ONLY (Deno.listen has no such option), `connect()` on a UDP socket
+ * IPV6_V6ONLY (Deno.listen and Deno.listenDatagram have no such option), `connect()` on a UDP socket
  * (DatagramConn has no connect), a UDP socket left unbound until its
  * first send (Deno.listenDatagram always binds), an idle timeout and byte
  * counters (Deno.Conn has neither).

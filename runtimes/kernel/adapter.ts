@@ -43,7 +43,8 @@
  * - Unix addresses → `{ hostname: "", port: 0, family: "Unix", path }`,
  *   path `""` for an unnamed socket
  * - udp.bind → `socket(AF_INET | AF_INET6, SOCK_DGRAM)` + `bind`, no
- *   SO_REUSEADDR (a second bind of the same port gives EADDRINUSE)
+ *   SO_REUSEADDR (a second bind of the same port gives EADDRINUSE);
+ *   `setsockopt(IPV6_V6ONLY)` before the bind when asked, on IPv6 sockets only
  * - udp.open → `socket(AF_INET | AF_INET6, SOCK_DGRAM)`, unbound: the first
  *   send binds it to an ephemeral port
  * - unix.bindDatagram → `socket(AF_UNIX, SOCK_DGRAM)` + `bind(sockaddr_un)`
@@ -105,6 +106,7 @@
 import type {
   Adapter,
   Address,
+  BindOptions,
   Capability,
   Conn,
   ConnectOptions,
@@ -468,11 +470,17 @@ class KernelDatagram implements DatagramSocket {
   }
 }
 
-/** A datagram socket of `domain`, bound to `address` when given. */
-async function datagramSocket(op: string, domain: number, address?: SockAddr): Promise<DatagramSocket> {
+/** A datagram socket of `domain`, bound to `address` when given, after `configure`. */
+async function datagramSocket(
+  op: string,
+  domain: number,
+  options: { address?: SockAddr; configure?: (fd: number) => void } = {},
+): Promise<DatagramSocket> {
+  const { address, configure } = options;
   const socket = Socket.open(op, domain, SOCK_DGRAM);
   if (address) {
     try {
+      configure?.(socket.fd);
       check(op, "bind", libc(op).bind(socket.fd, address.bytes, address.length));
     } catch (err) {
       await socket.close(op).catch(() => {});
@@ -482,9 +490,14 @@ async function datagramSocket(op: string, domain: number, address?: SockAddr): P
   return new KernelDatagram(socket, domain);
 }
 
-async function udpBind(options: { hostname: string; port: number }): Promise<DatagramSocket> {
+async function udpBind(options: BindOptions): Promise<DatagramSocket> {
   const address = inetSockaddr("bind", options.hostname, options.port);
-  return await datagramSocket("bind", address.family, address);
+  const configure = (fd: number) => {
+    if (options.ipv6Only !== undefined && address.family === AF_INET6) {
+      setIntOption("bind", fd, IPPROTO_IPV6, IPV6_V6ONLY, options.ipv6Only ? 1 : 0);
+    }
+  };
+  return await datagramSocket("bind", address.family, { address, configure });
 }
 
 function udpOpen(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket> {
@@ -492,7 +505,7 @@ function udpOpen(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket> 
 }
 
 async function unixBindDatagram(path: string): Promise<DatagramSocket> {
-  return await datagramSocket("bind", AF_UNIX, unixSockaddr("bind", path));
+  return await datagramSocket("bind", AF_UNIX, { address: unixSockaddr("bind", path) });
 }
 
 const capabilities: ReadonlySet<Capability> = new Set<Capability>([
@@ -508,6 +521,7 @@ const capabilities: ReadonlySet<Capability> = new Set<Capability>([
   "unixDgram",
   "unixAbstract",
   "ipv6Only",
+  "udpIpv6Only",
   "reusePort",
   "acceptOnDemand",
   "pendingRead",

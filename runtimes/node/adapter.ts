@@ -53,8 +53,9 @@
  *   node:dgram has no Unix datagrams: no `unixDgram`.
  *
  * Contract → node:dgram:
- * - udp.bind → `dgram.createSocket({ type: "udp4" | "udp6" })` + `socket.bind({ address, port })`,
- *   rejected with the `error` event (bind's only report)
+ * - udp.bind → `dgram.createSocket({ type: "udp4" | "udp6", ipv6Only })` +
+ *   `socket.bind({ address, port })`, rejected with the `error` event (bind's
+ *   only report)
  * - udp.open → `dgram.createSocket` without bind; node binds it (port 0, the
  *   wildcard address) on its first send or connect
  * - send → `socket.send(data, port, address, cb)`, or `socket.send(data, cb)` once
@@ -84,6 +85,7 @@ import process from "node:process";
 import type {
   Address,
   Adapter,
+  BindOptions,
   Capability,
   Conn,
   ConnectOptions,
@@ -357,6 +359,7 @@ const capabilities = new Set<Capability>([
   "listenBacklog",
   "ipv6Only",
   "udp",
+  "udpIpv6Only",
   "udpConnect",
   "udpUnbound",
   "unixStream",
@@ -391,11 +394,11 @@ export const adapter: Adapter = {
   },
 
   udp: {
-    bind(options: { hostname: string; port: number }): Promise<DatagramSocket> {
+    bind(options: BindOptions): Promise<DatagramSocket> {
       return new Promise((resolve, reject) => {
         let socket: dgram.Socket;
         try {
-          socket = dgram.createSocket({ type: udpType(options.hostname) });
+          socket = dgram.createSocket({ type: udpType(options.hostname), ipv6Only: options.ipv6Only });
         } catch (err) {
           return reject(toSocketError("bind", err));
         }
