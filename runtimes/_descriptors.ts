@@ -70,10 +70,10 @@ class Filled implements FilledTable {
   #soft: string;
   #restored?: Promise<void>;
 
-  constructor(host: HostProcess, fillers: number[], soft: string) {
+  constructor(host: HostProcess, options: { fillers: number[]; soft: string }) {
     this.#host = host;
-    this.#fillers = fillers;
-    this.#soft = soft;
+    this.#fillers = options.fillers;
+    this.#soft = options.soft;
   }
 
   free(): void {
@@ -83,11 +83,16 @@ class Filled implements FilledTable {
   }
 
   restore(): Promise<void> {
-    this.#restored ??= (async () => {
-      // Descriptors first: prlimit itself needs pipes.
-      for (const fd of this.#fillers.splice(0)) closeSync(fd);
-      prlimit(this.#host, [`--nofile=${this.#soft}:`]);
-    })();
+    if (!this.#restored) {
+      try {
+        // Descriptors first: prlimit itself needs pipes.
+        for (const fd of this.#fillers.splice(0)) closeSync(fd);
+        prlimit(this.#host, [`--nofile=${this.#soft}:`]);
+        this.#restored = Promise.resolve();
+      } catch (err) {
+        this.#restored = Promise.reject(err);
+      }
+    }
     return this.#restored;
   }
 }
@@ -111,7 +116,7 @@ export function descriptorTable(host: HostProcess): DescriptorTable {
         const limit = Math.max(...host.openDescriptors()) + 1;
         prlimit(host, [`--nofile=${limit}:`]);
         try {
-          return Promise.resolve(new Filled(host, fillFree(), soft));
+          return Promise.resolve(new Filled(host, { fillers: fillFree(), soft }));
         } catch (err) {
           prlimit(host, [`--nofile=${soft}:`]);
           throw err;

@@ -236,7 +236,7 @@ export const resetBeforeAccept = defineCase({
 /** How long an accept must stay pending to show it waits for a descriptor. */
 const WAITS_MS = 100;
 /** How long the waiting client may take to be accepted once a descriptor is free. */
-const RECOVERS_MS = 1000;
+const RECOVERS_MS = 500;
 
 /**
  * Fills the descriptor table with a client waiting to be accepted: where the
