@@ -27,6 +27,7 @@ export type {
   Datagram,
   DatagramSocket,
   Endpoint,
+  EventCount,
   Listener,
   ListenOptions,
   Report,
@@ -36,9 +37,17 @@ export type {
   UdpBindOptions,
   UnixApi,
 } from "./core/adapter.ts";
-export { type Case, type CaseContext, DEFAULT_TIME_LIMIT_MS, defineCase, type Fixture } from "./core/case.ts";
+export {
+  type Case,
+  type CaseContext,
+  DEFAULT_TIME_LIMIT_MS,
+  defineCase,
+  type DescriptorTable,
+  type FilledTable,
+  type Fixture,
+} from "./core/case.ts";
 export { ApiMissingError, errnoName, type RawError, SocketError, toSocketError, UNKNOWN } from "./core/errors.ts";
-export { NO_REPORTS, Reports } from "./core/report_log.ts";
+export { EventCounter, NO_REPORTS, Reports } from "./core/report_log.ts";
 export { type Expectation, type Expectations, ExpectationsError, judge, type Judgement, parseExpectations } from "./core/expectations.ts";
 export { type CaseResult, type Verdict, VERDICTS } from "./core/result.ts";
 export { type FixtureStatus, type Host, precheck, runCase } from "./core/runner.ts";

@@ -89,6 +89,20 @@ export type Capability =
   | "unixDgram"
   /** IPV6_V6ONLY on a listener. */
   | "ipv6Only"
+  /** IPV6_V6ONLY on a UDP socket, set before it binds. */
+  | "udpIpv6Only"
+  /** SO_REUSEPORT on a listener, set before it binds: listeners sharing one port. */
+  | "reusePort"
+  /** Linux abstract Unix socket names (a leading NUL byte): no file in any directory. */
+  | "unixAbstract"
+  /**
+   * An idle timeout in milliseconds on a connection, whose firing the
+   * runtime reports (node:net `setTimeout` and its `timeout` event). A
+   * JavaScript contract: the kernel has no idle timer.
+   */
+  | "idleTimeout"
+  /** The runtime counts a connection's bytes read and written (node:net `bytesRead`, `bytesWritten`). */
+  | "byteCounters"
   /**
    * The API accepts only when asked: a listener with no accept pending
    * leaves completed connections in the kernel's queue, and an accept can be
@@ -109,6 +123,14 @@ export interface Report {
   /** The channel in the API's own words, e.g. `"error" event`, `error handler`. */
   channel: string;
   error: SocketError;
+}
+
+/** How many times the runtime reported an event that carries no error (an idle timeout). */
+export interface EventCount {
+  /** The reports so far. */
+  readonly count: number;
+  /** Resolves once at least `count` reports have been made. */
+  reached(count: number): Promise<void>;
 }
 
 /** Every {@linkcode Report} the runtime made for one socket, in order. */
@@ -143,6 +165,16 @@ export interface Conn {
   abort?(): Promise<void>;
   /** Failures the runtime reported for this connection outside an operation's result. */
   readonly reports: ReportLog;
+  /**
+   * Sets the runtime's idle timeout to `ms` (0 disables it). Present only
+   * with `idleTimeout`; the adapter relays the runtime's timer, never runs
+   * one of its own.
+   */
+  setIdleTimeout?(ms: number): void;
+  /** Every time the runtime reported the idle timeout firing (`idleTimeout`). */
+  readonly idleTimeouts?: EventCount;
+  /** The runtime's own count of this connection's bytes (`byteCounters`). */
+  byteCounts?(): { read: number; written: number };
 }
 
 /** A listening TCP (or Unix stream) socket. */
@@ -185,6 +217,8 @@ export interface ListenOptions {
   backlog?: number;
   /** IPV6_V6ONLY; only with the `ipv6Only` capability. */
   ipv6Only?: boolean;
+  /** SO_REUSEPORT; only with the `reusePort` capability. */
+  reusePort?: boolean;
 }
 
 export interface TcpApi {
@@ -266,6 +300,8 @@ export interface UdpBindOptions {
    * exception instead ends the process unless something catches it.
    */
   errorListener?: boolean;
+  /** IPV6_V6ONLY, set before bind; only with the `udpIpv6Only` capability. */
+  ipv6Only?: boolean;
 }
 
 export interface UdpApi {

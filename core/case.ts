@@ -19,7 +19,13 @@ export type Fixture =
    * platform cannot count (Windows) they are skipped, never passed on their
    * assertions alone.
    */
-  | "socketCount";
+  | "socketCount"
+  /**
+   * The host can fill this process's descriptor table: lower its soft
+   * RLIMIT_NOFILE to just above the descriptors open and take every free
+   * number below it ({@linkcode DescriptorTable}).
+   */
+  | "descriptorLimit";
 
 /**
  * A shape of the fault lab's namespace: the same routes and names files in
@@ -77,6 +83,24 @@ export interface LabContext {
   names: readonly string[];
 }
 
+/** This process's descriptor table, filled by the host (the `descriptorLimit` fixture). */
+export interface DescriptorTable {
+  /**
+   * Lowers the process's soft RLIMIT_NOFILE to one above its highest open
+   * descriptor and opens a file on every number still free below it, so
+   * that the next descriptor the process makes fails with EMFILE.
+   */
+  fill(): Promise<FilledTable>;
+}
+
+/** A descriptor table filled by {@linkcode DescriptorTable.fill}. */
+export interface FilledTable {
+  /** Closes one of the host's files: one descriptor is free. Throws if none is left to close. */
+  free(): void;
+  /** Closes every file the host opened and restores the limit. Idempotent. */
+  restore(): Promise<void>;
+}
+
 /** What a case body gets besides the adapter. */
 export interface CaseContext {
   /**
@@ -93,6 +117,8 @@ export interface CaseContext {
    * path; the case removes it. Where it lies is the host's choice.
    */
   socketDir(): string;
+  /** Present with the `descriptorLimit` fixture. */
+  readonly descriptors?: DescriptorTable;
 }
 
 /** One semantic, stated once, run on every column. */

@@ -10,7 +10,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Adapter } from "./adapter.ts";
-import { type Case, type CaseContext, DEFAULT_TIME_LIMIT_MS, type Fixture, type LabContext } from "./case.ts";
+import {
+  type Case,
+  type CaseContext,
+  DEFAULT_TIME_LIMIT_MS,
+  type DescriptorTable,
+  type Fixture,
+  type LabContext,
+} from "./case.ts";
 import { ApiMissingError, SocketError } from "./errors.ts";
 import type { CaseResult } from "./result.ts";
 import { Scope } from "./_scope.ts";
@@ -38,6 +45,8 @@ export interface Host {
    * `api`; by default a fresh temporary directory.
    */
   socketDir?(api: string): string;
+  /** Fills this process's descriptor table, where the host can (the `descriptorLimit` fixture). */
+  descriptors?: DescriptorTable;
 }
 
 function freshTempDir(): string {
@@ -121,6 +130,7 @@ export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<Ca
     },
     signal: controller.signal,
     lab: host.lab,
+    descriptors: host.descriptors,
     socketDir: () => host.socketDir ? host.socketDir(adapter.api) : freshTempDir(),
   };
   // Inside the lab's namespace `lo` is the only interface: multicast cannot leave it,

@@ -194,6 +194,14 @@ test("multicast groups pass the guard only inside the lab, and interfaces must b
   assert.throws(() => checkLoopback("send", [new Uint8Array(1), { hostname: "192.0.2.1", port: 1 }], { lab: true }), LoopbackViolation);
 });
 
+test("an IPv4-mapped loopback address passes the guard, to connect and to send", () => {
+  for (const hostname of ["::ffff:127.0.0.1", "::FFFF:127.1.2.3", "[::ffff:127.0.0.1]"]) {
+    assert.doesNotThrow(() => checkLoopback("connect", [{ hostname, port: 1 }]), hostname);
+    assert.doesNotThrow(() => checkLoopback("send", [new Uint8Array(1), { hostname, port: 1 }]), hostname);
+  }
+  assert.throws(() => checkLoopback("connect", [{ hostname: "::ffff:128.0.0.1", port: 1 }]), LoopbackViolation);
+});
+
 test("every case in the catalog stays on loopback", async () => {
   const violations: string[] = [];
   for (const { case: c } of CATALOG) {

@@ -348,11 +348,17 @@ export async function udpRoundTrip(net: Adapter): Promise<void> {
 }
 
 /**
+ * A file name that makes any case directory's path longer than `sun_path`
+ * (108 bytes): 101 bytes, after a directory of 20 bytes at least.
+ */
+export const TOO_LONG_NAME = "too-long-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.sock";
+
+/**
  * The file names Unix-domain cases may use inside their directory. Deno
  * names every Unix socket it may use exactly (`--allow-net=unix:PATH`, no
  * prefixes), so deno.json lists these names for each Deno column.
  */
-export type UnixName = "a.sock" | "b.sock" | "missing.sock" | "file.sock";
+export type UnixName = "a.sock" | "b.sock" | "missing.sock" | "file.sock" | typeof TOO_LONG_NAME;
 
 /**
  * A directory for one case's Unix socket files, from the host, removed

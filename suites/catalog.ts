@@ -10,6 +10,7 @@ import * as tcpAccept from "./tcp_accept.ts";
 import * as tcpData from "./tcp_data.ts";
 import * as tcpShutdown from "./tcp_shutdown.ts";
 import * as tcpClose from "./tcp_close.ts";
+import * as tcpTimeout from "./tcp_timeout.ts";
 import * as udp from "./udp.ts";
 import * as udpDeadPort from "./udp_dead_port.ts";
 import * as udpOptions from "./udp_options.ts";
@@ -25,6 +26,7 @@ const suites: Record<string, Record<string, Case>> = {
   tcp_data: tcpData,
   tcp_shutdown: tcpShutdown,
   tcp_close: tcpClose,
+  tcp_timeout: tcpTimeout,
   udp,
   udp_dead_port: udpDeadPort,
   udp_options: udpOptions,

@@ -144,3 +144,32 @@ export const zeroLengthWrite = defineCase({
     }
   },
 });
+
+/** Bytes sent each way for the byte counters. */
+const COUNTED = 1 << 20;
+
+export const byteCounters = defineCase({
+  id: "tcp.data.byte-counters",
+  title: "after 1 MiB each way, each end's byte counters say 1 MiB read and 1 MiB written",
+  semantic:
+    "A runtime's per-connection counters of bytes read and written match what the kernel moved: after 1 MiB from client to server and 1 MiB back, fully read on each side, both ends count 1,048,576 bytes read and 1,048,576 written.",
+  reference: "node:net socket.bytesRead, socket.bytesWritten; no BSD socket counterpart for a connection's totals (TCP_INFO's tcpi_bytes_acked/received count what the peer acknowledged)",
+  level: "runtime",
+  requires: { capabilities: ["byteCounters"] },
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    try {
+      const data = new Uint8Array(COUNTED).fill(0x61);
+      await Promise.all([pair.client.write(data), readExactly(pair.server, COUNTED)]);
+      await Promise.all([pair.server.write(data), readExactly(pair.client, COUNTED)]);
+      const client = pair.client.byteCounts!();
+      const server = pair.server.byteCounts!();
+      ctx.observe("client read, written", [client.read, client.written]);
+      ctx.observe("server read, written", [server.read, server.written]);
+      assert.deepEqual(client, { read: COUNTED, written: COUNTED });
+      assert.deepEqual(server, { read: COUNTED, written: COUNTED });
+    } finally {
+      await pair.close();
+    }
+  },
+});

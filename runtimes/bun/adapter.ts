@@ -8,7 +8,7 @@
  *   when the promise rejects). A host name goes to Bun unchanged: Bun looks
  *   it up itself. Bun's `ENOTFOUND` (node's code for a name with no
  *   address, with c-ares' number as `errno`) is EAI_NONAME, as for node:net
- * - tcp.listen → `Bun.listen({ hostname, port, allowHalfOpen: true, ipv6Only, socket })`
+ * - tcp.listen → `Bun.listen({ hostname, port, allowHalfOpen: true, ipv6Only, reusePort, socket })`
  * - accept → the listener's `open` handler. Bun accepts on readiness and
  *   hands each connection to `open`; the adapter keeps them in arrival order
  *   until asked. Bun has no accept operation, so no `acceptOnDemand`, and it
@@ -65,7 +65,8 @@
  *   (Bun connects a UDP socket only when creating it); send without `to` →
  *   `socket.send(data)` on it
  * - datagram close → `socket.close()` (releases the port before it returns)
- * - unix.connect → `Bun.connect({ unix: path, allowHalfOpen: true, socket })`
+ * - unix.connect → `Bun.connect({ unix: path, allowHalfOpen: true, socket })`;
+ *   a path with a leading NUL is an abstract name, which Bun passes on (Linux)
  * - unix.listen → `Bun.listen({ unix: path, allowHalfOpen: true, socket })`;
  *   connections and listeners as for TCP. Addresses are `{ hostname: "",
  *   port: 0, family: "Unix" }`; the listener's `path` is `listener.unix`,
@@ -79,8 +80,9 @@
  * Bun calls the UDP `error` handler as `error(err)` with the socket as
  * `this`, although its type declarations say `error(socket, err)`; the
  * handler below takes the error from whichever place holds it.
- * `ipv6Only` is declared on Bun's connect options, not its listen options,
- * yet `Bun.listen` applies it (IPV6_V6ONLY on the listening socket).
+ * `ipv6Only` and `reusePort` are declared on Bun's connect options, not its
+ * listen options, yet `Bun.listen` applies them (IPV6_V6ONLY, SO_REUSEPORT
+ * on the listening socket).
  *
  * Not offered: a listen backlog and cancelling a pending connect (Bun has
  * neither option); `connect()` on an existing UDP socket (re-creating the
@@ -90,10 +92,15 @@
  * socket (`Bun.udpSocket` always binds, to an ephemeral port if none is
  * given); disconnecting a connected UDP socket (no such method);
  * SO_REUSEPORT on UDP (`Bun.udpSocket` has no `reusePort` option: measured,
- * it is ignored and a second bind fails EADDRINUSE); IP_RECVTTL; a
- * caller-chosen receive buffer; Unix datagram sockets
+ * it is ignored and a second bind fails EADDRINUSE); IPV6_V6ONLY on a UDP
+ * socket (no such option: measured, an `ipv6Only: true` is ignored and IPv4
+ * datagrams still arrive); IP_RECVTTL; a caller-chosen receive buffer; Unix
+ * datagram sockets
  * (`Bun.udpSocket` is UDP only); pending accept, read and receive
- * operations (above).
+ * operations (above); an idle timeout in milliseconds (`socket.timeout()`
+ * takes whole seconds: measured, `timeout(0.2)` never fires and
+ * `timeout(1)` fires after 4 s); byte counters (a Socket has
+ * `bytesWritten` but no `bytesRead`).
  *
  * @module
  */
@@ -412,6 +419,7 @@ const capabilities = new Set<Capability>([
   "halfClose",
   "abortiveClose",
   "ipv6Only",
+  "reusePort",
   "udp",
   "udpConnect",
   "udpNoErrorListener",
@@ -419,6 +427,7 @@ const capabilities = new Set<Capability>([
   "udpMulticast",
   "udpTtl",
   "unixStream",
+  "unixAbstract",
 ]);
 
 /**
@@ -492,14 +501,15 @@ export const adapter: Adapter = {
 
     listen(options: ListenOptions): Promise<Listener> {
       const connections = new Queue<Conn>();
-      // Bun's types carry `ipv6Only` on the connect options only; Bun.listen applies it.
-      const listenOptions: TCPSocketListenOptions<Stream> & { ipv6Only?: boolean } = {
+      // Bun's types carry `ipv6Only` and `reusePort` on the connect options only; Bun.listen applies them.
+      const listenOptions: TCPSocketListenOptions<Stream> & { ipv6Only?: boolean; reusePort?: boolean } = {
         hostname: options.hostname,
         port: options.port,
         allowHalfOpen: true,
         socket: listenHandlers(connections, false),
       };
       if (options.ipv6Only !== undefined) listenOptions.ipv6Only = options.ipv6Only;
+      if (options.reusePort !== undefined) listenOptions.reusePort = options.reusePort;
       try {
         const server = Bun.listen<Stream>(listenOptions);
         return Promise.resolve(new BunListener(server, connections, address(server.hostname, server.port)));

@@ -7,7 +7,8 @@
  *   permissions name each host: deno.json lists the lab's names). A failed
  *   lookup is a plain `Error` with no class or code: UNKNOWN
  * - tcp.listen with a host name → `Deno.listen` with the name, unchanged
- * - tcp.listen → `Deno.listen({ hostname, port, transport: "tcp", tcpBacklog })`
+ * - tcp.listen → `Deno.listen({ hostname, port, transport: "tcp", tcpBacklog, reusePort })`
+ *   (`reusePort` is unstable: `--unstable-net`)
  * - accept → `listener.accept()`; once this side closed the listener, Deno
  *   rejects the pending accept (`Interrupted`) and later ones (`BadResource`):
  *   those rejections are what the accept gives
@@ -39,7 +40,8 @@
  *   closed the socket, Deno rejects a pending receive (`Interrupted`) and a
  *   later one (`BadResource`), and so does the receive
  * - datagram close → `conn.close()`, once
- * - unix.connect → `Deno.connect({ transport: "unix", path })`
+ * - unix.connect → `Deno.connect({ transport: "unix", path })`; a path
+ *   with a leading NUL is an abstract name, which Deno passes on (Linux)
  * - unix.listen → `Deno.listen({ transport: "unix", path })`; connections
  *   and listeners as for TCP, addresses `{ hostname: "", port: 0, family:
  *   "Unix", path }` (Deno's `null` path of an unnamed socket becomes `""`)
@@ -47,13 +49,14 @@
  *   (a SOCK_DGRAM socket on Linux, despite the name; unstable as above)
  *
  * Not offered: abortive close (Deno has no SO_LINGER / RST primitive),
- * IPV6_V6ONLY (Deno.listen has no such option), `connect()` on a UDP socket
+ * IPV6_V6ONLY (Deno.listen and Deno.listenDatagram have no such option), `connect()` on a UDP socket
  * (DatagramConn has no connect), hence no disconnect, a UDP socket left
  * unbound until its first send (Deno.listenDatagram always binds),
  * SO_BROADCAST and IP_TTL (no such options; a membership's `setTTL` is
  * IP_MULTICAST_TTL), IP_RECVTTL, and SO_REUSEPORT on UDP (listenDatagram's
  * `reuseAddress` sets SO_REUSEADDR only: measured, a second socket bound
- * with it takes every datagram).
+ * with it takes every datagram), an idle timeout and byte counters
+ * (Deno.Conn has neither).
  *
  * Errors keep Deno's own `.code` where it gives one (it sets the errno name
  * for OS errors); the class table below is the fallback for errors that
@@ -278,6 +281,7 @@ const capabilities = new Set<Capability>([
   "halfClose",
   "connectAbort",
   "listenBacklog",
+  "reusePort",
   "udp",
   "udpRecvBuffer",
   // Deno has no error channel: every failure is an operation's result.
@@ -285,6 +289,7 @@ const capabilities = new Set<Capability>([
   "udpMulticast",
   "unixStream",
   "unixDgram",
+  "unixAbstract",
   "acceptOnDemand",
   "pendingRead",
   "pendingReceive",
@@ -317,10 +322,10 @@ export const adapter: Adapter = {
       }
     },
 
-    listen({ hostname, port, backlog }: ListenOptions): Promise<Listener> {
+    listen({ hostname, port, backlog, reusePort }: ListenOptions): Promise<Listener> {
       return attempt(
         "listen",
-        () => new DenoListener(Deno.listen({ hostname, port, transport: "tcp", tcpBacklog: backlog })),
+        () => new DenoListener(Deno.listen({ hostname, port, transport: "tcp", tcpBacklog: backlog, reusePort })),
       );
     },
   },

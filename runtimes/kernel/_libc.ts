@@ -264,18 +264,18 @@ export async function resolveInet(op: string, hostname: string, port: number, op
 
 /**
  * `sockaddr_un` for a path; a leading NUL names an abstract socket. The
- * length covers the path and, for a file path, its terminating NUL.
+ * length covers the path and, for a file path, its terminating NUL. A path
+ * too long for `sun_path` is never cut short: it is handed over whole, with
+ * its length, and the kernel refuses it (EINVAL).
  */
-export function unixSockaddr(op: string, path: string): SockAddr {
+export function unixSockaddr(_op: string, path: string): SockAddr {
   const encoded = new TextEncoder().encode(path);
   const abstract = encoded[0] === 0;
-  if (encoded.byteLength + (abstract ? 0 : 1) > SUN_PATH) {
-    throw toSocketError(op, new RangeError(`unix socket path is longer than ${SUN_PATH - 1} bytes`));
-  }
-  const bytes = new Uint8Array(2 + SUN_PATH);
+  const length = 2 + encoded.byteLength + (abstract ? 0 : 1);
+  const bytes = new Uint8Array(Math.max(2 + SUN_PATH, length));
   new DataView(bytes.buffer).setUint16(0, AF_UNIX, littleEndian);
   bytes.set(encoded, 2);
-  return { family: AF_UNIX, bytes, length: 2 + encoded.byteLength + (abstract ? 0 : 1) };
+  return { family: AF_UNIX, bytes, length };
 }
 
 /** The sockaddr for an {@linkcode Endpoint}: a Unix path or a numeric IP host and port. */

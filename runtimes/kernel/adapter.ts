@@ -23,6 +23,7 @@
  * - tcp.listen → `socket` + `setsockopt(SO_REUSEADDR, 1)` (what servers do
  *   so a restart can bind while old connections sit in TIME_WAIT, UNP 7.5)
  *   + `setsockopt(IPV6_V6ONLY)` when asked, on IPv6 sockets only
+ *   + `setsockopt(SO_REUSEPORT, 1)` when asked
  *   + `bind` + `listen(backlog ?? 128)` + `getsockname`
  * - accept → `accept4(SOCK_NONBLOCK | SOCK_CLOEXEC)`; on EAGAIN, wait
  *   readable. The peer address is the one accept4 returns; the local one
@@ -42,7 +43,9 @@
  *   name resolution
  * - unix.listen → `socket(AF_UNIX, SOCK_STREAM)` + `bind(sockaddr_un)` +
  *   `listen(128)` + `getsockname`; nothing is unlinked, before or after (an
- *   existing file gives EADDRINUSE; closing leaves the file, as the kernel does)
+ *   existing file gives EADDRINUSE; closing leaves the file, as the kernel does).
+ *   A leading NUL names an abstract socket (Linux); a path longer than
+ *   `sun_path` is passed whole with its length, and the kernel says EINVAL
  * - unix.connect → `socket(AF_UNIX, SOCK_STREAM)` + `connect(sockaddr_un)`
  *   (ENOENT, ECONNREFUSED as the kernel says). A non-blocking Unix connect
  *   to a listener whose accept queue is full fails EAGAIN, where a blocking
@@ -52,7 +55,8 @@
  * - Unix addresses → `{ hostname: "", port: 0, family: "Unix", path }`,
  *   path `""` for an unnamed socket
  * - udp.bind → `socket(AF_INET | AF_INET6, SOCK_DGRAM)` + `bind`, no
- *   SO_REUSEADDR (a second bind of the same port gives EADDRINUSE)
+ *   SO_REUSEADDR (a second bind of the same port gives EADDRINUSE);
+ *   `setsockopt(IPV6_V6ONLY)` before the bind when asked, on IPv6 sockets only
  * - udp.open → `socket(AF_INET | AF_INET6, SOCK_DGRAM)`, unbound: the first
  *   send binds it to an ephemeral port
  * - unix.bindDatagram → `socket(AF_UNIX, SOCK_DGRAM)` + `bind(sockaddr_un)`
@@ -433,6 +437,7 @@ async function listen(options: ListenOptions): Promise<Listener> {
         if (options.ipv6Only !== undefined && address.family === AF_INET6) {
           setIntOption("listen", fd, IPPROTO_IPV6, IPV6_V6ONLY, options.ipv6Only ? 1 : 0);
         }
+        if (options.reusePort) setIntOption("listen", fd, SOL_SOCKET, SO_REUSEPORT, 1);
       }, options.backlog ?? DEFAULT_BACKLOG);
     } catch (err) {
       failure = err;
@@ -605,6 +610,7 @@ class KernelDatagram implements DatagramSocket {
 interface BeforeBind {
   reusePort?: boolean;
   recvTtl?: boolean;
+  ipv6Only?: boolean;
 }
 
 /** A datagram socket of `domain`, its options set, then bound to `address` when given. */
@@ -618,6 +624,9 @@ async function datagramSocket(
   try {
     if (options.reusePort) setIntOption(op, socket.fd, SOL_SOCKET, SO_REUSEPORT, 1);
     if (options.recvTtl) setIntOption(op, socket.fd, IPPROTO_IP, IP_RECVTTL, 1);
+    if (options.ipv6Only !== undefined && domain === AF_INET6) {
+      setIntOption(op, socket.fd, IPPROTO_IPV6, IPV6_V6ONLY, options.ipv6Only ? 1 : 0);
+    }
     if (address) check(op, "bind", libc(op).bind(socket.fd, address.bytes, address.length));
   } catch (err) {
     await socket.close(op).catch(() => {});
@@ -629,8 +638,8 @@ async function datagramSocket(
 async function udpBind(options: UdpBindOptions): Promise<DatagramSocket> {
   const address = inetSockaddr("bind", options.hostname, options.port);
   // `errorListener` changes nothing: libc has no error channel besides the calls' results.
-  const { reusePort, recvTtl } = options;
-  return await datagramSocket("bind", address.family, { reusePort, recvTtl, address });
+  const { reusePort, recvTtl, ipv6Only } = options;
+  return await datagramSocket("bind", address.family, { reusePort, recvTtl, ipv6Only, address });
 }
 
 function udpOpen(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket> {
@@ -659,7 +668,10 @@ const capabilities: ReadonlySet<Capability> = new Set<Capability>([
   "udpDisconnect",
   "unixStream",
   "unixDgram",
+  "unixAbstract",
   "ipv6Only",
+  "udpIpv6Only",
+  "reusePort",
   "acceptOnDemand",
   "pendingRead",
   "pendingReceive",

@@ -10,9 +10,13 @@
  *   looks it up (`dns.lookup`, getaddrinfo) and, with `autoSelectFamily`
  *   (on by default since Node 20), tries each address it gets
  * - tcp.listen → `net.createServer({ allowHalfOpen: true })` +
- *   `server.listen({ host, port, backlog, ipv6Only })`, rejected with the
- *   `error` event; a host name goes to node unchanged (node binds the first
- *   address its lookup gives)
+ *   `server.listen({ host, port, backlog, ipv6Only, reusePort })`, rejected
+ *   with the `error` event; a host name goes to node unchanged (node binds
+ *   the first address its lookup gives). `reusePort` is node's since 23.1.0
+ *   and 22.12.0; older Node ignores the option without a word, so
+ *   `reusePort` is declared only where `process.versions.node` names a
+ *   version that has it (a compatibility layer claiming such a version and
+ *   lacking it fails)
  * - errors → node's `code` where it is an errno or getaddrinfo name,
  *   `ENOTFOUND` as EAI_NONAME (below), else its numeric `errno`; the raw
  *   error keeps node's `errno`, `syscall`, `address` and `port`
@@ -42,16 +46,21 @@
  * - abort → `socket.resetAndDestroy()` (SO_LINGER 0 + close), settled by
  *   `close`. Node has it (since 18.3), so `abortiveClose` is always declared;
  *   a compatibility layer without it fails with ApiMissingError.
+ * - setIdleTimeout → `socket.setTimeout(ms)` (0 disables); idleTimeouts →
+ *   every `timeout` event, counted. node's own timer: the adapter runs none
+ * - byteCounts → `socket.bytesRead`, `socket.bytesWritten`
  * - reports → every `error` event of a socket or server, channel
  *   `"error" event`. node often reports one failure twice (a write's
  *   callback and the `error` event); both stay visible.
  * - unix.connect → `net.connect({ path, allowHalfOpen: true })`; unix.listen →
  *   `server.listen({ path })`; their connections are the same as TCP's. node:net
  *   reports no address for a Unix connection (only the listener's path).
+ *   A path with a leading NUL is a Linux abstract name, which node:net passes
+ *   on (`unixAbstract`; measured on Node, Deno and Bun).
  *   node:dgram has no Unix datagrams: no `unixDgram`.
  *
  * Contract → node:dgram:
- * - udp.bind → `dgram.createSocket({ type: "udp4" | "udp6", reusePort })` + `socket.bind({ address, port })`,
+ * - udp.bind → `dgram.createSocket({ type: "udp4" | "udp6", ipv6Only, reusePort })` + `socket.bind({ address, port })`,
  *   rejected with the `error` event (bind's only report). `reusePort` is
  *   declared (`udpReusePort`) where the runtime says it implements a Node
  *   that has it (`process.versions.node` 22.12+ or 23.1+): older Node
@@ -101,7 +110,7 @@ import type {
   UdpBindOptions,
 } from "../../core/adapter.ts";
 import { ApiMissingError, toSocketError } from "../../core/errors.ts";
-import { NO_REPORTS, Reports } from "../../core/report_log.ts";
+import { EventCounter, NO_REPORTS, Reports } from "../../core/report_log.ts";
 import { Queue } from "../_queue.ts";
 
 /**
@@ -139,6 +148,7 @@ function requireMethod(method: unknown, api: string): void {
 
 class NodeConn implements Conn {
   readonly reports = new Reports();
+  readonly idleTimeouts = new EventCounter();
   readonly localAddr: Address;
   readonly remoteAddr: Address;
   #socket: net.Socket;
@@ -151,7 +161,17 @@ class NodeConn implements Conn {
     this.localAddr = unix ? unixAddress() : address(socket.localAddress, socket.localPort, socket.localFamily);
     this.remoteAddr = unix ? unixAddress() : address(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
     reportErrors(socket, this.reports);
+    socket.on("timeout", () => this.idleTimeouts.add());
     this.#closed = new Promise((resolve) => socket.once("close", () => resolve()));
+  }
+
+  setIdleTimeout(ms: number): void {
+    requireMethod(this.#socket.setTimeout, "net.Socket.prototype.setTimeout");
+    this.#socket.setTimeout(ms);
+  }
+
+  byteCounts(): { read: number; written: number } {
+    return { read: this.#socket.bytesRead, written: this.#socket.bytesWritten };
   }
 
   async read(): Promise<Uint8Array | null> {
@@ -391,9 +411,9 @@ function listenServer(options: net.ListenOptions): Promise<Listener> {
 }
 
 /**
- * Whether the Node version the runtime says it implements has dgram's
- * `reusePort` (added in Node 23.1.0 and 22.12.0). Older Node ignores the
- * option, so it is a capability Node itself lacks there.
+ * Whether the Node version the runtime says it implements has `reusePort`
+ * for dgram and `server.listen` (added in Node 23.1.0 and 22.12.0). Older
+ * Node ignores the option, so it is a capability Node itself lacks there.
  */
 export function nodeHasReusePort(version: string): boolean {
   const [major, minor] = version.split(".").map(Number);
@@ -406,6 +426,7 @@ const capabilities = new Set<Capability>([
   "listenBacklog",
   "ipv6Only",
   "udp",
+  "udpIpv6Only",
   "udpConnect",
   "udpUnbound",
   // Leaving out the `error` listener is node's own default.
@@ -416,10 +437,14 @@ const capabilities = new Set<Capability>([
   "udpDisconnect",
   ...(nodeHasReusePort(process.versions.node) ? ["udpReusePort" as const] : []),
   "unixStream",
+  "unixAbstract",
   // node has resetAndDestroy (since 18.3): a compatibility layer without it fails, not n/a.
   "abortiveClose",
   // The socket's async iterator: node's own read operation, which can be pending.
   "pendingRead",
+  "idleTimeout",
+  "byteCounters",
+  ...(nodeHasReusePort(process.versions.node) ? ["reusePort" as const] : []),
 ]);
 
 /** The node:net adapter. */
@@ -437,6 +462,7 @@ export const adapter: Adapter = {
         port: options.port,
         backlog: options.backlog,
         ipv6Only: options.ipv6Only,
+        reusePort: options.reusePort,
       });
     },
   },
@@ -446,7 +472,10 @@ export const adapter: Adapter = {
       return new Promise((resolve, reject) => {
         let socket: dgram.Socket;
         try {
-          const create: dgram.SocketOptions & { reusePort?: boolean } = { type: udpType(options.hostname) };
+          const create: dgram.SocketOptions & { reusePort?: boolean } = {
+            type: udpType(options.hostname),
+            ipv6Only: options.ipv6Only,
+          };
           if (options.reusePort !== undefined) create.reusePort = options.reusePort;
           socket = dgram.createSocket(create);
         } catch (err) {
