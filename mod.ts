@@ -31,20 +31,30 @@ export type {
   Datagram,
   DatagramSocket,
   Endpoint,
+  EventCount,
   Listener,
   ListenOptions,
   Report,
   ReportLog,
   TcpApi,
   UdpApi,
+  UdpBindOptions,
   UnixApi,
 } from "./core/adapter.ts";
-export { type Case, type CaseContext, DEFAULT_TIME_LIMIT_MS, defineCase, type Fixture } from "./core/case.ts";
+export {
+  type Case,
+  type CaseContext,
+  DEFAULT_TIME_LIMIT_MS,
+  defineCase,
+  type DescriptorTable,
+  type FilledTable,
+  type Fixture,
+} from "./core/case.ts";
 export { ApiMissingError, errnoName, type RawError, SocketError, toSocketError, UNKNOWN } from "./core/errors.ts";
 export { ipAddress, unixAddress } from "./core/address.ts";
 export { closeOnce } from "./core/close_once.ts";
 export { Queue } from "./core/queue.ts";
-export { NO_REPORTS, Reports } from "./core/report_log.ts";
+export { EventCounter, NO_REPORTS, Reports } from "./core/report_log.ts";
 export { attempt, type Done, viaCallback } from "./core/settle.ts";
 export { type Expectation, type Expectations, ExpectationsError, judge, type Judgement, parseExpectations } from "./core/expectations.ts";
 export { type CaseResult, type NeverRan, neverRan, type Verdict, VERDICTS } from "./core/result.ts";

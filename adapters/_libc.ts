@@ -33,10 +33,18 @@ export const SOCK_DGRAM = 2;
 export const SOCK_NONBLOCK = 0o4000;
 export const SOCK_CLOEXEC = 0o2000000;
 
+export const AF_UNSPEC = 0;
+
 export const SOL_SOCKET = 1;
 export const SO_REUSEADDR = 2;
 export const SO_ERROR = 4;
+export const SO_BROADCAST = 6;
 const SO_LINGER = 13;
+export const SO_REUSEPORT = 15;
+export const IPPROTO_IP = 0;
+export const IP_TTL = 2;
+export const IP_RECVTTL = 12;
+export const IP_ADD_MEMBERSHIP = 35;
 export const IPPROTO_IPV6 = 41;
 export const IPV6_V6ONLY = 26;
 
@@ -78,6 +86,7 @@ const SYMBOLS = {
   send: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
   sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
   recvfrom: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "buffer"], result: "isize" },
+  recvmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
   shutdown: { parameters: ["i32", "i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
   setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
@@ -93,6 +102,14 @@ const SYMBOLS = {
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   inet_pton: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   inet_ntop: { parameters: ["i32", "buffer", "buffer", "u32"], result: "pointer" },
+  /**
+   * getaddrinfo() on a worker thread: it may read files and wait on a
+   * nameserver. Its result is its return value (an EAI_* number), so errno
+   * is not needed, except for EAI_SYSTEM, whose errno stays on that thread.
+   */
+  getaddrinfo: { parameters: ["buffer", "buffer", "buffer", "buffer"], result: "i32", nonblocking: true },
+  freeaddrinfo: { parameters: ["pointer"], result: "void" },
+  gai_strerror: { parameters: ["i32"], result: "pointer" },
   __errno_location: { parameters: [], result: "pointer" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
@@ -152,23 +169,23 @@ function cString(text: string): Uint8Array {
   return new TextEncoder().encode(`${text}\0`);
 }
 
-/**
- * `sockaddr_in` or `sockaddr_in6` for a numeric host (inet_pton, IPv4 tried
- * first) and a port. No name resolution: a name is an error.
- */
-export function inetSockaddr(op: string, hostname: string, port: number): SockAddr {
-  const lib = libc(op);
+function checkPort(op: string, port: number): void {
   if (!Number.isInteger(port) || port < 0 || port > 0xffff) {
     throw toSocketError(op, new RangeError(`port ${port} is not an integer in 0..65535`));
   }
-  const host = hostname.includes("\0") ? undefined : cString(hostname);
+}
+
+/** `sockaddr_in` or `sockaddr_in6` for a numeric host (inet_pton, IPv4 tried first), or `undefined` for anything else. */
+function numericSockaddr(op: string, hostname: string, port: number): SockAddr | undefined {
+  const lib = libc(op);
+  checkPort(op, port);
+  if (hostname.includes("\0")) return undefined;
+  const host = cString(hostname);
   const addr = new Uint8Array(16);
   let family: number;
-  if (host && lib.inet_pton(AF_INET, host, addr) === 1) family = AF_INET;
-  else if (host && lib.inet_pton(AF_INET6, host, addr) === 1) family = AF_INET6;
-  else {
-    throw toSocketError(op, new TypeError(`"${hostname}" is not a numeric IPv4 or IPv6 address (no name resolution here)`));
-  }
+  if (lib.inet_pton(AF_INET, host, addr) === 1) family = AF_INET;
+  else if (lib.inet_pton(AF_INET6, host, addr) === 1) family = AF_INET6;
+  else return undefined;
   const bytes = new Uint8Array(family === AF_INET ? SOCKADDR_IN : SOCKADDR_IN6);
   const view = new DataView(bytes.buffer);
   view.setUint16(0, family, littleEndian);
@@ -179,19 +196,97 @@ export function inetSockaddr(op: string, hostname: string, port: number): SockAd
 }
 
 /**
- * `sockaddr_un` for a path; a leading NUL names an abstract socket. The
- * length covers the path and, for a file path, its terminating NUL.
+ * `sockaddr_in` or `sockaddr_in6` for a numeric host (inet_pton, IPv4 tried
+ * first) and a port. No name resolution: a name is an error (see
+ * {@linkcode resolveInet} for names).
  */
-export function unixSockaddr(op: string, path: string): SockAddr {
+export function inetSockaddr(op: string, hostname: string, port: number): SockAddr {
+  const numeric = numericSockaddr(op, hostname, port);
+  if (numeric) return numeric;
+  throw toSocketError(op, new TypeError(`"${hostname}" is not a numeric IPv4 or IPv6 address (no name resolution here)`));
+}
+
+/** glibc's getaddrinfo return values (`<netdb.h>`). */
+const EAI_NAMES: Readonly<Record<number, string>> = {
+  [-1]: "EAI_BADFLAGS",
+  [-2]: "EAI_NONAME",
+  [-3]: "EAI_AGAIN",
+  [-4]: "EAI_FAIL",
+  [-5]: "EAI_NODATA",
+  [-6]: "EAI_FAMILY",
+  [-7]: "EAI_SOCKTYPE",
+  [-8]: "EAI_SERVICE",
+  [-9]: "EAI_ADDRFAMILY",
+  [-10]: "EAI_MEMORY",
+  [-11]: "EAI_SYSTEM",
+  [-12]: "EAI_OVERFLOW",
+};
+
+const AI_PASSIVE = 0x1;
+/** `struct addrinfo` on LP64 glibc: flags, family, socktype, protocol, addrlen (+4 padding), addr, canonname, next. */
+const ADDRINFO = { size: 48, family: 4, socktype: 8, addrlen: 16, addr: 24, next: 40 } as const;
+
+/** A failed getaddrinfo as the contract carries it: its EAI_* name, the number in `raw`. */
+function gaiError(op: string, result: number): SocketError {
+  const text = symbols!.gai_strerror(result);
+  const message = text ? Deno.UnsafePointerView.getCString(text) : `getaddrinfo returned ${result}`;
+  return new SocketError(op, EAI_NAMES[result] ?? UNKNOWN, { class: "Gai", code: EAI_NAMES[result] ?? result, syscall: "getaddrinfo", message });
+}
+
+/**
+ * The addresses to try for `hostname` and `port`, in order: a numeric host
+ * as itself (no lookup), a name as getaddrinfo gives it (`AF_UNSPEC`,
+ * `SOCK_STREAM`, no flags but `AI_PASSIVE` when `passive`), in its order:
+ * RFC 6724's destination ordering as glibc applies it, under gai.conf. Only
+ * IPv4 and IPv6 addresses are kept; each gets `port`.
+ */
+export async function resolveInet(op: string, hostname: string, port: number, options: { passive?: boolean } = {}): Promise<SockAddr[]> {
+  const numeric = numericSockaddr(op, hostname, port);
+  if (numeric) return [numeric];
+  if (hostname.includes("\0")) throw toSocketError(op, new TypeError("a host name cannot contain NUL"));
+  const lib = libc(op);
+  const hints = new Uint8Array(ADDRINFO.size);
+  const view = new DataView(hints.buffer);
+  view.setInt32(0, options.passive ? AI_PASSIVE : 0, littleEndian);
+  view.setInt32(ADDRINFO.socktype, SOCK_STREAM, littleEndian); // ai_family 0: AF_UNSPEC
+  const head = new BigUint64Array(1);
+  const result = await lib.getaddrinfo(cString(hostname), null, hints, head);
+  if (result !== 0) throw gaiError(op, result);
+  const list = Deno.UnsafePointer.create(head[0]);
+  const found: SockAddr[] = [];
+  try {
+    for (let entry = list; entry !== null;) {
+      const info = new Deno.UnsafePointerView(entry);
+      const family = info.getInt32(ADDRINFO.family);
+      const length = info.getUint32(ADDRINFO.addrlen);
+      const addr = info.getPointer(ADDRINFO.addr);
+      if ((family === AF_INET || family === AF_INET6) && addr) {
+        const bytes = new Uint8Array(new Deno.UnsafePointerView(addr).getArrayBuffer(length).slice(0));
+        new DataView(bytes.buffer).setUint16(2, port, false); // network byte order
+        found.push({ family, bytes, length });
+      }
+      entry = info.getPointer(ADDRINFO.next);
+    }
+  } finally {
+    lib.freeaddrinfo(list);
+  }
+  return found;
+}
+
+/**
+ * `sockaddr_un` for a path; a leading NUL names an abstract socket. The
+ * length covers the path and, for a file path, its terminating NUL. A path
+ * too long for `sun_path` is never cut short: it is handed over whole, with
+ * its length, and the kernel refuses it (EINVAL).
+ */
+export function unixSockaddr(_op: string, path: string): SockAddr {
   const encoded = new TextEncoder().encode(path);
   const abstract = encoded[0] === 0;
-  if (encoded.byteLength + (abstract ? 0 : 1) > SUN_PATH) {
-    throw toSocketError(op, new RangeError(`unix socket path is longer than ${SUN_PATH - 1} bytes`));
-  }
-  const bytes = new Uint8Array(2 + SUN_PATH);
+  const length = 2 + encoded.byteLength + (abstract ? 0 : 1);
+  const bytes = new Uint8Array(Math.max(2 + SUN_PATH, length));
   new DataView(bytes.buffer).setUint16(0, AF_UNIX, littleEndian);
   bytes.set(encoded, 2);
-  return { family: AF_UNIX, bytes, length: 2 + encoded.byteLength + (abstract ? 0 : 1) };
+  return { family: AF_UNIX, bytes, length };
 }
 
 /** The sockaddr for an {@linkcode Endpoint}: a Unix path or a numeric IP host and port. */
@@ -208,7 +303,7 @@ function sockaddrFamily(bytes: Uint8Array): number {
  * An IPv4 or IPv6 sockaddr as an {@linkcode Address}; inet_ntop writes the
  * host (an IPv4-mapped IPv6 address reads `::ffff:a.b.c.d`, family IPv6).
  */
-function decodeInet(op: string, bytes: Uint8Array): Address {
+export function decodeInet(op: string, bytes: Uint8Array): Address {
   const lib = libc(op);
   const family = sockaddrFamily(bytes);
   if (family !== AF_INET && family !== AF_INET6) {
@@ -259,6 +354,10 @@ export class AddrBuffer {
   get length(): number {
     return this.#length[0];
   }
+  /** The length a call wrote elsewhere (recvmsg's `msg_namelen`). */
+  set length(value: number) {
+    this.#length[0] = value;
+  }
 }
 
 /** getsockname or getpeername as an {@linkcode Address} (IPv4, IPv6 or Unix). */
@@ -280,6 +379,80 @@ export function getIntOption(op: string, fd: number, level: number, name: number
   const length = new Uint32Array([4]);
   check(op, "getsockopt", libc(op).getsockopt(fd, level, name, value, length));
   return value[0];
+}
+
+/**
+ * setsockopt(IP_ADD_MEMBERSHIP) with `struct ip_mreq { struct in_addr
+ * imr_multiaddr; struct in_addr imr_interface; }`: joins `group` on the
+ * interface that has the address `interface` (UNP 21.6). Both numeric IPv4.
+ */
+export function joinGroup(op: string, fd: number, membership: { group: string; interface: string }): void {
+  const mreq = new Uint8Array(8);
+  for (const [offset, host] of [[0, membership.group], [4, membership.interface]] as const) {
+    const addr = inetSockaddr(op, host, 0);
+    if (addr.family !== AF_INET) throw toSocketError(op, new TypeError(`${host} is not an IPv4 address`));
+    mreq.set(addr.bytes.subarray(4, 8), offset);
+  }
+  check(op, "setsockopt", libc(op).setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq, mreq.byteLength));
+}
+
+/** The address of a buffer, as the 64-bit value a C struct holds. */
+function addressOf(buffer: Uint8Array): bigint {
+  return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer as Uint8Array<ArrayBuffer>)));
+}
+
+/** What {@linkcode recvMessage} read: the length recvmsg returned, and the TTL its control message carried. */
+export interface Message {
+  /** recvmsg's result: with MSG_TRUNC, the datagram's real length; -1 on failure (errno is set). */
+  n: number;
+  /** The IP_TTL control message's value (IP_RECVTTL), if one came. */
+  ttl?: number;
+}
+
+/** `struct msghdr` on 64-bit Linux: name, namelen, iov, iovlen, control, controllen, flags. */
+const MSGHDR = 56;
+const CMSGHDR = 16;
+const CONTROL_SIZE = 64;
+
+/**
+ * recvmsg(2) of one datagram into `buffer`, its sender into `from`, with a
+ * control buffer for ancillary data, on the calling thread; errno is left
+ * for the caller to read at once when `n` is -1.
+ */
+export function recvMessage(fd: number, buffer: Uint8Array, options: { flags: number; from: AddrBuffer }): Message {
+  const { flags, from } = options;
+  const iov = new Uint8Array(16);
+  const control = new Uint8Array(CONTROL_SIZE);
+  const header = new Uint8Array(MSGHDR);
+  const view = new DataView(header.buffer);
+  const iovView = new DataView(iov.buffer);
+  // A zero-length buffer has no address to give: its iovec is { NULL, 0 }.
+  iovView.setBigUint64(0, buffer.byteLength ? addressOf(buffer) : 0n, littleEndian);
+  iovView.setBigUint64(8, BigInt(buffer.byteLength), littleEndian);
+  view.setBigUint64(0, addressOf(from.bytes), littleEndian);
+  view.setUint32(8, SOCKADDR_STORAGE, littleEndian);
+  view.setBigUint64(16, addressOf(iov), littleEndian);
+  view.setBigUint64(24, 1n, littleEndian);
+  view.setBigUint64(32, addressOf(control), littleEndian);
+  view.setBigUint64(40, BigInt(CONTROL_SIZE), littleEndian);
+  const n = Number(symbols!.recvmsg(fd, header, flags));
+  if (n < 0) return { n };
+  from.length = view.getUint32(8, littleEndian);
+  return { n, ttl: controlTtl(control, Number(view.getBigUint64(40, littleEndian))) };
+}
+
+/** The value of the first IPPROTO_IP / IP_TTL control message among `length` bytes of `control`. */
+function controlTtl(control: Uint8Array, length: number): number | undefined {
+  const view = new DataView(control.buffer, control.byteOffset);
+  for (let offset = 0; offset + CMSGHDR <= length;) {
+    const cmsgLen = Number(view.getBigUint64(offset, littleEndian));
+    if (cmsgLen < CMSGHDR) return undefined;
+    if (view.getInt32(offset + 8, littleEndian) === IPPROTO_IP && view.getInt32(offset + 12, littleEndian) === IP_TTL) {
+      return view.getInt32(offset + CMSGHDR, littleEndian);
+    }
+    offset += (cmsgLen + 7) & ~7; // CMSG_NXTHDR: aligned to sizeof(size_t)
+  }
+  return undefined;
 }
 
 /** SO_LINGER as `struct linger { int l_onoff; int l_linger; }`; returns the call's result. */

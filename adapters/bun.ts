@@ -5,8 +5,10 @@
  * Contract → Bun:
  * - tcp.connect → `Bun.connect({ hostname, port, allowHalfOpen: true, socket })`,
  *   settled by its promise (a refused connect has released its descriptor
- *   when the promise rejects)
- * - tcp.listen → `Bun.listen({ hostname, port, allowHalfOpen: true, ipv6Only, socket })`
+ *   when the promise rejects). A host name goes to Bun unchanged: Bun looks
+ *   it up itself. Bun's `ENOTFOUND` (node's code for a name with no
+ *   address, with c-ares' number as `errno`) is EAI_NONAME, as for node:net
+ * - tcp.listen → `Bun.listen({ hostname, port, allowHalfOpen: true, ipv6Only, reusePort, socket })`
  * - accept → the listener's `open` handler. Bun accepts on readiness and
  *   hands each connection to `open`; the adapter keeps them in arrival order
  *   until asked. Bun has no accept operation, so no `acceptOnDemand`, and it
@@ -52,11 +54,19 @@
  *   handler`): the ICMP and local errors Bun reads from the socket's error
  *   queue, and failures it also threw from `send` (EMSGSIZE: two reports of
  *   one failure, kept two). They reject no receive and no send
+ * - udp.bind with `errorListener: false` → the same, with no `error`
+ *   handler: what Bun does with an error nobody handles is Bun's (it
+ *   raises it as an uncaught exception); `reports` stays empty
+ * - setBroadcast → `socket.setBroadcast(on)`; setTtl → `socket.setTTL(ttl)`;
+ *   joinGroup → `socket.addMembership(group, interface)`. Each throws on
+ *   failure; a `false` from addMembership comes with no error and rejects
+ *   `UNKNOWN` with that `false` as raw
  * - udp.openConnected → `Bun.udpSocket({ connect: { hostname, port }, socket })`
  *   (Bun connects a UDP socket only when creating it); send without `to` →
  *   `socket.send(data)` on it
  * - datagram close → `socket.close()` (releases the port before it returns)
- * - unix.connect → `Bun.connect({ unix: path, allowHalfOpen: true, socket })`
+ * - unix.connect → `Bun.connect({ unix: path, allowHalfOpen: true, socket })`;
+ *   a path with a leading NUL is an abstract name, which Bun passes on (Linux)
  * - unix.listen → `Bun.listen({ unix: path, allowHalfOpen: true, socket })`;
  *   connections and listeners as for TCP. Addresses are `{ hostname: "",
  *   port: 0, family: "Unix" }`; the listener's `path` is `listener.unix`,
@@ -70,8 +80,9 @@
  * Bun calls the UDP `error` handler as `error(err)` with the socket as
  * `this`, although its type declarations say `error(socket, err)`; the
  * handler below takes the error from whichever place holds it.
- * `ipv6Only` is declared on Bun's connect options, not its listen options,
- * yet `Bun.listen` applies it (IPV6_V6ONLY on the listening socket).
+ * `ipv6Only` and `reusePort` are declared on Bun's connect options, not its
+ * listen options, yet `Bun.listen` applies them (IPV6_V6ONLY, SO_REUSEPORT
+ * on the listening socket).
  *
  * Not offered: a listen backlog and cancelling a pending connect (Bun has
  * neither option); `connect()` on an existing UDP socket (re-creating the
@@ -79,20 +90,31 @@
  * port for a moment, an emulation, not connect(2): connected UDP is
  * `openConnected` instead); an unbound UDP
  * socket (`Bun.udpSocket` always binds, to an ephemeral port if none is
- * given); a caller-chosen receive buffer; Unix datagram sockets
+ * given); disconnecting a connected UDP socket (no such method);
+ * SO_REUSEPORT on UDP (`Bun.udpSocket` has no `reusePort` option: measured,
+ * it is ignored and a second bind fails EADDRINUSE); IPV6_V6ONLY on a UDP
+ * socket (no such option: measured, an `ipv6Only: true` is ignored and IPv4
+ * datagrams still arrive); IP_RECVTTL; a caller-chosen receive buffer; Unix
+ * datagram sockets
  * (`Bun.udpSocket` is UDP only); pending accept, read and receive
- * operations (above).
+ * operations (above); an idle timeout in milliseconds (`socket.timeout()`
+ * takes whole seconds: measured, `timeout(0.2)` never fires and
+ * `timeout(1)` fires after 4 s); byte counters (a Socket has
+ * `bytesWritten` but no `bytesRead`).
  *
  * @module
  */
 import type { Socket, SocketHandler, SocketListener, udp } from "bun";
-import type { Adapter, Address, Conn, Datagram, DatagramSocket, Endpoint, Listener } from "../core/adapter.ts";
+import type { Adapter, Address, Conn, Datagram, DatagramSocket, Endpoint, Listener, ReportLog } from "../core/adapter.ts";
 import { ipAddress, unixAddress } from "../core/address.ts";
 import { closeOnce } from "../core/close_once.ts";
 import { SocketError, toSocketError } from "../core/errors.ts";
 import { Queue } from "../core/queue.ts";
 import { NO_REPORTS, Reports } from "../core/report_log.ts";
 import { attempt } from "../core/settle.ts";
+
+/** Bun's code for a name lookup that found no address, as node's (see the header). */
+const BUN_CODES: Readonly<Record<string, string>> = { ENOTFOUND: "EAI_NONAME" };
 
 type Reader = { resolve: (chunk: Uint8Array | null) => void; reject: (err: SocketError) => void };
 
@@ -300,11 +322,11 @@ function listenHandlers(connections: Queue<Conn>, unix: boolean): SocketHandler<
 type BunUdpSocket = udp.Socket<"uint8array">;
 
 class BunDatagramSocket implements DatagramSocket {
-  readonly reports: Reports;
+  readonly reports: ReportLog;
   #socket: BunUdpSocket;
   #datagrams: Queue<Datagram>;
 
-  constructor(socket: BunUdpSocket, datagrams: Queue<Datagram>, reports: Reports) {
+  constructor(socket: BunUdpSocket, datagrams: Queue<Datagram>, reports: ReportLog) {
     this.#socket = socket;
     this.#datagrams = datagrams;
     this.reports = reports;
@@ -335,14 +357,40 @@ class BunDatagramSocket implements DatagramSocket {
     return this.#socket.closed ? Promise.resolve(null) : this.#datagrams.shift();
   }
 
+  setBroadcast(on: boolean): Promise<void> {
+    return this.#option("setBroadcast", () => this.#socket.setBroadcast(on));
+  }
+
+  joinGroup(membership: { group: string; interface: string }): Promise<void> {
+    return this.#option("joinGroup", () => this.#socket.addMembership(membership.group, membership.interface));
+  }
+
+  setTtl(ttl: number): Promise<void> {
+    return this.#option("setTtl", () => this.#socket.setTTL(ttl));
+  }
+
+  /** A socket option call: its throw is the failure; `false` is a failure Bun gave no error for. */
+  #option(op: string, call: () => unknown): Promise<void> {
+    try {
+      const result = call();
+      if (result === false) throw toSocketError(op, result);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(toSocketError(op, err));
+    }
+  }
+
   close(): Promise<void> {
     if (!this.#socket.closed) this.#socket.close();
     return Promise.resolve();
   }
 }
 
-/** The UDP handlers: datagrams in arrival order, and every `error` handler call as a report. */
-function udpHandlers(datagrams: Queue<Datagram>, reports: Reports) {
+/**
+ * The UDP handlers: datagrams in arrival order, and every `error` handler
+ * call as a report; with `reports` absent, no `error` handler at all.
+ */
+function udpHandlers(datagrams: Queue<Datagram>, reports?: Reports) {
   return {
     data: (_socket: unknown, data: Uint8Array, port: number, host: string, flags?: { ipv6?: boolean; truncated?: boolean }) => {
       const from = ipAddress(host, port, flags?.ipv6 === undefined ? undefined : flags.ipv6 ? "IPv6" : "IPv4");
@@ -351,20 +399,23 @@ function udpHandlers(datagrams: Queue<Datagram>, reports: Reports) {
       datagrams.push(datagram);
     },
     // Bun passes the error alone (the socket is `this`); its types say (socket, error).
-    error: (...args: unknown[]) => reports.add("error handler", toSocketError("error", args.length > 1 ? args[1] : args[0])),
+    ...reports && {
+      error: (...args: unknown[]) => reports.add("error handler", toSocketError("error", args.length > 1 ? args[1] : args[0])),
+    },
   };
 }
 
-/** Opens a UDP socket through `open` with the adapter's handlers. */
+/** Opens a UDP socket through `open` with the adapter's handlers (without its `error` handler if `errorListener` is false). */
 async function udpSocket(
   op: string,
   open: (handlers: ReturnType<typeof udpHandlers>) => Promise<unknown>,
+  errorListener = true,
 ): Promise<DatagramSocket> {
   const datagrams = new Queue<Datagram>();
-  const reports = new Reports();
+  const reports = errorListener ? new Reports() : undefined;
   try {
     const socket = await open(udpHandlers(datagrams, reports));
-    return new BunDatagramSocket(socket as BunUdpSocket, datagrams, reports);
+    return new BunDatagramSocket(socket as BunUdpSocket, datagrams, reports ?? NO_REPORTS);
   } catch (err) {
     throw toSocketError(op, err);
   }
@@ -379,7 +430,7 @@ async function connect(unix: boolean, start: (base: ConnectBase) => Promise<BunS
   try {
     return new BunConn(await start({ allowHalfOpen: true, data: stream, socket: connHandlers }), stream, unix);
   } catch (err) {
-    throw toSocketError("connect", err);
+    throw toSocketError("connect", err, BUN_CODES);
   }
 }
 
@@ -393,7 +444,7 @@ function listen<L extends SocketListener<Stream>>(
   return attempt("listen", () => {
     const server = start(listenHandlers(connections, unix));
     return new BunListener(server, connections, addressOf(server));
-  });
+  }, BUN_CODES);
 }
 
 /**
@@ -412,19 +463,32 @@ function listen<L extends SocketListener<Stream>>(
  */
 export const adapter: Adapter = {
   api: "Bun.connect/Bun.listen/Bun.udpSocket",
-  capabilities: new Set(["halfClose", "abortiveClose", "ipv6Only", "udp", "udpConnect", "unixStream"]),
+  capabilities: new Set([
+    "halfClose",
+    "abortiveClose",
+    "ipv6Only",
+    "reusePort",
+    "udp",
+    "udpConnect",
+    "udpNoErrorListener",
+    "udpBroadcast",
+    "udpMulticast",
+    "udpTtl",
+    "unixStream",
+    "unixAbstract",
+  ]),
   tcp: {
     connect: ({ hostname, port }) => connect(false, (base) => Bun.connect<Stream>({ hostname, port, ...base })),
-    listen: ({ hostname, port, ipv6Only }) => {
-      // Bun's types carry `ipv6Only` on the connect options only; Bun.listen applies it.
-      const v6only = ipv6Only === undefined ? {} : { ipv6Only };
-      const start = (socket: SocketHandler<Stream>) => Bun.listen<Stream>({ hostname, port, allowHalfOpen: true, socket, ...v6only });
+    listen: ({ hostname, port, ipv6Only, reusePort }) => {
+      // Bun's types carry `ipv6Only` and `reusePort` on the connect options only; Bun.listen applies them.
+      const options = { ...ipv6Only === undefined ? {} : { ipv6Only }, ...reusePort === undefined ? {} : { reusePort } };
+      const start = (socket: SocketHandler<Stream>) => Bun.listen<Stream>({ hostname, port, allowHalfOpen: true, socket, ...options });
       return listen(false, start, (server) => ipAddress(server.hostname, server.port));
     },
   },
   udp: {
-    bind: ({ hostname, port }) =>
-      udpSocket("bind", (socket) => Bun.udpSocket({ hostname, port, binaryType: "uint8array", socket })),
+    bind: ({ hostname, port, errorListener }) =>
+      udpSocket("bind", (socket) => Bun.udpSocket({ hostname, port, binaryType: "uint8array", socket }), errorListener ?? true),
     openConnected: ({ hostname, port }) =>
       udpSocket("connect", (socket) => Bun.udpSocket({ binaryType: "uint8array", connect: { hostname, port }, socket })),
   },

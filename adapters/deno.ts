@@ -2,8 +2,13 @@
  * The adapter for Deno's native socket API, used by the `deno` column.
  *
  * Contract → Deno:
- * - tcp.connect → `Deno.connect({ hostname, port, transport: "tcp", signal })`
- * - tcp.listen → `Deno.listen({ hostname, port, transport: "tcp", tcpBacklog })`
+ * - tcp.connect → `Deno.connect({ hostname, port, transport: "tcp", signal })`;
+ *   a host name goes to Deno unchanged, and Deno looks it up itself (its
+ *   permissions name each host: deno.json lists the lab's names). A failed
+ *   lookup is a plain `Error` with no class or code: UNKNOWN
+ * - tcp.listen with a host name → `Deno.listen` with the name, unchanged
+ * - tcp.listen → `Deno.listen({ hostname, port, transport: "tcp", tcpBacklog, reusePort })`
+ *   (`reusePort` is unstable: `--unstable-net`)
  * - accept → `listener.accept()`; once this side closed the listener, Deno
  *   rejects the pending accept (`Interrupted`) and later ones (`BadResource`):
  *   those rejections are what the accept gives
@@ -22,7 +27,9 @@
  *   reads, accepts or receives pending on it have settled: Deno releases the
  *   descriptor only when its cancelled operations let go of it
  * - udp.bind → `Deno.listenDatagram({ transport: "udp", hostname, port })`
- *   (unstable: needs `--unstable-net`)
+ *   (unstable: needs `--unstable-net`). `errorListener: false` changes
+ *   nothing: Deno reports failures only as operations' results
+ * - joinGroup → `conn.joinMulticastV4(group, interface)` (IP_ADD_MEMBERSHIP)
  * - datagram address → `conn.addr` (fixed at bind)
  * - send → `conn.send(bytes, { transport: "udp", hostname, port })`, or
  *   `{ transport: "unixpacket", path }` for a path
@@ -33,7 +40,8 @@
  *   closed the socket, Deno rejects a pending receive (`Interrupted`) and a
  *   later one (`BadResource`), and so does the receive
  * - datagram close → `conn.close()`, once
- * - unix.connect → `Deno.connect({ transport: "unix", path })`
+ * - unix.connect → `Deno.connect({ transport: "unix", path })`; a path
+ *   with a leading NUL is an abstract name, which Deno passes on (Linux)
  * - unix.listen → `Deno.listen({ transport: "unix", path })`; connections
  *   and listeners as for TCP, addresses `{ hostname: "", port: 0, family:
  *   "Unix", path }` (Deno's `null` path of an unnamed socket becomes `""`)
@@ -41,9 +49,14 @@
  *   (a SOCK_DGRAM socket on Linux, despite the name; unstable as above)
  *
  * Not offered: abortive close (Deno has no SO_LINGER / RST primitive),
- * IPV6_V6ONLY (Deno.listen has no such option), `connect()` on a UDP socket
- * (DatagramConn has no connect) and a UDP socket left unbound until its
- * first send (Deno.listenDatagram always binds).
+ * IPV6_V6ONLY (Deno.listen and Deno.listenDatagram have no such option), `connect()` on a UDP socket
+ * (DatagramConn has no connect), hence no disconnect, a UDP socket left
+ * unbound until its first send (Deno.listenDatagram always binds),
+ * SO_BROADCAST and IP_TTL (no such options; a membership's `setTTL` is
+ * IP_MULTICAST_TTL), IP_RECVTTL, and SO_REUSEPORT on UDP (listenDatagram's
+ * `reuseAddress` sets SO_REUSEADDR only: measured, a second socket bound
+ * with it takes every datagram), an idle timeout and byte counters
+ * (Deno.Conn has neither).
  *
  * Errors keep Deno's own `.code` where it gives one (it sets the errno name
  * for OS errors); the class table below is the fallback for errors that
@@ -218,6 +231,11 @@ class DenoDatagramSocket implements DatagramSocket {
     const [data, from] = await call("receive", () => this.#receives.track(this.#conn.receive(buf)));
     return { data, from: address(from) };
   }
+
+  async joinGroup(membership: { group: string; interface: string }): Promise<void> {
+    // The membership object only leaves or tunes the group; closing the socket leaves it.
+    await call("joinGroup", () => this.#conn.joinMulticastV4(membership.group, membership.interface));
+  }
 }
 
 /**
@@ -241,10 +259,15 @@ export const adapter: Adapter = {
     "halfClose",
     "connectAbort",
     "listenBacklog",
+    "reusePort",
     "udp",
     "udpRecvBuffer",
+    // Deno has no error channel: every failure is an operation's result.
+    "udpNoErrorListener",
+    "udpMulticast",
     "unixStream",
     "unixDgram",
+    "unixAbstract",
     "acceptOnDemand",
     "pendingRead",
     "pendingReceive",
@@ -252,8 +275,11 @@ export const adapter: Adapter = {
   tcp: {
     connect: async ({ hostname, port, signal }) =>
       new DenoConn(await call("connect", () => Deno.connect({ hostname, port, transport: "tcp", signal }))),
-    listen: ({ hostname, port, backlog }) =>
-      callSync("listen", () => new DenoListener(Deno.listen({ hostname, port, transport: "tcp", tcpBacklog: backlog }))),
+    listen: ({ hostname, port, backlog, reusePort }) =>
+      callSync(
+        "listen",
+        () => new DenoListener(Deno.listen({ hostname, port, transport: "tcp", tcpBacklog: backlog, reusePort })),
+      ),
   },
   udp: {
     bind: ({ hostname, port }) =>

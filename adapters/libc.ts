@@ -7,11 +7,23 @@
  *
  * Contract → libc (every socket non-blocking: SOCK_NONBLOCK | SOCK_CLOEXEC):
  * - tcp.connect → `socket` + `connect`; on EINPROGRESS, wait writable, then
- *   `getsockopt(SO_ERROR)`: a non-zero value is the connect's errno. An
- *   aborted `signal` closes the socket and rejects with the signal's reason
+ *   `getsockopt(SO_ERROR)`: a non-zero value is the connect's errno, thrown
+ *   with connect's own destination as raw `address` and `port` (libc's
+ *   error is errno alone; the caller holds the arguments, and node:net
+ *   builds its `address` and `port` the same way). A signal already aborted
+ *   rejects with its reason before any socket is made; one aborted later
+ *   closes the socket and rejects with the signal's reason
+ * - host names (tcp.connect, tcp.listen) → a numeric host as itself; a
+ *   name through `getaddrinfo(AF_UNSPEC, SOCK_STREAM)` on a worker thread,
+ *   in getaddrinfo's order (RFC 6724 as glibc applies it, under gai.conf).
+ *   connect tries each address until one connects and otherwise throws the
+ *   last one's error (UNP 11.12 tcp_connect); listen (`AI_PASSIVE`) uses
+ *   the first address that binds and listens (UNP 11.13 tcp_listen). A
+ *   failed lookup throws getaddrinfo's EAI_* name (raw class `Gai`)
  * - tcp.listen → `socket` + `setsockopt(SO_REUSEADDR, 1)` (what servers do
  *   so a restart can bind while old connections sit in TIME_WAIT, UNP 7.5)
  *   + `setsockopt(IPV6_V6ONLY)` when asked, on IPv6 sockets only
+ *   + `setsockopt(SO_REUSEPORT, 1)` when asked
  *   + `bind` + `listen(backlog ?? 128)` + `getsockname`
  * - accept → `accept4(SOCK_NONBLOCK | SOCK_CLOEXEC)`; on EAGAIN, wait
  *   readable. The peer address is the one accept4 returns; the local one
@@ -27,10 +39,13 @@
  *   `inet_ntop` (an IPv4-mapped peer reads `::ffff:a.b.c.d`, family IPv6).
  *   If `getpeername` fails right after a successful connect (the peer has
  *   already reset), remoteAddr is the address connected to
- * - hostnames → `inet_pton`, numeric IPv4 or IPv6 only: no name resolution
+ * - UDP and datagram hostnames → `inet_pton`, numeric IPv4 or IPv6 only: no
+ *   name resolution
  * - unix.listen → `socket(AF_UNIX, SOCK_STREAM)` + `bind(sockaddr_un)` +
  *   `listen(128)` + `getsockname`; nothing is unlinked, before or after (an
- *   existing file gives EADDRINUSE; closing leaves the file, as the kernel does)
+ *   existing file gives EADDRINUSE; closing leaves the file, as the kernel does).
+ *   A leading NUL names an abstract socket (Linux); a path longer than
+ *   `sun_path` is passed whole with its length, and the kernel says EINVAL
  * - unix.connect → `socket(AF_UNIX, SOCK_STREAM)` + `connect(sockaddr_un)`
  *   (ENOENT, ECONNREFUSED as the kernel says). A non-blocking Unix connect
  *   to a listener whose accept queue is full fails EAGAIN, where a blocking
@@ -40,7 +55,8 @@
  * - Unix addresses → `{ hostname: "", port: 0, family: "Unix", path }`,
  *   path `""` for an unnamed socket
  * - udp.bind → `socket(AF_INET | AF_INET6, SOCK_DGRAM)` + `bind`, no
- *   SO_REUSEADDR (a second bind of the same port gives EADDRINUSE)
+ *   SO_REUSEADDR (a second bind of the same port gives EADDRINUSE);
+ *   `setsockopt(IPV6_V6ONLY)` before the bind when asked, on IPv6 sockets only
  * - udp.open → `socket(AF_INET | AF_INET6, SOCK_DGRAM)`, unbound: the first
  *   send binds it to an ephemeral port
  * - unix.bindDatagram → `socket(AF_UNIX, SOCK_DGRAM)` + `bind(sockaddr_un)`
@@ -60,12 +76,22 @@
  *   unreachable on a connected UDP socket) is the errno of the next
  *   recvfrom or send, as the kernel reports it; `from` is the address
  *   recvfrom wrote
+ * - udp.bind options → before `bind`: `setsockopt(SO_REUSEPORT, 1)` for
+ *   `reusePort`, `setsockopt(IPPROTO_IP, IP_RECVTTL, 1)` for `recvTtl`;
+ *   `errorListener` changes nothing (libc reports only through results)
+ * - receive on a socket bound with `recvTtl` → `recvmsg(MSG_TRUNC)` with a
+ *   control buffer, instead of `recvfrom`; `ttl` is the IP_TTL control
+ *   message's value
  * - datagram connect → `connect` (immediate for datagram sockets)
+ * - disconnect → `connect` with a sockaddr of family AF_UNSPEC
+ * - setBroadcast → `setsockopt(SO_BROADCAST)`; setTtl →
+ *   `setsockopt(IPPROTO_IP, IP_TTL)`; joinGroup →
+ *   `setsockopt(IPPROTO_IP, IP_ADD_MEMBERSHIP, struct ip_mreq)`
  * - address() → `getsockname`, at each call
  *
  * Once this side has closed a socket, a pending or later read, accept or
  * receive settles `null`; a pending or later write, closeWrite, send,
- * connect or address() fails with UNKNOWN (class `Closed`): the call is not
+ * connect, a socket option or address() fails with UNKNOWN (class `Closed`): the call is not
  * made, since the number may already name another descriptor, so there is
  * no errno to report.
  *
@@ -74,8 +100,9 @@
  * (`_libc.ts` says how, and why close waits for it).
  *
  * Errors are thrown as SocketError with the errno's name (`UNKNOWN` if the
- * number has none) and raw `{ class: "Errno", code, errno, syscall }`: no
- * table beyond errno number → name.
+ * number has none) and raw `{ class: "Errno", code, errno, syscall }` (and
+ * `address`, `port` for connect): no table beyond errno number → name;
+ * getaddrinfo's failures as its EAI_* name, raw `{ class: "Gai", code, syscall }`.
  *
  * @module
  */
@@ -89,8 +116,9 @@ import type {
   Endpoint,
   Listener,
   ListenOptions,
+  UdpBindOptions,
 } from "../core/adapter.ts";
-import { toSocketError } from "../core/errors.ts";
+import { SocketError, toSocketError } from "../core/errors.ts";
 import { NO_REPORTS } from "../core/report_log.ts";
 import { attempt } from "../core/settle.ts";
 import {
@@ -98,9 +126,11 @@ import {
   AF_INET,
   AF_INET6,
   AF_UNIX,
+  AF_UNSPEC,
   check,
   closedError,
   decodeAddress,
+  decodeInet,
   EAGAIN,
   EINPROGRESS,
   endpointSockaddr,
@@ -108,19 +138,27 @@ import {
   errnoError,
   getIntOption,
   inetSockaddr,
+  IP_RECVTTL,
+  IP_TTL,
+  IPPROTO_IP,
   IPPROTO_IPV6,
   IPV6_V6ONLY,
+  joinGroup,
   libc,
   MSG_NOSIGNAL,
   MSG_PEEK,
   MSG_TRUNC,
   POLLIN,
   POLLOUT,
+  recvMessage,
+  resolveInet,
   setIntOption,
   setLinger,
   SHUT_WR,
+  SO_BROADCAST,
   SO_ERROR,
   SO_REUSEADDR,
+  SO_REUSEPORT,
   type SockAddr,
   Socket,
   SOCK_CLOEXEC,
@@ -148,6 +186,29 @@ function nextBackoff(ms: number): number {
   return Math.min(Math.max(1, ms * 2), MAX_BACKOFF_MS);
 }
 
+/** The socket behind each object this adapter made, for the reference peer's kernel view. */
+const sockets = new WeakMap<object, Socket>();
+
+/**
+ * The descriptor behind a connection, listener or datagram socket this
+ * adapter made, while it is open; `undefined` for anything else or once
+ * closed. The reference peer reads the kernel's view of its own sockets
+ * (SIOCINQ, TCP_INFO, SO_ERROR) through it.
+ *
+ * @example
+ * ```ts
+ * import { adapter, descriptorOf } from "./libc.ts";
+ * const listener = await adapter.tcp.listen({ hostname: "127.0.0.1", port: 0 });
+ * descriptorOf(listener); // a descriptor number
+ * await listener.close();
+ * descriptorOf(listener); // undefined
+ * ```
+ */
+export function descriptorOf(object: object): number | undefined {
+  const socket = sockets.get(object);
+  return socket && !socket.closed ? socket.fd : undefined;
+}
+
 class KernelConn implements Conn {
   readonly reports = NO_REPORTS;
   readonly localAddr: Address;
@@ -156,6 +217,7 @@ class KernelConn implements Conn {
 
   constructor(socket: Socket, localAddr: Address, remoteAddr: Address) {
     this.#socket = socket;
+    sockets.set(this, socket);
     this.localAddr = localAddr;
     this.remoteAddr = remoteAddr;
   }
@@ -229,6 +291,7 @@ class KernelListener implements Listener {
 
   constructor(socket: Socket, domain: number, addr: Address) {
     this.#socket = socket;
+    sockets.set(this, socket);
     this.#domain = domain;
     this.addr = addr;
   }
@@ -279,10 +342,15 @@ async function connectStream(socket: Socket, target: SockAddr, closedReason: () 
   }
 }
 
-async function connect(options: ConnectOptions): Promise<Conn> {
-  const { signal } = options;
-  if (signal?.aborted) throw toSocketError("connect", signal.reason);
-  const target = inetSockaddr("connect", options.hostname, options.port);
+/** A failed connect's error with connect's own destination beside the errno, as node:net gives it. */
+function withDestination(err: unknown, target: SockAddr): unknown {
+  if (!(err instanceof SocketError) || err.raw.class !== "Errno") return err;
+  const { hostname, port } = decodeInet(err.op, target.bytes);
+  return new SocketError(err.op, err.code, { ...err.raw, address: hostname, port });
+}
+
+/** socket() + connect() to one address; the socket is closed if the connect fails. */
+async function connectTo(target: SockAddr, signal?: AbortSignal): Promise<Conn> {
   const socket = Socket.open("connect", target.family, SOCK_STREAM);
   const onAbort = () => socket.close("connect").catch(() => {});
   signal?.addEventListener("abort", onAbort, { once: true });
@@ -290,7 +358,7 @@ async function connect(options: ConnectOptions): Promise<Conn> {
     await connectStream(socket, target, () => signal?.reason);
   } catch (err) {
     await socket.close("connect").catch(() => {});
-    throw err;
+    throw withDestination(err, target);
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }
@@ -301,6 +369,24 @@ async function connect(options: ConnectOptions): Promise<Conn> {
       return decodeAddress("connect", target.family, target.bytes, target.length);
     }
   });
+}
+
+/** Each address of the host in turn until one connects (UNP 11.12 tcp_connect); the last one's error otherwise. */
+async function connect(options: ConnectOptions): Promise<Conn> {
+  const { signal } = options;
+  if (signal?.aborted) throw toSocketError("connect", signal.reason);
+  const targets = await resolveInet("connect", options.hostname, options.port);
+  let failure: unknown = toSocketError("connect", new TypeError(`getaddrinfo gave no IPv4 or IPv6 address for "${options.hostname}"`));
+  for (const target of targets) {
+    if (signal?.aborted) throw toSocketError("connect", signal.reason);
+    try {
+      return await connectTo(target, signal);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      failure = err;
+    }
+  }
+  throw failure;
 }
 
 async function listenOn(address: SockAddr, configure: (fd: number) => void, backlog: number): Promise<Listener> {
@@ -317,14 +403,24 @@ async function listenOn(address: SockAddr, configure: (fd: number) => void, back
   }
 }
 
-function listen(options: ListenOptions): Promise<Listener> {
-  const address = inetSockaddr("listen", options.hostname, options.port);
-  return listenOn(address, (fd) => {
-    setIntOption("listen", fd, SOL_SOCKET, SO_REUSEADDR, 1);
-    if (options.ipv6Only !== undefined && address.family === AF_INET6) {
-      setIntOption("listen", fd, IPPROTO_IPV6, IPV6_V6ONLY, options.ipv6Only ? 1 : 0);
+/** The first of the host's addresses that binds and listens (UNP 11.13 tcp_listen); the last one's error otherwise. */
+async function listen(options: ListenOptions): Promise<Listener> {
+  const addresses = await resolveInet("listen", options.hostname, options.port, { passive: true });
+  let failure: unknown = toSocketError("listen", new TypeError(`getaddrinfo gave no IPv4 or IPv6 address for "${options.hostname}"`));
+  for (const address of addresses) {
+    try {
+      return await listenOn(address, (fd) => {
+        setIntOption("listen", fd, SOL_SOCKET, SO_REUSEADDR, 1);
+        if (options.ipv6Only !== undefined && address.family === AF_INET6) {
+          setIntOption("listen", fd, IPPROTO_IPV6, IPV6_V6ONLY, options.ipv6Only ? 1 : 0);
+        }
+        if (options.reusePort) setIntOption("listen", fd, SOL_SOCKET, SO_REUSEPORT, 1);
+      }, options.backlog ?? DEFAULT_BACKLOG);
+    } catch (err) {
+      failure = err;
     }
-  }, options.backlog ?? DEFAULT_BACKLOG);
+  }
+  throw failure;
 }
 
 async function unixConnect(path: string): Promise<Conn> {
@@ -354,10 +450,13 @@ class KernelDatagram implements DatagramSocket {
   readonly reports = NO_REPORTS;
   #socket: Socket;
   #domain: number;
+  #recvTtl: boolean;
 
-  constructor(socket: Socket, domain: number) {
+  constructor(socket: Socket, domain: number, recvTtl = false) {
     this.#socket = socket;
+    sockets.set(this, socket);
     this.#domain = domain;
+    this.#recvTtl = recvTtl;
   }
 
   address(): Address {
@@ -393,10 +492,10 @@ class KernelDatagram implements DatagramSocket {
     if (chosen !== undefined && !(Number.isInteger(chosen) && chosen >= 0)) {
       throw toSocketError("receive", new RangeError(`bufferSize ${chosen} is not a non-negative integer`));
     }
-    // Called straight after a failed recvfrom: reads its errno before anything else.
+    // Called straight after a failed recvfrom or recvmsg: reads its errno before anything else.
     const failed = (): Promise<boolean> => {
       const e = errno();
-      if (e !== EAGAIN) throw errnoError("receive", "recvfrom", e);
+      if (e !== EAGAIN) throw errnoError("receive", this.#recvTtl ? "recvmsg" : "recvfrom", e);
       return socket.wait("receive", POLLIN);
     };
     const from = new AddrBuffer();
@@ -412,24 +511,71 @@ class KernelDatagram implements DatagramSocket {
         }
       }
       const buffer = new Uint8Array(size);
-      const n = Number(lib.recvfrom(socket.fd, buffer, BigInt(size), MSG_TRUNC, from.bytes, from.lengthArg()));
+      const { n, ttl } = this.#recvTtl
+        ? recvMessage(socket.fd, buffer, { flags: MSG_TRUNC, from })
+        : { n: Number(lib.recvfrom(socket.fd, buffer, BigInt(size), MSG_TRUNC, from.bytes, from.lengthArg())) };
       if (n >= 0) {
-        return {
+        const datagram: Datagram = {
           data: n >= size ? buffer : buffer.slice(0, n),
           from: decodeAddress("receive", this.#domain, from.bytes, from.length),
           truncated: n > size,
         };
+        if (this.#recvTtl) datagram.ttl = ttl;
+        return datagram;
       }
       if (!await failed()) return null;
     }
   }
 
   connect(to: Endpoint): Promise<void> {
-    return attempt("connect", () => {
-      if (this.#socket.closed) throw closedError("connect", "connect");
-      const target = endpointSockaddr("connect", to);
-      check("connect", "connect", libc("connect").connect(this.#socket.fd, target.bytes, target.length));
+    return this.#call("connect", {
+      syscall: "connect",
+      call: (fd) => {
+        const target = endpointSockaddr("connect", to);
+        return libc("connect").connect(fd, target.bytes, target.length);
+      },
     });
+  }
+
+  disconnect(): Promise<void> {
+    // A sockaddr whose family is AF_UNSPEC: the kernel dissolves the association (UNP 8.11).
+    const unspec = new Uint8Array(16);
+    new DataView(unspec.buffer).setUint16(0, AF_UNSPEC, true);
+    return this.#call("disconnect", {
+      syscall: "connect",
+      call: (fd) => libc("disconnect").connect(fd, unspec, unspec.byteLength),
+    });
+  }
+
+  setBroadcast(on: boolean): Promise<void> {
+    return this.#call("setBroadcast", {
+      syscall: "setsockopt",
+      call: (fd) => setIntOption("setBroadcast", fd, SOL_SOCKET, SO_BROADCAST, on ? 1 : 0),
+    });
+  }
+
+  joinGroup(membership: { group: string; interface: string }): Promise<void> {
+    return this.#call("joinGroup", { syscall: "setsockopt", call: (fd) => joinGroup("joinGroup", fd, membership) });
+  }
+
+  setTtl(ttl: number): Promise<void> {
+    return this.#call("setTtl", {
+      syscall: "setsockopt",
+      call: (fd) => setIntOption("setTtl", fd, IPPROTO_IP, IP_TTL, ttl),
+    });
+  }
+
+  /** One synchronous call on the open descriptor; a negative result is its errno. */
+  #call(op: string, options: { syscall: string; call: (fd: number) => number | void }): Promise<void> {
+    const { syscall, call } = options;
+    try {
+      if (this.#socket.closed) throw closedError(op, syscall);
+      const result = call(this.#socket.fd);
+      if (typeof result === "number") check(op, syscall, result);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   close(): Promise<void> {
@@ -437,23 +583,40 @@ class KernelDatagram implements DatagramSocket {
   }
 }
 
-/** A datagram socket of `domain`, bound to `address` when given. */
-async function datagramSocket(op: string, domain: number, address?: SockAddr): Promise<DatagramSocket> {
-  const socket = Socket.open(op, domain, SOCK_DGRAM);
-  if (address) {
-    try {
-      check(op, "bind", libc(op).bind(socket.fd, address.bytes, address.length));
-    } catch (err) {
-      await socket.close(op).catch(() => {});
-      throw err;
-    }
-  }
-  return new KernelDatagram(socket, domain);
+/** Socket options set before bind. */
+interface BeforeBind {
+  reusePort?: boolean;
+  recvTtl?: boolean;
+  ipv6Only?: boolean;
 }
 
-async function udpBind(options: { hostname: string; port: number }): Promise<DatagramSocket> {
+/** A datagram socket of `domain`, its options set, then bound to `address` when given. */
+async function datagramSocket(
+  op: string,
+  domain: number,
+  options: BeforeBind & { address?: SockAddr } = {},
+): Promise<DatagramSocket> {
+  const { address } = options;
+  const socket = Socket.open(op, domain, SOCK_DGRAM);
+  try {
+    if (options.reusePort) setIntOption(op, socket.fd, SOL_SOCKET, SO_REUSEPORT, 1);
+    if (options.recvTtl) setIntOption(op, socket.fd, IPPROTO_IP, IP_RECVTTL, 1);
+    if (options.ipv6Only !== undefined && domain === AF_INET6) {
+      setIntOption(op, socket.fd, IPPROTO_IPV6, IPV6_V6ONLY, options.ipv6Only ? 1 : 0);
+    }
+    if (address) check(op, "bind", libc(op).bind(socket.fd, address.bytes, address.length));
+  } catch (err) {
+    await socket.close(op).catch(() => {});
+    throw err;
+  }
+  return new KernelDatagram(socket, domain, options.recvTtl);
+}
+
+async function udpBind(options: UdpBindOptions): Promise<DatagramSocket> {
   const address = inetSockaddr("bind", options.hostname, options.port);
-  return await datagramSocket("bind", address.family, address);
+  // `errorListener` changes nothing: libc has no error channel besides the calls' results.
+  const { reusePort, recvTtl, ipv6Only } = options;
+  return await datagramSocket("bind", address.family, { reusePort, recvTtl, ipv6Only, address });
 }
 
 function udpOpen(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket> {
@@ -461,7 +624,7 @@ function udpOpen(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket> 
 }
 
 async function unixBindDatagram(path: string): Promise<DatagramSocket> {
-  return await datagramSocket("bind", AF_UNIX, unixSockaddr("bind", path));
+  return await datagramSocket("bind", AF_UNIX, { address: unixSockaddr("bind", path) });
 }
 
 /**
@@ -487,9 +650,19 @@ export const adapter: Adapter = {
     "udpConnect",
     "udpRecvBuffer",
     "udpUnbound",
+    "udpNoErrorListener",
+    "udpBroadcast",
+    "udpMulticast",
+    "udpTtl",
+    "udpRecvTtl",
+    "udpReusePort",
+    "udpDisconnect",
+    "udpIpv6Only",
     "unixStream",
     "unixDgram",
+    "unixAbstract",
     "ipv6Only",
+    "reusePort",
     "acceptOnDemand",
     "pendingRead",
     "pendingReceive",

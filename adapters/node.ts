@@ -6,10 +6,20 @@
  * Contract → node:net:
  * - tcp.connect → `net.connect({ host, port, allowHalfOpen: true, signal })`,
  *   settled by `connect`, or rejected with the `error` event (node's only
- *   report of a failed connect)
+ *   report of a failed connect). A host name goes to node unchanged: node
+ *   looks it up (`dns.lookup`, getaddrinfo) and, with `autoSelectFamily`
+ *   (on by default since Node 20), tries each address it gets
  * - tcp.listen → `net.createServer({ allowHalfOpen: true })` +
- *   `server.listen({ host, port, backlog, ipv6Only })`, rejected with the
- *   `error` event
+ *   `server.listen({ host, port, backlog, ipv6Only, reusePort })`, rejected
+ *   with the `error` event; a host name goes to node unchanged (node binds
+ *   the first address its lookup gives). `reusePort` is node's since 23.1.0
+ *   and 22.12.0; older Node ignores the option without a word, so
+ *   `reusePort` is declared only where `process.versions.node` names a
+ *   version that has it (a compatibility layer claiming such a version and
+ *   lacking it fails)
+ * - errors → node's `code` where it is an errno or getaddrinfo name,
+ *   `ENOTFOUND` as EAI_NONAME (below), else its numeric `errno`; the raw
+ *   error keeps node's `errno`, `syscall`, `address` and `port`
  * - accept → the server's `connection` events, kept in arrival order. node
  *   accepts eagerly (libuv accepts on readiness) and has no accept operation
  *   that can be pending: no `acceptOnDemand`. `null` once the server emits
@@ -36,17 +46,27 @@
  * - abort → `socket.resetAndDestroy()` (SO_LINGER 0 + close), settled by
  *   `close`. Node has it (since 18.3), so `abortiveClose` is always declared;
  *   a compatibility layer without it fails with ApiMissingError.
+ * - setIdleTimeout → `socket.setTimeout(ms)` (0 disables); idleTimeouts →
+ *   every `timeout` event, counted. node's own timer: the adapter runs none
+ * - byteCounts → `socket.bytesRead`, `socket.bytesWritten`
  * - reports → every `error` event of a socket or server, channel
  *   `"error" event`. node often reports one failure twice (a write's
  *   callback and the `error` event); both stay visible.
  * - unix.connect → `net.connect({ path, allowHalfOpen: true })`; unix.listen →
  *   `server.listen({ path })`; their connections are the same as TCP's. node:net
  *   reports no address for a Unix connection (only the listener's path).
+ *   A path with a leading NUL is a Linux abstract name, which node:net passes
+ *   on (`unixAbstract`; measured on Node, Deno and Bun).
  *   node:dgram has no Unix datagrams: no `unixDgram`.
  *
  * Contract → node:dgram:
- * - udp.bind → `dgram.createSocket({ type: "udp4" | "udp6" })` + `socket.bind({ address, port })`,
- *   rejected with the `error` event (bind's only report)
+ * - udp.bind → `dgram.createSocket({ type: "udp4" | "udp6", ipv6Only, reusePort })` + `socket.bind({ address, port })`,
+ *   rejected with the `error` event (bind's only report). `reusePort` is
+ *   declared (`udpReusePort`) where the runtime says it implements a Node
+ *   that has it (`process.versions.node` 22.12+ or 23.1+): older Node
+ *   ignores the option. `errorListener: false` leaves the socket without
+ *   the adapter's `error` listener, so node does with an `error` event what
+ *   it does with one nobody listens for (throws it); `reports` stays empty
  * - udp.open → `dgram.createSocket` without bind; node binds it (port 0, the
  *   wildcard address) on its first send or connect
  * - send → `socket.send(data, port, address, cb)`, or `socket.send(data, cb)` once
@@ -60,7 +80,9 @@
  * - reports → every `error` event (e.g. ECONNREFUSED after an ICMP port
  *   unreachable on a connected socket), channel `"error" event`; it rejects
  *   no receive, since node gave it to none.
- * - connect → `socket.connect(port, address, cb)`
+ * - connect → `socket.connect(port, address, cb)`; disconnect → `socket.disconnect()`
+ * - setBroadcast → `socket.setBroadcast(on)`; setTtl → `socket.setTTL(ttl)`;
+ *   joinGroup → `socket.addMembership(group, interface)`; each throws on failure
  * - address → `socket.address()`
  * - close → `socket.close(cb)`
  *
@@ -72,13 +94,24 @@
  */
 import dgram from "node:dgram";
 import net from "node:net";
-import type { Adapter, Address, Conn, Datagram, DatagramSocket, Endpoint, Listener } from "../core/adapter.ts";
+import process from "node:process";
+import type { Adapter, Address, Conn, Datagram, DatagramSocket, Endpoint, Listener, ReportLog, UdpBindOptions } from "../core/adapter.ts";
 import { ipAddress, unixAddress } from "../core/address.ts";
 import { closeOnce } from "../core/close_once.ts";
 import { ApiMissingError, toSocketError } from "../core/errors.ts";
 import { Queue } from "../core/queue.ts";
-import { Reports } from "../core/report_log.ts";
+import { EventCounter, NO_REPORTS, Reports } from "../core/report_log.ts";
 import { attempt, viaCallback } from "../core/settle.ts";
+
+/**
+ * node's documented codes beyond errno names: `ENOTFOUND` is its name for a
+ * failed lookup of either EAI_NONAME or glibc's EAI_NODATA (a name without
+ * an address of the family asked), both "no address for this name", which
+ * POSIX calls EAI_NONAME. Its other lookup failures keep getaddrinfo's
+ * names (`EAI_AGAIN`, ...). The `errno` of a lookup failure is libuv's
+ * UV_EAI_* number (c-ares' own on Bun), never an errno.
+ */
+const NODE_CODES: Readonly<Record<string, string>> = { ENOTFOUND: "EAI_NONAME" };
 
 /** The channel every node `error` event is reported on. */
 const ERROR_EVENT = '"error" event';
@@ -95,6 +128,7 @@ function requireMethod(method: unknown, api: string): void {
 
 class NodeConn implements Conn {
   readonly reports = new Reports();
+  readonly idleTimeouts = new EventCounter();
   readonly localAddr: Address;
   readonly remoteAddr: Address;
   #socket: net.Socket;
@@ -107,7 +141,17 @@ class NodeConn implements Conn {
     this.localAddr = unix ? unixAddress() : ipAddress(socket.localAddress, socket.localPort, socket.localFamily);
     this.remoteAddr = unix ? unixAddress() : ipAddress(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
     reportErrors(socket, this.reports);
+    socket.on("timeout", () => this.idleTimeouts.add());
     this.#closed = new Promise((resolve) => socket.once("close", () => resolve()));
+  }
+
+  setIdleTimeout(ms: number): void {
+    requireMethod(this.#socket.setTimeout, "net.Socket.prototype.setTimeout");
+    this.#socket.setTimeout(ms);
+  }
+
+  byteCounts(): { read: number; written: number } {
+    return { read: this.#socket.bytesRead, written: this.#socket.bytesWritten };
   }
 
   async read(): Promise<Uint8Array | null> {
@@ -184,12 +228,13 @@ class NodeListener implements Listener {
 }
 
 class NodeDatagram implements DatagramSocket {
-  readonly reports = new Reports();
+  readonly reports: ReportLog;
   #socket: dgram.Socket;
   // node:dgram's own read-ahead, kept in arrival order: it has no flow control.
   #incoming = new Queue<Datagram>();
 
-  constructor(socket: dgram.Socket) {
+  /** `errorListener: false`: no `error` listener, as a program that registers none. */
+  constructor(socket: dgram.Socket, errorListener = true) {
     this.#socket = socket;
     socket.on("message", (msg: Buffer, rinfo: dgram.RemoteInfo) =>
       this.#incoming.push({
@@ -197,7 +242,13 @@ class NodeDatagram implements DatagramSocket {
         from: ipAddress(rinfo.address, rinfo.port, rinfo.family),
       })
     );
-    reportErrors(socket, this.reports);
+    if (errorListener) {
+      const reports = new Reports();
+      reportErrors(socket, reports);
+      this.reports = reports;
+    } else {
+      this.reports = NO_REPORTS;
+    }
     // node's report that no datagram will follow.
     socket.once("close", () => this.#incoming.end());
   }
@@ -229,6 +280,38 @@ class NodeDatagram implements DatagramSocket {
     await viaCallback("connect", (done) => this.#socket.connect(to.port, to.hostname, done));
   }
 
+  disconnect(): Promise<void> {
+    return this.#sync("disconnect", { method: "disconnect", call: (s) => s.disconnect() });
+  }
+
+  setBroadcast(on: boolean): Promise<void> {
+    return this.#sync("setBroadcast", { method: "setBroadcast", call: (s) => s.setBroadcast(on) });
+  }
+
+  joinGroup(membership: { group: string; interface: string }): Promise<void> {
+    const { group, interface: iface } = membership;
+    return this.#sync("joinGroup", { method: "addMembership", call: (s) => s.addMembership(group, iface) });
+  }
+
+  setTtl(ttl: number): Promise<void> {
+    return this.#sync("setTtl", { method: "setTTL", call: (s) => s.setTTL(ttl) });
+  }
+
+  /** A synchronous dgram.Socket method: its throw is the operation's failure. */
+  #sync(
+    op: string,
+    options: { method: "disconnect" | "setBroadcast" | "addMembership" | "setTTL"; call: (socket: dgram.Socket) => unknown },
+  ): Promise<void> {
+    const { method, call } = options;
+    try {
+      requireMethod(this.#socket[method], `dgram.Socket.prototype.${method}`);
+      call(this.#socket);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err instanceof ApiMissingError ? err : toSocketError(op, err));
+    }
+  }
+
   close = closeOnce(() => new Promise((resolve) => this.#socket.close(() => resolve())));
 }
 
@@ -243,7 +326,7 @@ function connectSocket(options: net.NetConnectOpts, unix: boolean): Promise<Conn
     const onError = (err: Error) => {
       socket.off("connect", onConnect);
       // The failed socket is destroyed by node; settle once it is closed.
-      socket.once("close", () => reject(toSocketError("connect", err)));
+      socket.once("close", () => reject(toSocketError("connect", err, NODE_CODES)));
     };
     const onConnect = () => {
       socket.off("error", onError);
@@ -257,7 +340,7 @@ function connectSocket(options: net.NetConnectOpts, unix: boolean): Promise<Conn
 function listenServer(options: net.ListenOptions): Promise<Listener> {
   return new Promise((resolve, reject) => {
     const server = net.createServer({ allowHalfOpen: true });
-    const onError = (err: Error) => reject(toSocketError("listen", err));
+    const onError = (err: Error) => reject(toSocketError("listen", err, NODE_CODES));
     server.once("error", onError);
     try {
       server.listen(options, () => {
@@ -270,11 +353,16 @@ function listenServer(options: net.ListenOptions): Promise<Listener> {
   });
 }
 
-function bindDatagram(options: { hostname: string; port: number }): Promise<DatagramSocket> {
+function bindDatagram(options: UdpBindOptions): Promise<DatagramSocket> {
   return new Promise((resolve, reject) => {
     let socket: dgram.Socket;
     try {
-      socket = dgram.createSocket({ type: options.hostname.includes(":") ? "udp6" : "udp4" });
+      const create: dgram.SocketOptions & { reusePort?: boolean } = {
+        type: options.hostname.includes(":") ? "udp6" : "udp4",
+        ipv6Only: options.ipv6Only,
+      };
+      if (options.reusePort !== undefined) create.reusePort = options.reusePort;
+      socket = dgram.createSocket(create);
     } catch (err) {
       return reject(toSocketError("bind", err));
     }
@@ -286,13 +374,23 @@ function bindDatagram(options: { hostname: string; port: number }): Promise<Data
     try {
       socket.bind({ address: options.hostname, port: options.port }, () => {
         socket.off("error", onError);
-        resolve(new NodeDatagram(socket));
+        resolve(new NodeDatagram(socket, options.errorListener ?? true));
       });
     } catch (err) {
       socket.off("error", onError);
       socket.close(() => reject(toSocketError("bind", err)));
     }
   });
+}
+
+/**
+ * Whether the Node version the runtime says it implements has `reusePort`
+ * for dgram and `server.listen` (added in Node 23.1.0 and 22.12.0). Older
+ * Node ignores the option, so it is a capability Node itself lacks there.
+ */
+export function nodeHasReusePort(version: string): boolean {
+  const [major, minor] = version.split(".").map(Number);
+  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
 }
 
 /** The node:net adapter. */
@@ -304,17 +402,28 @@ export const adapter: Adapter = {
     "listenBacklog",
     "ipv6Only",
     "udp",
+    "udpIpv6Only",
     "udpConnect",
     "udpUnbound",
+    // Leaving out the `error` listener is node's own default.
+    "udpNoErrorListener",
+    "udpBroadcast",
+    "udpMulticast",
+    "udpTtl",
+    "udpDisconnect",
+    ...(nodeHasReusePort(process.versions.node) ? ["udpReusePort" as const, "reusePort" as const] : []),
     "unixStream",
+    "unixAbstract",
     // node has resetAndDestroy (since 18.3): a compatibility layer without it fails, not n/a.
     "abortiveClose",
     // The socket's async iterator: node's own read operation, which can be pending.
     "pendingRead",
+    "idleTimeout",
+    "byteCounters",
   ]),
   tcp: {
     connect: ({ hostname, port, signal }) => connectSocket({ host: hostname, port, allowHalfOpen: true, signal }, false),
-    listen: ({ hostname, port, backlog, ipv6Only }) => listenServer({ host: hostname, port, backlog, ipv6Only }),
+    listen: ({ hostname, port, backlog, ipv6Only, reusePort }) => listenServer({ host: hostname, port, backlog, ipv6Only, reusePort }),
   },
   udp: {
     bind: bindDatagram,

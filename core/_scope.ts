@@ -9,7 +9,7 @@
  * @module
  */
 
-import { checkLoopback } from "./_loopback.ts";
+import { checkLoopback, type GuardOptions } from "./_loopback.ts";
 
 interface Closable {
   close(): Promise<void> | void;
@@ -35,6 +35,12 @@ function hasMethods(value: unknown): value is object {
 export class Scope {
   #open = new Set<Closable>();
   #proxies = new WeakMap<object, object>();
+  #guard: GuardOptions;
+
+  /** `guard`: inside the fault lab, multicast groups and the lab's own host names pass the guard. */
+  constructor(guard: GuardOptions = {}) {
+    this.#guard = guard;
+  }
 
   /** Wraps `target` so that handles it returns are tracked. */
   wrap<T extends object>(target: T): T {
@@ -51,7 +57,7 @@ export class Scope {
         let fn = wrapped.get(value);
         if (!fn) {
           fn = function (this: unknown, ...args: unknown[]) {
-            checkLoopback(String(key), args);
+            checkLoopback(String(key), args, scope.#guard);
             if (isClosable(obj) && (key === "close" || key === "abort")) scope.#open.delete(obj);
             const result = value.apply(obj, args);
             return result instanceof Promise ? result.then((r) => scope.#track(r)) : scope.#track(result);

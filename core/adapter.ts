@@ -64,12 +64,45 @@ export type Capability =
   | "udpRecvBuffer"
   /** A UDP socket that is not bound until its first send (implicit bind). */
   | "udpUnbound"
+  /**
+   * A UDP socket opened with no listener of the adapter's on the API's own
+   * error channel (`UdpBindOptions.errorListener: false`): what the API does
+   * with a failure nobody listens for is then its own. APIs with no such
+   * channel (every failure is an operation's result) have it as is.
+   */
+  | "udpNoErrorListener"
+  /** SO_BROADCAST: `DatagramSocket.setBroadcast`. */
+  | "udpBroadcast"
+  /** IP_ADD_MEMBERSHIP: `DatagramSocket.joinGroup` (IPv4 multicast). */
+  | "udpMulticast"
+  /** IP_TTL on outgoing datagrams: `DatagramSocket.setTtl`. */
+  | "udpTtl"
+  /** IP_RECVTTL: a socket bound with `recvTtl` reports each datagram's TTL (`Datagram.ttl`). */
+  | "udpRecvTtl"
+  /** SO_REUSEPORT before bind: `UdpBindOptions.reusePort`. */
+  | "udpReusePort"
+  /** connect() with AF_UNSPEC, which dissolves a UDP association: `DatagramSocket.disconnect`. */
+  | "udpDisconnect"
   /** Unix-domain stream sockets. */
   | "unixStream"
   /** Unix-domain datagram sockets. */
   | "unixDgram"
   /** IPV6_V6ONLY on a listener. */
   | "ipv6Only"
+  /** IPV6_V6ONLY on a UDP socket, set before it binds. */
+  | "udpIpv6Only"
+  /** SO_REUSEPORT on a listener, set before it binds: listeners sharing one port. */
+  | "reusePort"
+  /** Linux abstract Unix socket names (a leading NUL byte): no file in any directory. */
+  | "unixAbstract"
+  /**
+   * An idle timeout in milliseconds on a connection, whose firing the
+   * runtime reports (node:net `setTimeout` and its `timeout` event). A
+   * JavaScript contract: the kernel has no idle timer.
+   */
+  | "idleTimeout"
+  /** The runtime counts a connection's bytes read and written (node:net `bytesRead`, `bytesWritten`). */
+  | "byteCounters"
   /**
    * The API accepts only when asked: a listener with no accept pending
    * leaves completed connections in the kernel's queue, and an accept can be
@@ -90,6 +123,14 @@ export interface Report {
   /** The channel in the API's own words, e.g. `"error" event`, `error handler`. */
   channel: string;
   error: SocketError;
+}
+
+/** How many times the runtime reported an event that carries no error (an idle timeout). */
+export interface EventCount {
+  /** The reports so far. */
+  readonly count: number;
+  /** Resolves once at least `count` reports have been made. */
+  reached(count: number): Promise<void>;
 }
 
 /** Every {@linkcode Report} the runtime made for one socket, in order. */
@@ -124,6 +165,16 @@ export interface Conn {
   abort?(): Promise<void>;
   /** Failures the runtime reported for this connection outside an operation's result. */
   readonly reports: ReportLog;
+  /**
+   * Sets the runtime's idle timeout to `ms` (0 disables it). Present only
+   * with `idleTimeout`; the adapter relays the runtime's timer, never runs
+   * one of its own.
+   */
+  setIdleTimeout?(ms: number): void;
+  /** Every time the runtime reported the idle timeout firing (`idleTimeout`). */
+  readonly idleTimeouts?: EventCount;
+  /** The runtime's own count of this connection's bytes (`byteCounters`). */
+  byteCounts?(): { read: number; written: number };
 }
 
 /** A listening TCP (or Unix stream) socket. */
@@ -142,6 +193,15 @@ export interface Listener {
 }
 
 export interface ConnectOptions {
+  /**
+   * A numeric IPv4 or IPv6 address, or a host name. The adapter passes it to
+   * the API unchanged; a name is looked up by the API itself (node:net by
+   * `dns.lookup`, getaddrinfo; Deno and Bun by their own lookups; the libc
+   * adapter by getaddrinfo, trying each address in its order as UNP 11.12's
+   * tcp_connect does). A failed lookup rejects with getaddrinfo's error name
+   * (`EAI_NONAME`, `EAI_AGAIN`, ...). Cases use names only inside the lab,
+   * whose own names files answer them (lab/names.ts).
+   */
   hostname: string;
   port: number;
   /** Aborts a pending connect; only with the `connectAbort` capability. */
@@ -149,6 +209,7 @@ export interface ConnectOptions {
 }
 
 export interface ListenOptions {
+  /** A numeric address, a wildcard, or a host name passed to the API unchanged (as for {@linkcode ConnectOptions}). */
   hostname: string;
   /** 0 asks the kernel for an ephemeral port. */
   port: number;
@@ -156,6 +217,8 @@ export interface ListenOptions {
   backlog?: number;
   /** IPV6_V6ONLY; only with the `ipv6Only` capability. */
   ipv6Only?: boolean;
+  /** SO_REUSEPORT; only with the `reusePort` capability. */
+  reusePort?: boolean;
 }
 
 export interface TcpApi {
@@ -173,6 +236,11 @@ export interface Datagram {
    * absent when the API does not say.
    */
   truncated?: boolean;
+  /**
+   * The TTL of the IP header the datagram arrived with (IP_RECVTTL), on a
+   * socket bound with `recvTtl` (`udpRecvTtl`); absent otherwise.
+   */
+  ttl?: number;
 }
 
 /** A UDP or Unix datagram socket. */
@@ -193,15 +261,52 @@ export interface DatagramSocket {
   receive(options?: { bufferSize?: number }): Promise<Datagram | null>;
   /** connect(): fixes the peer (`udpConnect`). */
   connect?(to: Endpoint): Promise<void>;
+  /**
+   * connect() with an address of family AF_UNSPEC: dissolves the
+   * association, so the socket sends to any address and receives from any
+   * sender again (`udpDisconnect`).
+   */
+  disconnect?(): Promise<void>;
+  /** setsockopt(SO_BROADCAST): whether sends to a broadcast address are allowed (`udpBroadcast`). */
+  setBroadcast?(on: boolean): Promise<void>;
+  /**
+   * setsockopt(IP_ADD_MEMBERSHIP): joins the IPv4 multicast `group` on the
+   * interface that has the address `interface` (`udpMulticast`). Left when
+   * the socket closes.
+   */
+  joinGroup?(membership: { group: string; interface: string }): Promise<void>;
+  /** setsockopt(IP_TTL): the TTL of the datagrams this socket sends (`udpTtl`). */
+  setTtl?(ttl: number): Promise<void>;
   /** Resolves once the descriptor is released. Idempotent. */
   close(): Promise<void>;
   /** Failures the runtime reported for this socket outside an operation's result (e.g. ICMP errors as `error` events). */
   readonly reports: ReportLog;
 }
 
+/** How to open a bound UDP socket. */
+export interface UdpBindOptions {
+  hostname: string;
+  /** 0 asks the kernel for an ephemeral port. */
+  port: number;
+  /** SO_REUSEPORT before bind(); only with `udpReusePort`. */
+  reusePort?: boolean;
+  /** IP_RECVTTL, so each datagram received reports its TTL; only with `udpRecvTtl`. */
+  recvTtl?: boolean;
+  /**
+   * `false`: the adapter attaches nothing to the API's own error channel
+   * (node's `error` event, Bun's `error` handler), as a program that
+   * registers no handler would; the socket's `reports` then stays empty.
+   * Only with `udpNoErrorListener`. A failure the API raises as an uncaught
+   * exception instead ends the process unless something catches it.
+   */
+  errorListener?: boolean;
+  /** IPV6_V6ONLY, set before bind; only with the `udpIpv6Only` capability. */
+  ipv6Only?: boolean;
+}
+
 export interface UdpApi {
   /** A socket bound to `hostname:port` (port 0: ephemeral). */
-  bind(options: { hostname: string; port: number }): Promise<DatagramSocket>;
+  bind(options: UdpBindOptions): Promise<DatagramSocket>;
   /** A socket not bound yet, for `family` (`udpUnbound`). */
   open?(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket>;
   /**

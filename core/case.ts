@@ -19,17 +19,25 @@ export type Fixture =
    * platform cannot count (Windows) they are skipped, never passed on their
    * assertions alone.
    */
-  | "socketCount";
+  | "socketCount"
+  /**
+   * The host can fill this process's descriptor table: lower its soft
+   * RLIMIT_NOFILE to just above the descriptors open and take every free
+   * number below it ({@linkcode DescriptorTable}).
+   */
+  | "descriptorLimit";
 
 /**
- * A shape of the fault lab's namespace: the same routes in every profile,
- * per-namespace sysctls that differ (lab/profiles.ts says which).
+ * A shape of the fault lab's namespace: the same routes and names files in
+ * every profile, per-namespace sysctls that differ (lab/profiles.ts says which).
  */
 export type LabProfile =
   /** `net.ipv4.tcp_syn_retries=1`: an unanswered SYN times out in about 3 s (1 + 2 s). */
   | "syn-retries-1"
   /** `net.ipv4.tcp_syn_retries=2`: a dropped SYN is sent again at 1 s and 3 s, ETIMEDOUT at about 7 s. */
-  | "syn-retries-2";
+  | "syn-retries-2"
+  /** As `syn-retries-1`, with `net.ipv6.conf.all.disable_ipv6=1`: no ::1 in the namespace. */
+  | "ipv4-only";
 
 /** How a case uses the fault lab (lab/: a private network namespace). */
 export interface LabUse {
@@ -66,6 +74,31 @@ export interface LabContext {
   profile: LabProfile;
   /** Every TCP socket of the namespace, as the kernel lists them now. */
   tcpSockets(): Promise<TcpTableEntry[]>;
+  /**
+   * The host names the lab's own names files answer for, or are sure to
+   * miss (lab/names.ts): the only names the loopback guard lets a case
+   * hand an adapter, since inside the lab they resolve through those files
+   * alone.
+   */
+  names: readonly string[];
+}
+
+/** This process's descriptor table, filled by the host (the `descriptorLimit` fixture). */
+export interface DescriptorTable {
+  /**
+   * Lowers the process's soft RLIMIT_NOFILE to one above its highest open
+   * descriptor and opens a file on every number still free below it, so
+   * that the next descriptor the process makes fails with EMFILE.
+   */
+  fill(): Promise<FilledTable>;
+}
+
+/** A descriptor table filled by {@linkcode DescriptorTable.fill}. */
+export interface FilledTable {
+  /** Closes one of the host's files: one descriptor is free. Throws if none is left to close. */
+  free(): void;
+  /** Closes every file the host opened and restores the limit. Idempotent. */
+  restore(): Promise<void>;
 }
 
 /** What a case body gets besides the adapter. */
@@ -84,6 +117,8 @@ export interface CaseContext {
    * path; the case removes it. Where it lies is the host's choice.
    */
   socketDir(): string;
+  /** Present with the `descriptorLimit` fixture. */
+  readonly descriptors?: DescriptorTable;
 }
 
 /** One semantic, stated once, run on every column. */

@@ -1,10 +1,13 @@
 /**
  * Socket errors as the adapter contract carries them: a POSIX errno name
- * beside the raw error the runtime threw, so nothing the runtime said is lost.
+ * (or, for a failed name lookup, a getaddrinfo error name such as
+ * `EAI_NONAME`) beside the raw error the runtime threw, so nothing the
+ * runtime said is lost.
  *
  * Normalisation reads structured identity only (`.code`, `.errno`, and an
- * adapter-supplied error-class table); it never parses messages and never
- * guesses. Anything without structured identity becomes `UNKNOWN`.
+ * adapter-supplied table of error classes, names or codes); it never parses
+ * messages and never guesses. Anything without structured identity becomes
+ * `UNKNOWN`.
  *
  * @module
  */
@@ -18,6 +21,13 @@ export interface RawError {
   code?: string | number;
   errno?: number;
   syscall?: string;
+  /**
+   * The address the failed call was about, as the runtime's error gives it
+   * (node:net's `address`, e.g. the destination of a refused connect).
+   */
+  address?: string;
+  /** The port the failed call was about, as the runtime's error gives it (node:net's `port`). */
+  port?: number;
   message: string;
 }
 
@@ -50,6 +60,41 @@ function isErrnoName(name: unknown): name is string {
   return typeof name === "string" && Object.hasOwn(errnoByName, name);
 }
 
+/**
+ * getaddrinfo(3)'s error names: POSIX `<netdb.h>`, plus glibc's EAI_NODATA
+ * and EAI_ADDRFAMILY. A failed name lookup is reported with one of these.
+ */
+const RESOLVER_ERRORS: ReadonlySet<string> = new Set([
+  "EAI_AGAIN",
+  "EAI_BADFLAGS",
+  "EAI_FAIL",
+  "EAI_FAMILY",
+  "EAI_MEMORY",
+  "EAI_NONAME",
+  "EAI_SERVICE",
+  "EAI_SOCKTYPE",
+  "EAI_SYSTEM",
+  "EAI_OVERFLOW",
+  "EAI_NODATA",
+  "EAI_ADDRFAMILY",
+]);
+
+/**
+ * Whether `name` is one of getaddrinfo's error names (`EAI_NONAME`, ...).
+ *
+ * @example
+ * ```ts
+ * import { isResolverErrorName } from "./errors.ts";
+ * isResolverErrorName("EAI_NONAME"); // true
+ * ```
+ */
+export function isResolverErrorName(name: unknown): name is string {
+  return typeof name === "string" && RESOLVER_ERRORS.has(name);
+}
+
+/** System calls whose `errno` field is not an errno: a resolver's own numbering (libuv's UV_EAI_*, c-ares'). */
+const RESOLVER_CALLS: ReadonlySet<string> = new Set(["getaddrinfo", "getnameinfo"]);
+
 /** Captures the structured fields of anything thrown. */
 function rawError(err: unknown): RawError {
   if (err === null || typeof err !== "object") {
@@ -64,13 +109,15 @@ function rawError(err: unknown): RawError {
   if (typeof e.code === "string" || typeof e.code === "number") raw.code = e.code;
   if (typeof e.errno === "number") raw.errno = e.errno;
   if (typeof e.syscall === "string") raw.syscall = e.syscall;
+  if (typeof e.address === "string") raw.address = e.address;
+  if (typeof e.port === "number") raw.port = e.port;
   return raw;
 }
 
 /**
- * An operation on a socket failed. `code` is a POSIX errno name, or
- * `UNKNOWN` when the runtime gave no structured identity; `raw` is what the
- * runtime threw.
+ * An operation on a socket failed. `code` is a POSIX errno name (a
+ * getaddrinfo error name for a failed name lookup), or `UNKNOWN` when the
+ * runtime gave no structured identity; `raw` is what the runtime threw.
  *
  * @example
  * ```ts
@@ -94,9 +141,11 @@ export class SocketError extends Error {
 /**
  * Turns whatever a runtime threw into a {@linkcode SocketError}.
  *
- * Order: an errno-name `.code`, then a numeric `.errno`, then the adapter's
- * table of error classes (for runtimes whose identity is the class, like
- * `Deno.errors.ConnectionRefused`), else `UNKNOWN`.
+ * Order: an errno-name or getaddrinfo-name `.code`, then a numeric `.errno`
+ * (except from a name lookup, whose number is the resolver's own), then the
+ * adapter's table, looked up by error class, then name, then `.code` (for
+ * runtimes whose identity is the class, like `Deno.errors.ConnectionRefused`,
+ * or a documented code of their own, like node's `ENOTFOUND`), else `UNKNOWN`.
  *
  * @example
  * ```ts
@@ -113,10 +162,11 @@ export function toSocketError(
   if (err instanceof SocketError) return err;
   const raw = rawError(err);
   let code: string | undefined;
-  if (isErrnoName(raw.code)) code = raw.code;
-  else if (raw.errno !== undefined) code = errnoName(raw.errno);
+  if (isErrnoName(raw.code) || isResolverErrorName(raw.code)) code = raw.code;
+  else if (raw.errno !== undefined && !RESOLVER_CALLS.has(raw.syscall ?? "")) code = errnoName(raw.errno);
   if (code === undefined && err !== null && typeof err === "object") {
-    code = classTable[raw.class] ?? (raw.name ? classTable[raw.name] : undefined);
+    const entry = (key: unknown) => typeof key === "string" && Object.hasOwn(classTable, key) ? classTable[key] : undefined;
+    code = entry(raw.class) ?? entry(raw.name) ?? entry(raw.code);
   }
   return new SocketError(op, code ?? UNKNOWN, raw);
 }

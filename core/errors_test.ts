@@ -23,3 +23,13 @@ test("a SocketError passes through unchanged, and an errno number has the platfo
   assert.equal(errnoName(-111), errnoName(111));
   assert.equal(errnoName(999_999), undefined);
 });
+
+test("a failed name lookup keeps getaddrinfo's name, and its resolver number is never read as an errno", () => {
+  const lookup = (fields: Record<string, unknown>) => Object.assign(new Error("getaddrinfo failed"), { syscall: "getaddrinfo", ...fields });
+  assert.equal(toSocketError("connect", lookup({ code: "EAI_AGAIN", errno: -3001 })).code, "EAI_AGAIN");
+  // c-ares' ARES_ENOTFOUND is 4, which as an errno would be EINTR.
+  assert.equal(toSocketError("connect", lookup({ code: "ENOTFOUND", errno: 4 })).code, "UNKNOWN");
+  assert.equal(toSocketError("connect", lookup({ code: "ENOTFOUND", errno: -3008 }), { ENOTFOUND: "EAI_NONAME" }).code, "EAI_NONAME");
+  const refused = toSocketError("connect", Object.assign(new Error("x"), { code: "ECONNREFUSED", address: "127.0.0.1", port: 9 }));
+  assert.deepEqual([refused.raw.address, refused.raw.port], ["127.0.0.1", 9]);
+});

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Report, ReportLog } from "./adapter.ts";
+import type { EventCount, Report, ReportLog } from "./adapter.ts";
 import type { SocketError } from "./errors.ts";
 
 /**
@@ -50,3 +50,38 @@ export const NO_REPORTS: ReportLog = {
   },
   reached: () => new Promise<void>(() => {}),
 };
+
+/**
+ * An {@linkcode EventCount} an adapter adds to, once for each time the
+ * runtime reported the event.
+ *
+ * @example
+ * ```ts
+ * import { EventCounter } from "./report_log.ts";
+ * const timeouts = new EventCounter();
+ * timeouts.add();
+ * await timeouts.reached(1);
+ * timeouts.count; // 1
+ * ```
+ */
+export class EventCounter implements EventCount {
+  #count = 0;
+  #waiters: { count: number; resolve: () => void }[] = [];
+
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Records one report of the event. */
+  add(): void {
+    this.#count++;
+    const still: { count: number; resolve: () => void }[] = [];
+    for (const w of this.#waiters) (this.#count >= w.count ? w.resolve() : still.push(w));
+    this.#waiters = still;
+  }
+
+  reached(count: number): Promise<void> {
+    if (this.#count >= count) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ count, resolve }));
+  }
+}

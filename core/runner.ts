@@ -10,7 +10,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Adapter } from "./adapter.ts";
-import { type Case, type CaseContext, DEFAULT_TIME_LIMIT_MS, type Fixture, type LabContext } from "./case.ts";
+import {
+  type Case,
+  type CaseContext,
+  DEFAULT_TIME_LIMIT_MS,
+  type DescriptorTable,
+  type Fixture,
+  type LabContext,
+} from "./case.ts";
 import { ApiMissingError, SocketError } from "./errors.ts";
 import { type CaseResult, type NeverRan, neverRan } from "./result.ts";
 import { Scope } from "./_scope.ts";
@@ -35,6 +42,8 @@ export interface Host {
   platform?: string;
   /** Makes an empty directory for a case's socket files; by default a fresh temporary directory. */
   socketDir?(): string;
+  /** Fills this process's descriptor table, where the host can (the `descriptorLimit` fixture). */
+  descriptors?: DescriptorTable;
 }
 
 function freshTempDir(): string {
@@ -114,9 +123,12 @@ export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<Ca
     },
     signal: controller.signal,
     lab: host.lab,
+    descriptors: host.descriptors,
     socketDir: () => host.socketDir ? host.socketDir() : freshTempDir(),
   };
-  const scope = new Scope();
+  // Inside the lab's namespace `lo` is the only interface: multicast cannot leave it,
+  // and names resolve through the lab's own files.
+  const scope = new Scope({ lab: host.lab !== undefined, names: host.lab?.names });
   const baseline = host.countSockets ? await host.countSockets() : undefined;
   const limit = c.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
 

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fakeNet } from "../test/fixtures/fake_adapter.ts";
+import { checkLoopback, LoopbackViolation } from "./_loopback.ts";
 import { defineCase } from "./case.ts";
 import { type Host, runCase } from "./runner.ts";
 
@@ -130,6 +131,23 @@ test("an address beyond loopback is refused before the runtime sees it", async (
     assert.equal(r.verdict, "crash", hostname);
     assert.match(r.detail ?? "", /LoopbackViolation: connect: .* is not a loopback address/);
   }
+});
+
+test("a host name passes the guard only where the host declares it (inside the lab, the lab's names)", async () => {
+  assert.throws(() => checkLoopback("connect", [{ hostname: "localhost", port: 1 }]), LoopbackViolation);
+  assert.throws(() => checkLoopback("listen", [{ hostname: "localhost", port: 0 }], { names: ["nowhere.invalid"] }), LoopbackViolation);
+  assert.doesNotThrow(() => checkLoopback("connect", [{ hostname: "localhost", port: 1 }], { names: ["localhost"] }));
+  const c = defineCase({
+    ...base,
+    id: "test.name",
+    async run(net) {
+      await net.tcp.connect({ hostname: "example.com", port: 9 });
+    },
+  });
+  const inLab = { ...host, lab: { profile: "syn-retries-1" as const, tcpSockets: () => Promise.resolve([]), names: ["localhost"] } };
+  const r = await runCase(c, adapter, inLab);
+  assert.equal(r.verdict, "crash");
+  assert.match(r.detail ?? "", /LoopbackViolation: connect: example\.com is not a loopback address/);
 });
 
 test("a case whose kernel semantics differ on this platform is skipped there with the reason", async () => {

@@ -12,6 +12,7 @@ import { networkInterfaces } from "node:os";
 import process from "node:process";
 import type { LabContext, LabProfile, TcpTableEntry } from "../core/case.ts";
 import type { FixtureStatus, Host } from "../core/runner.ts";
+import { LAB_NAMES } from "../lab/names.ts";
 import { isLabProfile, LAB_ENV } from "../lab/profiles.ts";
 import { parseProcNetTcp } from "../lab/tcp_table.ts";
 import type { ChildStarter } from "./child.ts";
@@ -155,7 +156,7 @@ export function labFixture(): FixtureStatus {
 /** The lab's offer to cases, inside a lab namespace; `undefined` elsewhere. */
 export function labContext(tcpSockets: () => Promise<TcpTableEntry[]>): LabContext | undefined {
   const profile = labProfileHere();
-  return profile ? { profile, tcpSockets } : undefined;
+  return profile ? { profile, tcpSockets, names: Object.values(LAB_NAMES) } : undefined;
 }
 
 /** The namespace's TCP sockets from `/proc/net/tcp` and `/proc/net/tcp6` (Node, Bun). */

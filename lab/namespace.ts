@@ -1,21 +1,25 @@
 /**
  * The command that runs a program inside a fresh lab namespace:
  *
- *   unshare -n [-r] -- /bin/sh -c SCRIPT sockcheck-lab PROGRAM ARGS...
+ *   unshare [-r] -n -m -- /bin/sh -c SCRIPT sockcheck-lab PROGRAM ARGS...
  *
- * `unshare` makes a private network namespace (as root, `-n`; otherwise
- * `-r -n`, where a user namespace maps this user to root inside it), the
- * script shapes it (lab/topology.ts, then the profile's sysctls), sets
- * the lab's environment variable to the profile's name and `exec`s the
- * program. Nothing is forked and nothing is named: unshare, the shell and
+ * `unshare` makes a private network namespace and a private mount
+ * namespace (as root, `-n -m`; otherwise `-r -n -m`, where a user namespace
+ * maps this user to root inside it; unshare makes the new mount namespace's
+ * propagation private, so no mount made in it reaches the host), the script
+ * shapes it (lab/topology.ts, the profile's sysctls, then the lab's names
+ * files, lab/names.ts), sets the lab's environment variable to the
+ * profile's name and `exec`s the program. Nothing is forked and nothing is named: unshare, the shell and
  * the program are one process, the only one in the namespace (short-lived
  * children aside), so the namespace disappears with it however it ends —
  * exit, crash, or the SIGKILL of a time budget. No `ip netns` name or bind
- * mount is ever left behind.
+ * mount is ever left behind: the names files' mounts live in the
+ * namespace's own mount table and end with it.
  *
  * @module
  */
 import type { LabProfile } from "../core/case.ts";
+import { namesCommands } from "./names.ts";
 import { LAB_ENV, LAB_PROFILES } from "./profiles.ts";
 import { TOPOLOGY_COMMANDS } from "./topology.ts";
 
@@ -24,7 +28,7 @@ export type UnshareMode = "root" | "user";
 
 /** `unshare`'s flags for a mode. */
 export function unshareFlags(mode: UnshareMode): string[] {
-  return mode === "root" ? ["-n"] : ["-r", "-n"];
+  return mode === "root" ? ["-n", "-m"] : ["-r", "-n", "-m"];
 }
 
 /** Quotes one word for the POSIX shell. */
@@ -40,6 +44,7 @@ export function setupScript(profile: LabProfile): string {
     // /proc/sys directly: no dependency on procps' sysctl.
     lines.push(`echo ${sh(value)} > ${sh(`/proc/sys/${name.replaceAll(".", "/")}`)}`);
   }
+  lines.push(...namesCommands(sh));
   lines.push(`export ${LAB_ENV}=${sh(profile)}`, `exec "$@"`);
   return lines.join("\n");
 }

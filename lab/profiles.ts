@@ -3,7 +3,7 @@
  * A case names the profile it needs (`lab.profile`); each profile is its
  * own namespace, with its own column process.
  *
- * Both profiles set `net.core.somaxconn=0`: the kernel clamps every
+ * Every profile sets `net.core.somaxconn=0`: the kernel clamps every
  * listen() backlog to it, and a backlog of 0 still queues one completed
  * connection (the queue is full once it holds more than the backlog), so a
  * listener that does not accept drops the SYN of the second client it did
@@ -34,6 +34,10 @@ export const LAB_PROFILES: Readonly<Record<LabProfile, ProfileSpec>> = {
   "syn-retries-2": {
     about: "two SYN retransmissions (at 1 s and 3 s): a dropped SYN gets a second and third chance",
     sysctls: { "net.core.somaxconn": "0", "net.ipv4.tcp_syn_retries": "2" },
+  },
+  "ipv4-only": {
+    about: "as syn-retries-1, with IPv6 disabled on every interface: no ::1, though the names files still list it for localhost",
+    sysctls: { "net.core.somaxconn": "0", "net.ipv4.tcp_syn_retries": "1", "net.ipv6.conf.all.disable_ipv6": "1" },
   },
 };
 

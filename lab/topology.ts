@@ -23,6 +23,15 @@
  * listener, so what a case measures about a connect does not depend on how
  * the runtime under test treats its own listeners.
  *
+ * Broadcast and multicast need nothing more (measured): the kernel's
+ * `broadcast 127.255.255.255 dev lo` route in the local table, added with
+ * 127.0.0.1/8, stays, so a datagram to it reaches sockets bound to the
+ * wildcard address; a group joined on 127.0.0.1 (IP_ADD_MEMBERSHIP) is a
+ * membership of `lo`, and a datagram to the group from a socket bound to
+ * 127.0.0.1 goes out through `lo` (the source address picks the device)
+ * and comes back in, without the MULTICAST flag or a multicast route. `lo`
+ * is the namespace's only interface, so neither can leave it.
+ *
  * @module
  */
 
@@ -40,6 +49,10 @@ export const LAB_ADDRESSES = {
   noRoute: "127.0.0.12",
   /** Routed out through `lo` and dropped on the way in: a SYN is never answered. */
   silent: "127.0.0.13",
+  /** `lo`'s broadcast address (127.0.0.1/8): reaches wildcard-bound sockets, with SO_BROADCAST. */
+  broadcast: "127.255.255.255",
+  /** An administratively scoped multicast group (RFC 2365), joined on `lo` by the cases that use it. */
+  multicastGroup: "239.1.2.3",
 } as const;
 
 /**

@@ -10,7 +10,10 @@ import * as tcpAccept from "./tcp_accept.ts";
 import * as tcpData from "./tcp_data.ts";
 import * as tcpShutdown from "./tcp_shutdown.ts";
 import * as tcpClose from "./tcp_close.ts";
+import * as tcpTimeout from "./tcp_timeout.ts";
 import * as udp from "./udp.ts";
+import * as udpDeadPort from "./udp_dead_port.ts";
+import * as udpOptions from "./udp_options.ts";
 import * as ipv6 from "./ipv6.ts";
 import * as unix from "./unix.ts";
 import * as tcpFaults from "./tcp_faults.ts";
@@ -23,7 +26,10 @@ const suites: Record<string, Record<string, Case>> = {
   tcp_data: tcpData,
   tcp_shutdown: tcpShutdown,
   tcp_close: tcpClose,
+  tcp_timeout: tcpTimeout,
   udp,
+  udp_dead_port: udpDeadPort,
+  udp_options: udpOptions,
   ipv6,
   unix,
   tcp_faults: tcpFaults,

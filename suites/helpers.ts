@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import process from "node:process";
 import type { Adapter, Conn, DatagramSocket, Listener, ReportLog } from "../core/adapter.ts";
 import type { CaseContext } from "../core/case.ts";
 import { SocketError } from "../core/errors.ts";
@@ -43,6 +44,20 @@ export async function readToEnd(conn: Conn): Promise<{ data: Uint8Array; reads: 
   const chunks: Uint8Array[] = [];
   for (let chunk = await conn.read(); chunk !== null; chunk = await conn.read()) chunks.push(chunk);
   return { data: concat(chunks), reads: chunks.length };
+}
+
+/**
+ * Reads until EOF or a failed read: the bytes read before, and how that
+ * last read settled (`null` at EOF, or the SocketError). Never rejects
+ * with a SocketError.
+ */
+export async function readUntilEnd(conn: Conn): Promise<{ data: Uint8Array; last: Settled<Uint8Array | null> }> {
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const last = await settle(conn.read());
+    if (!last.ok || last.value === null) return { data: concat(chunks), last };
+    chunks.push(last.value);
+  }
 }
 
 /** Reads exactly `n` bytes; fails on EOF before that. */
@@ -135,6 +150,13 @@ export async function settle<T>(operation: Promise<T>): Promise<Settled<T>> {
   }
 }
 
+/** An abort error: the signal's reason itself, or an error named AbortError (DOM), or node's ABORT_ERR. */
+export function isAbortError(err: unknown, reason: unknown): boolean {
+  if (err === reason) return true;
+  const raw = err instanceof SocketError ? err.raw : err as { name?: string; code?: unknown };
+  return raw?.name === "AbortError" || raw?.code === "ABORT_ERR";
+}
+
 /** A settled operation as recorded: "rejected ECONNRESET (Errno 104)", "EOF (null)", "3 bytes", "ok". */
 export function shown(settled: Settled<unknown>): string {
   if (!settled.ok) {
@@ -219,6 +241,41 @@ export async function writeUntilHeld(
 }
 
 /**
+ * `size` bytes of a fixed pseudo-random pattern (a linear congruential
+ * sequence from `seed`), so a byte out of place or lost is seen.
+ */
+export function pattern(size: number, seed: number): Uint8Array {
+  const data = new Uint8Array(size);
+  let x = seed;
+  for (let i = 0; i < data.length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    data[i] = x >>> 24;
+  }
+  return data;
+}
+
+/** The `size`-byte piece of `data` at an offset, or `undefined` past its end: a `piece` for {@linkcode writeUntilHeld}. */
+export function piecesOf(data: Uint8Array, size: number): (offset: number) => Uint8Array | undefined {
+  return (offset) => offset < data.length ? data.subarray(offset, offset + size) : undefined;
+}
+
+/**
+ * Writes what {@linkcode writeUntilHeld} left of `data`: awaits the held
+ * write, then writes the rest in pieces of `size` bytes.
+ */
+export async function finishWrites(conn: Conn, options: { data: Uint8Array; progress: WriteProgress; size: number }): Promise<void> {
+  const { data, progress, size } = options;
+  if (!progress.held) return;
+  await progress.held.writing;
+  const next = piecesOf(data, size);
+  let offset = progress.written + progress.held.bytes;
+  for (let piece = next(offset); piece; piece = next(offset)) {
+    await conn.write(piece);
+    offset += piece.byteLength;
+  }
+}
+
+/**
  * Polls `condition` every 10 ms until it holds or `ms` have passed; whether
  * it held. Only for the kernel's socket table, which has no event to wait on.
  */
@@ -291,11 +348,17 @@ export async function udpRoundTrip(net: Adapter): Promise<void> {
 }
 
 /**
+ * A file name that makes any case directory's path longer than `sun_path`
+ * (108 bytes): 101 bytes, after a directory of 20 bytes at least.
+ */
+export const TOO_LONG_NAME = "too-long-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.sock";
+
+/**
  * The file names Unix-domain cases may use inside their directory. Deno
  * names every Unix socket it may use exactly (`--allow-net=unix:PATH`, no
  * prefixes), so deno.json lists these names for each Deno column.
  */
-export type UnixName = "a.sock" | "b.sock" | "missing.sock" | "file.sock";
+export type UnixName = "a.sock" | "b.sock" | "missing.sock" | "file.sock" | typeof TOO_LONG_NAME;
 
 /**
  * A directory for one case's Unix socket files, from the host, removed
@@ -308,4 +371,35 @@ export async function withUnixDir<T>(ctx: CaseContext, body: (path: (name: UnixN
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What {@linkcode trapUncaught} has caught. */
+export interface UncaughtTrap {
+  /** Every uncaught exception and unhandled rejection so far, as recorded: `ECONNREFUSED (Error)`. */
+  readonly caught: string[];
+  /** Removes the trap. */
+  release(): void;
+}
+
+/**
+ * Catches the uncaught exceptions and unhandled rejections raised while it
+ * is set, through the process's own last-resort hooks. Without them Node,
+ * Deno and Bun end the process on the first one; with them a case can
+ * record what would have ended it, and the column process lives on.
+ */
+export function trapUncaught(): UncaughtTrap {
+  const caught: string[] = [];
+  const record = (err: unknown) => {
+    const e = err as { code?: unknown; constructor?: { name?: string } } | null;
+    caught.push(`${typeof e?.code === "string" ? e.code : String(err)} (${e?.constructor?.name ?? typeof err})`);
+  };
+  process.on("uncaughtException", record);
+  process.on("unhandledRejection", record);
+  return {
+    caught,
+    release() {
+      process.off("uncaughtException", record);
+      process.off("unhandledRejection", record);
+    },
+  };
 }

@@ -4,21 +4,25 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Conn } from "../core/adapter.ts";
 import { defineCase } from "../core/case.ts";
 import {
   bytes,
   connectedPair,
   failureSeen,
+  LOOPBACK4,
+  pattern,
+  piecesOf,
+  readExactly,
   readToEnd,
+  readUntilEnd,
   reportsOf,
   roundTrip,
   settle,
-  type Settled,
   settlement,
   shown,
   stillPendingAfter,
   text,
+  within,
   writeUntilHeld,
 } from "./helpers.ts";
 
@@ -95,7 +99,7 @@ export const abortive = defineCase({
       await loaded.client.abort!();
       const hangs = await stillPendingAfter(held.writing, SETTLES_MS);
       ctx.observe("held write after abort", hangs ? `still pending after ${SETTLES_MS} ms` : await settlement(held.writing));
-      const { received, last } = await readUntilEnd(loaded.server);
+      const { data: { byteLength: received }, last } = await readUntilEnd(loaded.server);
       ctx.observe("peer read before the reset", received);
       failureSeen(ctx, { key: "peer's last read", settled: last, reports: loaded.server.reports, codes: ["ECONNRESET"] });
       assert.ok(received < written, `the peer read ${received} of the ${written} bytes written: the unsent data was not discarded`);
@@ -104,16 +108,6 @@ export const abortive = defineCase({
     }
   },
 });
-
-/** Reads until a read fails or gives EOF: the bytes read before, and that last read. */
-async function readUntilEnd(conn: Conn): Promise<{ received: number; last: Settled<Uint8Array | null> }> {
-  let received = 0;
-  for (;;) {
-    const last = await settle(conn.read());
-    if (!last.ok || last.value === null) return { received, last };
-    received += last.value.byteLength;
-  }
-}
 
 export const readAfterPeerReset = defineCase({
   id: "tcp.close.read-after-peer-reset",
@@ -183,6 +177,170 @@ export const pendingReadSettles = defineCase({
       const peer = await readToEnd(pair.server);
       ctx.observe("peer", "EOF");
       assert.equal(peer.data.byteLength, 0);
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+/** Written to a peer that is not reading: well within what every column's kernel and runtime take (3.7 MiB measured). */
+const QUEUED = 1024 * 1024;
+
+export const deliversWrittenData = defineCase({
+  id: "tcp.close.delivers-written-data",
+  title: "close() after the kernel took 1 MiB the peer has not read: the peer reads every byte, then EOF",
+  semantic:
+    "close() with nothing unread is an orderly release: data the kernel has taken but not yet delivered (here 1 MiB written to a peer that was not reading, most of it still in our send buffer) is not discarded: the kernel keeps sending it after close returns, then FIN, so the peer reads every byte in order, then EOF. Only SO_LINGER 0 discards it. (tcp.close.peer-reads-eof closes after 3 bytes that have already arrived; here most of the data is still queued at the close.)",
+  reference: "UNP 7.5 (SO_LINGER off: close returns at once and the kernel tries to deliver the remaining data), 4.9; RFC 9293 3.10.4 (CLOSE: queued SENDs are sent, then FIN)",
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    try {
+      const data = pattern(QUEUED, 5);
+      const { written, held } = await writeUntilHeld(pair.client, { piece: piecesOf(data, CHUNK) });
+      ctx.observe("written before close", written);
+      // The premise: every write completed, so the bytes are the kernel's, not a runtime's queue.
+      assert.ok(!held, `a write was held after ${written} bytes with the peer not reading: the kernel did not take ${QUEUED} bytes`);
+      await pair.client.close();
+      const { data: got, last } = await readUntilEnd(pair.server);
+      ctx.observe("peer read", `${got.byteLength} bytes, then ${shown(last)}`);
+      assert.ok(last.ok, `the peer's reads ended with ${shown(last)} after ${got.byteLength} bytes`);
+      assert.equal(got.byteLength, QUEUED, "the peer's EOF came before every byte written");
+      assert.ok(Buffer.compare(got, data) === 0, "the bytes before EOF differ from those written");
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+export const resetIsAnError = defineCase({
+  id: "tcp.close.reset-is-an-error",
+  title: "a peer's RST after data: the reader gets the data, then ECONNRESET, never a plain EOF",
+  semantic:
+    "When the peer aborts (RST) right after sending data, the read that follows the data fails with ECONNRESET: a reset is reported as an error, never as the EOF an orderly FIN gives. (The kernel also keeps the data that arrived before the RST readable first; how much the reader got is recorded, only the error is checked. tcp.close.read-after-peer-reset aborts with nothing sent; here data precedes the RST, still unread when it arrives, and the end of that data must not read as EOF.)",
+  reference: "UNP 5.13, 7.5 (SO_LINGER 0: RST); RFC 9293 3.10.7.4 (RST in ESTABLISHED: the user is told the connection was reset); Linux tcp(7)",
+  requires: { capabilities: ["abortiveClose"] },
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    try {
+      const words = bytes("last words");
+      await pair.server.write(words);
+      await pair.server.abort!();
+      await roundTrip(net); // the data and the RST have reached the client's runtime
+      const { data, last } = await readUntilEnd(pair.client);
+      ctx.observe("read before the end", `${data.byteLength} of ${words.byteLength} bytes`);
+      failureSeen(ctx, { key: "the read after the data", settled: last, reports: pair.client.reports, codes: ["ECONNRESET"] });
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+export const localCloseNoError = defineCase({
+  id: "tcp.close.local-close-no-error",
+  title: "closing our own connection reports no error on it",
+  semantic:
+    "close() by this side is not a failure: it succeeds, and nothing is reported on the connection afterwards (no ECONNRESET, EPIPE or other error of its own making), even with data exchanged both ways just before.",
+  reference: "POSIX close(); UNP 4.9 (close), 2.6; RFC 9293 3.10.4 (CLOSE)",
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    try {
+      await pair.client.write(bytes("ping"));
+      await readExactly(pair.server, 4);
+      await pair.server.write(bytes("pong"));
+      await readExactly(pair.client, 4);
+      const closing = await settle(pair.client.close());
+      ctx.observe("close", shown(closing));
+      await roundTrip(net); // any report of the close has been made
+      ctx.observe("reports", reportsOf(pair.client.reports));
+      assert.ok(closing.ok, `close() of our own connection failed: ${shown(closing)}`);
+      assert.equal(reportsOf(pair.client.reports), "none", "an error was reported on a connection this side closed");
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+/** How long the aborted socket may take to leave the kernel's socket table. */
+const GONE_MS = 200;
+
+export const abortDiscardsUnsent = defineCase({
+  id: "tcp.close.abort-discards-unsent",
+  title: "an abortive close with data queued sends RST at once: no socket stays to send the queue, and the peer gets ECONNRESET",
+  semantic:
+    "With SO_LINGER {on, 0}, close() discards the data still queued in the send buffer and sends RST at once: the connection leaves the kernel's socket table at once (a graceful close would leave it in FIN_WAIT1, still trying to send the queue to a peer that is not reading), and the peer reads at most what had reached it, then ECONNRESET. Every write had completed (1 MiB, all taken by the kernel), so what the peer lacks was discarded by the kernel, not held back by the runtime. (tcp.close.abortive aborts with a write still held by flow control and checks the peer; here nothing is held, and the point is that no socket remains.)",
+  reference: "UNP 7.5 (SO_LINGER with l_linger 0: the data in the send buffer is discarded and RST is sent); RFC 9293 3.10.4 (ABORT); Linux socket(7), tcp(7)",
+  requires: { capabilities: ["abortiveClose"], fixtures: ["lab"] },
+  async run(net, ctx) {
+    const lab = ctx.lab;
+    assert.ok(lab, "the lab's socket table is not available to this case");
+    const pair = await connectedPair(net);
+    try {
+      const { written, held } = await writeUntilHeld(pair.client, { piece: piecesOf(new Uint8Array(QUEUED).fill(7), CHUNK) });
+      ctx.observe("written before the abort", written);
+      assert.ok(!held, `a write was held after ${written} bytes with the peer not reading: the kernel did not take ${QUEUED} bytes`);
+      const client = `${LOOPBACK4}:${pair.client.localAddr.port}`;
+      await pair.client.abort!();
+      const gone = await within(GONE_MS, async () => !(await lab.tcpSockets()).some((s) => s.local === client));
+      const left = (await lab.tcpSockets()).filter((s) => s.local === client).map((s) => s.state);
+      ctx.observe("client's socket after the abort", left.length ? left : "gone");
+      const { data, last } = await readUntilEnd(pair.server);
+      ctx.observe("peer read before the end", data.byteLength);
+      assert.ok(gone, `the client's socket ${client} was still listed (${left.join(", ")}) ${GONE_MS} ms after the abort`);
+      failureSeen(ctx, { key: "peer's last read", settled: last, reports: pair.server.reports, codes: ["ECONNRESET"] });
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+export const writeAfterPeerReset = defineCase({
+  id: "tcp.close.write-after-peer-reset",
+  title: "writes after the peer's RST fail with ECONNRESET or EPIPE, never silently",
+  semantic:
+    "Once the peer's RST has arrived the connection is gone: the first write fails with ECONNRESET (the error the RST left pending) and every later one with EPIPE; none is accepted. (tcp.close.write-after-peer-close starts from the peer's FIN, after which one write is accepted; here the RST comes first, so no write may succeed.)",
+  reference: "UNP 5.13 (writing to a socket that received RST: EPIPE), 7.5; RFC 9293 3.10.7.4; Linux tcp(7), send(2) [ECONNRESET, EPIPE]",
+  requires: { capabilities: ["abortiveClose"] },
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    try {
+      await pair.server.abort!();
+      await roundTrip(net); // the RST has reached the client's runtime
+      const writes = [];
+      for (let i = 0; i < 3; i++) writes.push(await settle(pair.client.write(bytes("after the reset"))));
+      writes.forEach((w, i) => ctx.observe(`write ${i + 1}`, shown(w)));
+      await roundTrip(net); // any report of these failures has been made
+      ctx.observe("reports", reportsOf(pair.client.reports));
+      for (const [i, w] of writes.entries()) {
+        assert.ok(!w.ok && ["ECONNRESET", "EPIPE"].includes(w.error.code), `write ${i + 1} gave ${shown(w)}, expected ECONNRESET or EPIPE`);
+      }
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+export const settlesHeldWrite = defineCase({
+  id: "tcp.close.settles-held-write",
+  title: "closing a connection settles its write held by flow control",
+  semantic:
+    "A write held back by flow control (the peer not reading) is an operation pending in the API; closing the connection must settle it (reject it, or resolve it if the runtime had handed its bytes to the kernel) instead of leaving it pending forever. The kernel has no such rule for a write blocked in another thread: this is the JavaScript API's contract. (tcp.close.abortive only records what its held write does after an abort; here close() must settle it.)",
+  reference: "Linux close(2) (NOTES: closing a descriptor other threads use); UNP 4.9, 16.2 (nonblocking writes)",
+  level: "runtime",
+  timeLimitMs: 15000,
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    try {
+      const chunk = new Uint8Array(CHUNK).fill(7);
+      const { written, held } = await writeUntilHeld(pair.client, { piece: (offset) => offset < MAX_UNREAD ? chunk : undefined });
+      ctx.observe("written before held", written);
+      assert.ok(held, `every write of ${MAX_UNREAD} bytes completed with nobody reading: no write was held`);
+      await pair.client.close();
+      const hangs = await stillPendingAfter(held.writing, SETTLES_MS);
+      ctx.observe("held write after close", hangs ? `still pending ${SETTLES_MS} ms after close` : await settlement(held.writing));
+      // Whether the held write's bytes reached the peer, beside how it settled (recorded, not checked).
+      const { data, last } = await readUntilEnd(pair.server);
+      ctx.observe("peer read", `${data.byteLength} bytes (${written} before the held write, ${held.bytes} in it), then ${shown(last)}`);
+      assert.ok(!hangs, `the held write was still pending ${SETTLES_MS} ms after its connection closed`);
     } finally {
       await pair.close();
     }

@@ -4,9 +4,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Conn } from "../core/adapter.ts";
 import { defineCase } from "../core/case.ts";
-import { bytes, connectedPair, readExactly, readToEnd, text, writeUntilHeld, type WriteProgress } from "./helpers.ts";
+import { bytes, connectedPair, finishWrites, pattern, piecesOf, readExactly, readToEnd, text, writeUntilHeld } from "./helpers.ts";
 
 export const echo = defineCase({
   id: "tcp.data.echo",
@@ -34,34 +33,6 @@ export const echo = defineCase({
 const LARGE = 16 * 1024 * 1024;
 const PIECE = 1 << 20;
 
-function pattern(seed: number): Uint8Array {
-  const data = new Uint8Array(LARGE);
-  let x = seed;
-  for (let i = 0; i < data.length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    data[i] = x >>> 24;
-  }
-  return data;
-}
-
-/** The 1 MiB piece of `data` at `offset`, or `undefined` past its end. */
-function pieceOf(data: Uint8Array): (offset: number) => Uint8Array | undefined {
-  return (offset) => offset < data.length ? data.subarray(offset, offset + PIECE) : undefined;
-}
-
-/** Writes what {@linkcode writeUntilHeld} left of `data`: the held write, then the rest. */
-async function finish(conn: Conn, options: { data: Uint8Array; progress: WriteProgress }): Promise<void> {
-  const { data, progress } = options;
-  if (!progress.held) return;
-  await progress.held.writing;
-  const next = pieceOf(data);
-  let offset = progress.written + progress.held.bytes;
-  for (let piece = next(offset); piece; piece = next(offset)) {
-    await conn.write(piece);
-    offset += piece.byteLength;
-  }
-}
-
 export const largeTransfer = defineCase({
   id: "tcp.data.large-transfer",
   title: "16 MiB each way at the same time arrive byte-exact without deadlock",
@@ -72,17 +43,17 @@ export const largeTransfer = defineCase({
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
-      const up = pattern(1);
-      const down = pattern(2);
+      const up = pattern(LARGE, 1);
+      const down = pattern(LARGE, 2);
       const [upward, downward] = await Promise.all([
-        writeUntilHeld(pair.client, { piece: pieceOf(up) }),
-        writeUntilHeld(pair.server, { piece: pieceOf(down) }),
+        writeUntilHeld(pair.client, { piece: piecesOf(up, PIECE) }),
+        writeUntilHeld(pair.server, { piece: piecesOf(down, PIECE) }),
       ]);
       ctx.observe("client→server before held", upward.held ? upward.written : `all ${LARGE}`);
       ctx.observe("server→client before held", downward.held ? downward.written : `all ${LARGE}`);
       const [, , atServer, atClient] = await Promise.all([
-        finish(pair.client, { data: up, progress: upward }),
-        finish(pair.server, { data: down, progress: downward }),
+        finishWrites(pair.client, { data: up, progress: upward, size: PIECE }),
+        finishWrites(pair.server, { data: down, progress: downward, size: PIECE }),
         readExactly(pair.server, LARGE),
         readExactly(pair.client, LARGE),
       ]);
@@ -168,6 +139,35 @@ export const zeroLengthWrite = defineCase({
       ctx.observe("first read", first === null ? "EOF" : text(first));
       assert.ok(first !== null, "peer read EOF after a zero-length write");
       assert.equal(text(first), "x");
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+/** Bytes sent each way for the byte counters. */
+const COUNTED = 1 << 20;
+
+export const byteCounters = defineCase({
+  id: "tcp.data.byte-counters",
+  title: "after 1 MiB each way, each end's byte counters say 1 MiB read and 1 MiB written",
+  semantic:
+    "A runtime's per-connection counters of bytes read and written match what the kernel moved: after 1 MiB from client to server and 1 MiB back, fully read on each side, both ends count 1,048,576 bytes read and 1,048,576 written.",
+  reference: "node:net socket.bytesRead, socket.bytesWritten; no BSD socket counterpart for a connection's totals (TCP_INFO's tcpi_bytes_acked/received count what the peer acknowledged)",
+  level: "runtime",
+  requires: { capabilities: ["byteCounters"] },
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    try {
+      const data = new Uint8Array(COUNTED).fill(0x61);
+      await Promise.all([pair.client.write(data), readExactly(pair.server, COUNTED)]);
+      await Promise.all([pair.server.write(data), readExactly(pair.client, COUNTED)]);
+      const client = pair.client.byteCounts!();
+      const server = pair.server.byteCounts!();
+      ctx.observe("client read, written", [client.read, client.written]);
+      ctx.observe("server read, written", [server.read, server.written]);
+      assert.deepEqual(client, { read: COUNTED, written: COUNTED });
+      assert.deepEqual(server, { read: COUNTED, written: COUNTED });
     } finally {
       await pair.close();
     }

@@ -17,7 +17,7 @@ import { rejectsWith } from "../core/assert.ts";
 import { type CaseContext, defineCase, type LabContext } from "../core/case.ts";
 import { SocketError } from "../core/errors.ts";
 import { LAB_ADDRESSES } from "../lab/topology.ts";
-import { settlement, stillPendingAfter, within } from "./helpers.ts";
+import { isAbortError, settlement, stillPendingAfter, within } from "./helpers.ts";
 
 const { local, unreachable: UNREACHABLE, prohibited: PROHIBITED, noRoute: NO_ROUTE, silent: SILENT } = LAB_ADDRESSES;
 
@@ -153,13 +153,6 @@ export const backlogFullDropsSyn = defineCase({
 /** The kernel's sockets toward `remote` in state SYN_SENT. */
 async function synSentTo(lab: LabContext, remote: string): Promise<number> {
   return (await lab.tcpSockets()).filter((s) => s.state === "SYN_SENT" && s.remote === remote).length;
-}
-
-/** An abort error: the signal's reason itself, or an error named AbortError (DOM), or node's ABORT_ERR. */
-function isAbortError(err: unknown, reason: unknown): boolean {
-  if (err === reason) return true;
-  const raw = err instanceof SocketError ? err.raw : err as { name?: string; code?: unknown };
-  return raw?.name === "AbortError" || raw?.code === "ABORT_ERR";
 }
 
 /** How long an aborted connect may take to settle, and its socket to leave the table. */

@@ -4,9 +4,24 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { defineCase } from "../core/case.ts";
+import type { Conn } from "../core/adapter.ts";
+import { type CaseContext, defineCase, type TcpTableEntry } from "../core/case.ts";
 import { rejectsWith } from "../core/assert.ts";
-import { bytes, connectedPair, readExactly, readToEnd, text } from "./helpers.ts";
+import {
+  bytes,
+  connectedPair,
+  LOOPBACK4,
+  pattern,
+  piecesOf,
+  readExactly,
+  readToEnd,
+  readUntilEnd,
+  reportsOf,
+  roundTrip,
+  shown,
+  text,
+  within,
+} from "./helpers.ts";
 
 export const halfClose = defineCase({
   id: "tcp.shutdown.half-close",
@@ -79,5 +94,130 @@ export const writeAfterShutdown = defineCase({
     } finally {
       await pair.close();
     }
+  },
+});
+
+/** Far beyond the kernel's loopback buffers and any runtime's read-ahead (a few MiB together). */
+const BULK = 8 * 1024 * 1024;
+const PIECE = 1 << 20;
+/** What the writer gets ahead of a peer not yet reading: less than every column takes unread (3.7 MiB measured). */
+const HEAD_START = 2 * 1024 * 1024;
+
+/** Asserts `conn`'s reads ended in EOF after exactly `data`, recording under `key` what they gave. */
+async function readsExactlyThenEof(ctx: CaseContext, options: { conn: Conn; data: Uint8Array; key: string }): Promise<void> {
+  const { conn, data, key } = options;
+  const { data: got, last } = await readUntilEnd(conn);
+  ctx.observe(key, `${got.byteLength} bytes, then ${shown(last)}`);
+  assert.ok(last.ok, `the reads ended with ${shown(last)} after ${got.byteLength} of ${data.byteLength} bytes`);
+  assert.equal(got.byteLength, data.byteLength, "EOF came before every byte written");
+  assert.ok(Buffer.compare(got, data) === 0, "the bytes before EOF differ from those written");
+}
+
+export const deliversAllBeforeFin = defineCase({
+  id: "tcp.shutdown.delivers-all-before-fin",
+  title: "8 MiB written, then shutdown(SHUT_WR): the peer reads all 8 MiB, then EOF",
+  semantic:
+    "shutdown(SHUT_WR) puts the FIN behind the data already written: nothing queued is dropped. Here the peer reads nothing until 2 MiB have been written, so it is megabytes behind the writer when shutdown is called and the FIN waits behind them; the peer then reads all 8 MiB in order, and only then EOF. (tcp.shutdown.half-close checks the FIN after a few bytes; here it waits behind megabytes.)",
+  reference:
+    "UNP 6.6 (shutdown SHUT_WR: data in the send buffer is sent, followed by the normal termination sequence); RFC 9293 3.6 (the FIN follows the queued data), 3.10.4 (CLOSE)",
+  requires: { capabilities: ["halfClose"] },
+  timeLimitMs: 10000,
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    try {
+      const data = pattern(BULK, 3);
+      const next = piecesOf(data, PIECE);
+      let offset = 0;
+      const writeUpTo = async (end: number) => {
+        for (let piece = next(offset); piece && offset < end; piece = next(offset)) {
+          await pair.client.write(piece);
+          offset += piece.byteLength;
+        }
+      };
+      await writeUpTo(HEAD_START);
+      ctx.observe("written before the peer read", offset);
+      const reading = readsExactlyThenEof(ctx, { conn: pair.server, data, key: "peer read" });
+      reading.catch(() => {}); // awaited below, once the writes are done
+      await writeUpTo(BULK);
+      await pair.client.closeWrite!();
+      await reading;
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+export const readsAfterOwnFin = defineCase({
+  id: "tcp.shutdown.reads-after-own-fin",
+  title: "after our shutdown(SHUT_WR), a peer's 8 MiB still arrive whole",
+  semantic:
+    "shutdown(SHUT_WR) ends only our direction: the socket keeps receiving and keeps opening its window as it reads, so a peer that answers our FIN with 8 MiB (far more than the buffers hold: flow control must keep working after the FIN) delivers every byte in order, and its own FIN then ends our reads. (tcp.shutdown.half-close and peer-can-still-write carry a few bytes after the FIN; here megabytes.)",
+  reference: "UNP 6.6 (shutdown: the read half stays open); RFC 9293 3.6 (half-closed connections), 3.8.6 (window management)",
+  requires: { capabilities: ["halfClose"] },
+  timeLimitMs: 15000,
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    try {
+      await pair.client.closeWrite!();
+      assert.equal((await readToEnd(pair.server)).data.byteLength, 0, "the peer read data before our FIN");
+      const data = pattern(BULK, 4);
+      const writing = (async () => {
+        const next = piecesOf(data, PIECE);
+        for (let offset = 0, piece = next(0); piece; offset += piece.byteLength, piece = next(offset)) {
+          await pair.server.write(piece);
+        }
+        await pair.server.closeWrite!();
+      })();
+      writing.catch(() => {}); // a failed read ends the case first; closing the pair then settles the writes
+      await readsExactlyThenEof(ctx, { conn: pair.client, data, key: "read after our FIN" });
+      await writing;
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+/** How long the closed connection may take to show in the socket table as it ends. */
+const LISTED_MS = 1000;
+
+export const bothDirections = defineCase({
+  id: "tcp.shutdown.both-directions",
+  title: "both sides half-close: each reads EOF, nothing is reset, and the side whose FIN went first holds TIME_WAIT",
+  semantic:
+    "Each side's shutdown(SHUT_WR) sends a FIN: each side reads the other's EOF, no RST is sent and no error is reported on either side, and the connection ends by the normal exchange of FINs. The side whose FIN went first (here the client) made the active close and holds the connection in TIME_WAIT; the other goes through LAST_ACK to CLOSED, so the kernel lists TIME_WAIT on the client's address and nothing on the server's side. (tcp.listen.reuse-after-close checks TIME_WAIT after close(); here shutdown alone ends both directions, and the point is which side holds it.)",
+  reference: "UNP 2.6 (connection termination), 2.7 (TIME_WAIT: the end that performs the active close), 6.6; RFC 9293 3.6 (case 1: local user initiates the close), 3.3.2 (state diagram)",
+  requires: { capabilities: ["halfClose"] },
+  // The kernel's socket table shows TIME_WAIT where the lab can be made.
+  lab: { preferred: true },
+  async run(net, ctx) {
+    const pair = await connectedPair(net);
+    const client = `${LOOPBACK4}:${pair.client.localAddr.port}`;
+    const server = `${LOOPBACK4}:${pair.server.localAddr.port}`;
+    try {
+      await pair.client.closeWrite!();
+      const atServer = await readUntilEnd(pair.server);
+      await pair.server.closeWrite!();
+      const atClient = await readUntilEnd(pair.client);
+      ctx.observe("reads", { server: shown(atServer.last), client: shown(atClient.last) });
+      await roundTrip(net); // any report of a reset has been made
+      const reports = { client: reportsOf(pair.client.reports), server: reportsOf(pair.server.reports) };
+      ctx.observe("reports", reports);
+      assert.ok(atServer.last.ok && atClient.last.ok, "a read failed where each side reads the other's EOF");
+      assert.deepEqual(reports, { client: "none", server: "none" }, "an error was reported after both sides half-closed");
+    } finally {
+      await pair.close();
+    }
+    const lab = ctx.lab;
+    if (!lab) {
+      ctx.observe("TIME_WAIT", "not checked (no socket table outside the lab)");
+      return;
+    }
+    const ended = (table: TcpTableEntry[]) =>
+      table.some((s) => s.state === "TIME_WAIT" && s.local === client && s.remote === server) &&
+      !table.some((s) => s.local === server && s.remote === client);
+    const listed = await within(LISTED_MS, async () => ended(await lab.tcpSockets()));
+    const left = (await lab.tcpSockets()).filter((s) => s.local === client || s.local === server).map((s) => `${s.local} ${s.state}`);
+    ctx.observe("socket table", left.length ? left : "nothing");
+    assert.ok(listed, `the kernel does not list TIME_WAIT on the client's ${client} alone once both FINs were exchanged`);
   },
 });

@@ -1,6 +1,6 @@
 /**
  * UDP: bind, sendto/recvfrom, datagram boundaries and sizes, ICMP errors on
- * unconnected and connected sockets, truncation, bursts, close.
+ * unconnected and connected sockets, disconnect, truncation, bursts, close.
  *
  * @module
  */
@@ -21,6 +21,7 @@ import {
   shown,
   stillPendingAfter,
   text,
+  trapUncaught,
   udpRoundTrip,
 } from "./helpers.ts";
 
@@ -417,6 +418,38 @@ export const sendWithoutAddress = defineCase({
   },
 });
 
+export const disconnect = defineCase({
+  id: "udp.connect.disconnect",
+  title: "a disconnected UDP socket sends to another address and receives from any sender again",
+  semantic:
+    "connect() with an address of family AF_UNSPEC dissolves a UDP socket's association: it has no peer any more, sendto() names any destination, and datagrams from any sender are delivered to it again (while connected, the kernel drops them). Linux lets a connected UDP socket sendto() another address anyway (BSD refuses with EISCONN), so the delivery is what tells. On Linux a port the kernel chose is given up too, and the next send binds a new one (recorded, not checked).",
+  reference: "UNP 8.11 (calling connect multiple times for a UDP socket: AF_UNSPEC to unconnect); Linux connect(2) (AF_UNSPEC), udp(7)",
+  requires: { capabilities: ["udp", "udpConnect", "udpDisconnect"] },
+  async run(net, ctx) {
+    const peer = await bindUdp(net);
+    const other = await bindUdp(net, LOOPBACK4_OTHER);
+    const socket = await connectedUdp(net, peer.address());
+    try {
+      const connectedFrom = socket.address();
+      await socket.disconnect!();
+      await socket.send(bytes("to another"), other.address());
+      const got = await other.receive();
+      assert.ok(got, "receive returned null");
+      ctx.observe("connected from", `${connectedFrom.hostname}:${connectedFrom.port}`);
+      ctx.observe("other got", `"${text(got.data)}" from ${got.from.hostname}:${got.from.port}`);
+      assert.equal(text(got.data), "to another");
+      await other.send(bytes("from another"), got.from);
+      const reply = await socket.receive();
+      assert.ok(reply, "receive returned null");
+      ctx.observe("socket got", `"${text(reply.data)}" from ${reply.from.hostname}:${reply.from.port}`);
+      assert.equal(text(reply.data), "from another");
+      assert.deepEqual(reply.from, other.address());
+    } finally {
+      await Promise.all([socket.close(), peer.close(), other.close()]);
+    }
+  },
+});
+
 export const unconnectedNoAddress = defineCase({
   id: "udp.send.unconnected-no-address",
   title: "send() without an address on an unconnected UDP socket fails with EDESTADDRREQ",
@@ -522,5 +555,37 @@ export const pendingReceiveSettles = defineCase({
     assert.ok(!hangs, `the pending receive was still pending ${SETTLES_MS} ms after its socket closed`);
     const received = await settle(receiving);
     assert.ok(!received.ok || received.value === null, "the closed socket's pending receive returned a datagram");
+  },
+});
+
+export const sendAfterClose = defineCase({
+  id: "udp.send.after-close",
+  title: "a send on a closed UDP socket fails with an error, and nothing crashes",
+  semantic:
+    "Once a socket is closed its descriptor is gone: sendto() on it fails (the kernel gives EBADF for a descriptor that is not open) and sends nothing. An API may refuse the call itself with its own closed-socket error before any system call (the libc adapter does: the number may already name another descriptor, so the call is not made); any error passes, and its code is recorded. A send that succeeds, or an uncaught exception, fails the case.",
+  reference: "POSIX close(), sendto() [EBADF]; UNP 4.9 (close), 8.2",
+  requires: { capabilities: ["udp"] },
+  async run(net, ctx) {
+    const receiver = await bindUdp(net);
+    const marker = await bindUdp(net);
+    const trap = trapUncaught();
+    try {
+      const socket = await bindUdp(net);
+      await socket.close();
+      const sent = await settle(socket.send(bytes("after close"), receiver.address()));
+      ctx.observe("send after close", shown(sent));
+      // Sent after the closed socket's send settled: had that one gone out, it would come first.
+      await marker.send(bytes("marker"), receiver.address());
+      const first = await receiver.receive();
+      await udpRoundTrip(net); // whatever the runtime raises for the closed socket has been raised
+      ctx.observe("uncaught", trap.caught.length ? trap.caught : "none");
+      assert.ok(!sent.ok, "the send on the closed socket succeeded");
+      assert.ok(first, "receive returned null");
+      assert.equal(text(first.data), "marker", "the closed socket's datagram was delivered");
+      assert.deepEqual(trap.caught, [], "the runtime raised uncaught exceptions, which end a process that has no last-resort handler");
+    } finally {
+      trap.release();
+      await Promise.all([receiver.close(), marker.close()]);
+    }
   },
 });

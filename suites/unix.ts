@@ -6,10 +6,11 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { existsSync, lstatSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, lstatSync, readdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { defineCase } from "../core/case.ts";
 import { rejectsWith } from "../core/assert.ts";
-import { bytes, readExactly, readToEnd, text, withUnixDir } from "./helpers.ts";
+import { bytes, readExactly, readToEnd, settle, shown, text, TOO_LONG_NAME, withUnixDir } from "./helpers.ts";
 
 export const echo = defineCase({
   id: "unix.stream.echo",
@@ -169,6 +170,93 @@ export const dgramSendRecv = defineCase({
       } finally {
         await Promise.all([receiver.close(), sender.close()]);
       }
+    });
+  },
+});
+
+export const bindOverStaleFile = defineCase({
+  id: "unix.stream.bind-over-stale-file",
+  title: "listening on a stale socket file fails with EADDRINUSE and leaves the file",
+  semantic:
+    "A socket file whose socket is gone, as a server that exits without unlinking leaves it, stays until someone unlink()s it: bind() on its path fails with EADDRINUSE and the file is still there, still a socket. The kernel never removes it, and an API must not remove it for the caller. (Here the stale file is a second name, made with link(), for a listener's socket file: after the listener closes, nothing is bound to it, whatever the API did with the first name.)",
+  reference: "UNP 15.4 (bind: the pathname must not exist; unlink first); POSIX bind() [EADDRINUSE]; Linux unix(7), link(2)",
+  requires: { capabilities: ["unixStream"] },
+  async run(net, ctx) {
+    await withUnixDir(ctx, async (path) => {
+      const listener = await net.unix!.listen(path("a.sock"));
+      try {
+        linkSync(path("a.sock"), path("b.sock"));
+      } finally {
+        await listener.close();
+      }
+      assert.equal(lstatSync(path("b.sock")).isSocket(), true, "the second name is not a socket file");
+      await rejectsWith(ctx, "listen on the stale file", net.unix!.listen(path("b.sock")), "EADDRINUSE");
+      const left = existsSync(path("b.sock")) && lstatSync(path("b.sock")).isSocket();
+      ctx.observe("stale file afterwards", left ? "still there" : "removed");
+      assert.ok(left, "the failed listen removed the stale socket file");
+    });
+  },
+});
+
+export const abstract = defineCase({
+  id: "unix.stream.abstract",
+  title: "a Linux abstract name (leading NUL) listens and connects, and makes no file",
+  semantic:
+    "On Linux, a sun_path whose first byte is NUL names a socket in the abstract namespace: bind() makes no file anywhere, a client connecting to the same name reaches the listener, and data flows. Here the name after the NUL is the path of a file in the case's directory, which stays empty.",
+  reference: "Linux unix(7) (abstract sockets)",
+  requires: { capabilities: ["unixStream", "unixAbstract"] },
+  differsOn: {
+    darwin: "the abstract namespace is Linux only",
+    freebsd: "the abstract namespace is Linux only",
+    win32: "the abstract namespace is Linux only",
+  },
+  async run(net, ctx) {
+    await withUnixDir(ctx, async (path) => {
+      const name = `\0${path("a.sock")}`;
+      const listener = await net.unix!.listen(name);
+      try {
+        ctx.observe("listener's path", JSON.stringify(listener.addr.path));
+        const client = await net.unix!.connect(name);
+        const server = await listener.accept();
+        try {
+          assert.ok(server, "accept returned no connection");
+          await client.write(bytes("abs"));
+          assert.equal(text(await readExactly(server, 3)), "abs");
+        } finally {
+          await Promise.all([client.close(), server?.close()]);
+        }
+        const files = readdirSync(dirname(path("a.sock")));
+        ctx.observe("files made", files.length ? files : "none");
+        assert.deepEqual(files, [], "listening on an abstract name made a file");
+      } finally {
+        await listener.close();
+      }
+    });
+  },
+});
+
+export const pathTooLong = defineCase({
+  id: "unix.stream.path-too-long",
+  title: "a path longer than sun_path fails with EINVAL, never cut short",
+  semantic:
+    "sun_path holds 108 bytes: bind() and connect() with a longer path fail with EINVAL (Linux checks the address length), and nothing is bound or reached at a shortened path: no file appears in the directory.",
+  reference: "Linux unix(7) (sun_path: 108 bytes; EINVAL: invalid address length); UNP 15.2 (sockaddr_un)",
+  requires: { capabilities: ["unixStream"] },
+  async run(net, ctx) {
+    await withUnixDir(ctx, async (path) => {
+      const long = path(TOO_LONG_NAME);
+      ctx.observe("path length", `${new TextEncoder().encode(long).byteLength} bytes`);
+      const connect = await settle(net.unix!.connect(long));
+      ctx.observe("connect", connect.ok ? "connected" : shown(connect));
+      if (connect.ok) await connect.value.close();
+      const listen = await settle(net.unix!.listen(long));
+      ctx.observe("listen", listen.ok ? "listening" : shown(listen));
+      const files = readdirSync(dirname(long));
+      ctx.observe("files made", files.length ? files.map((f) => `${f.length}-byte name`) : "none");
+      if (listen.ok) await listen.value.close();
+      assert.ok(!connect.ok && connect.error.code === "EINVAL", `connect ${connect.ok ? "connected" : `gave ${shown(connect)}`}, expected EINVAL`);
+      assert.ok(!listen.ok && listen.error.code === "EINVAL", `listen ${listen.ok ? "succeeded" : `gave ${shown(listen)}`}, expected EINVAL`);
+      assert.deepEqual(files, [], "a socket file was made at a shortened path");
     });
   },
 });

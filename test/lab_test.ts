@@ -6,10 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readdirSync, readlinkSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { test } from "node:test";
 import { defineCase } from "../core/case.ts";
 import { labHere } from "../harness/start.ts";
+import { NAMES_FILES } from "../lab/names.ts";
 import { labCommand, setupScript } from "../lab/namespace.ts";
 import { placeEntries } from "../lab/placement.ts";
 import { LAB_PROFILES } from "../lab/profiles.ts";
@@ -75,7 +76,9 @@ test("the setup script shapes the namespace for its profile and execs the comman
   assert.match(script, /export SOCKCHECK_LAB=syn-retries-2\nexec "\$@"$/);
   const { program, args } = labCommand("syn-retries-1", "user", { program: "node", args: ["a b"] });
   assert.equal(program, "unshare");
-  assert.deepEqual(args.slice(0, 5), ["-r", "-n", "--", "/bin/sh", "-c"]);
+  assert.deepEqual(args.slice(0, 6), ["-r", "-n", "-m", "--", "/bin/sh", "-c"]);
+  assert.match(script, /lab_names \/etc\/hosts '127\.0\.0\.1 localhost\n::1 localhost\n'/);
+  assert.match(script, /\[ ! -e \/etc\/nsswitch\.conf \] \|\| lab_names \/etc\/nsswitch\.conf 'hosts: files\n'/);
   assert.deepEqual(args.slice(-3), ["sockcheck-lab", "node", "a b"]);
 });
 
@@ -92,23 +95,31 @@ function netNamespacesInUse(): Set<string> {
   return seen;
 }
 
-test("the lab's namespace has the lab's routes and sysctls, and is gone when its process exits", async (t) => {
+test("the lab's namespace has the lab's routes, sysctls and names files, and is gone when its process exits", async (t) => {
   const status = await labHere({});
   if (!status.ok) return t.skip(status.reason);
+  const hostsHere = readFileSync("/etc/hosts", "utf8");
   const probe = 'readlink /proc/self/ns/net; ip -4 route get 127.0.0.10 2>&1; ip -4 route get 127.0.0.12 2>&1; ' +
-    "cat /proc/sys/net/core/somaxconn /proc/sys/net/ipv4/tcp_syn_retries; echo $SOCKCHECK_LAB";
+    "cat /proc/sys/net/core/somaxconn /proc/sys/net/ipv4/tcp_syn_retries; echo $SOCKCHECK_LAB; " +
+    "cat /proc/sys/net/ipv6/conf/all/disable_ipv6; tr '\\n' '|' < /etc/hosts; echo";
   for (const profile of Object.keys(LAB_PROFILES) as (keyof typeof LAB_PROFILES)[]) {
     const { program, args } = labCommand(profile, status.mode, { program: "/bin/sh", args: ["-c", probe] });
     const out = spawnSync(program, args, { encoding: "utf8" });
     assert.equal(out.status, 0, out.stderr);
-    const [ns, unreachable, noRoute, somaxconn, synRetries, env] = out.stdout.trim().split("\n");
+    const [ns, unreachable, noRoute, somaxconn, synRetries, env, ipv6Off, hosts] = out.stdout.trim().split("\n");
     assert.notEqual(ns, readlinkSync("/proc/self/ns/net"), "the command ran in this process's namespace");
     assert.match(unreachable, /No route to host/);
     assert.match(noRoute, /Network is unreachable/);
     assert.equal(somaxconn, LAB_PROFILES[profile].sysctls["net.core.somaxconn"]);
     assert.equal(synRetries, LAB_PROFILES[profile].sysctls["net.ipv4.tcp_syn_retries"]);
     assert.equal(env, profile);
+    assert.equal(ipv6Off, LAB_PROFILES[profile].sysctls["net.ipv6.conf.all.disable_ipv6"] ?? "0");
+    assert.equal(hosts, NAMES_FILES[0].content.replaceAll("\n", "|"), "the lab's hosts file is not mounted");
+    assert.equal(readFileSync("/etc/hosts", "utf8"), hostsHere, "the host's own hosts file changed");
     assert.ok(!netNamespacesInUse().has(ns), `a process still holds the lab namespace ${ns}`);
   }
-  assert.ok(Object.values(LAB_ADDRESSES).every((a) => a.startsWith("127.")), "a lab address is not loopback");
+  // The multicast group passes the loopback guard only inside the lab, where `lo` is the only interface.
+  const { multicastGroup, ...unicast } = LAB_ADDRESSES;
+  assert.ok(Object.values(unicast).every((a) => a.startsWith("127.")), "a lab address is not loopback");
+  assert.match(multicastGroup, /^2(2[4-9]|3\d)\./, "the lab's group is not an IPv4 multicast address (224.0.0.0/4)");
 });

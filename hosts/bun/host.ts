@@ -4,6 +4,7 @@
  * @module
  */
 import process from "node:process";
+import { descriptorLimitFixture, descriptorTable, NODE_PROCESS } from "../descriptor_table.ts";
 import { ipv6Fixture, labContext, labFixture, procTcpTable, type RuntimeHost, socketCounting } from "../in_process.ts";
 
 const sockets = socketCounting();
@@ -12,8 +13,9 @@ const sockets = socketCounting();
 export const host: RuntimeHost = {
   runtime: "bun",
   version: Bun.version,
-  fixtures: { ipv6: ipv6Fixture(), lab: labFixture(), socketCount: sockets.fixture },
+  fixtures: { ipv6: ipv6Fixture(), lab: labFixture(), socketCount: sockets.fixture, descriptorLimit: descriptorLimitFixture(NODE_PROCESS) },
   platform: process.platform,
   countSockets: sockets.count,
   lab: labContext(procTcpTable),
+  descriptors: descriptorTable(NODE_PROCESS),
 };

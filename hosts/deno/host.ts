@@ -6,7 +6,9 @@
  * `--allow-all`, so the count is read by `ls` in a child process, which
  * needs only `--allow-run=ls`. For the same reason the fault lab's socket
  * table comes from `ss -Htan` (`--allow-run=ss`), not from `/proc/net/tcp`
- * (a link into `/proc/self`).
+ * (a link into `/proc/self`), and the descriptor table is filled with
+ * `prlimit` (`--allow-run=prlimit`) and files on `/dev/null`
+ * (`--allow-read=/dev/null`).
  *
  * @module
  */
@@ -14,6 +16,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import process from "node:process";
 import type { TcpTableEntry } from "../../core/case.ts";
 import { parseSs } from "../../lab/tcp_table.ts";
+import { descriptorLimitFixture, descriptorTable, type HostProcess } from "../descriptor_table.ts";
 import { ipv6Fixture, labContext, labFixture, type RuntimeHost } from "../in_process.ts";
 import { startDenoChild } from "./_child.ts";
 
@@ -46,6 +49,22 @@ async function countSockets(): Promise<number> {
   await warmUp();
   return countNow();
 }
+
+/**
+ * How the descriptor table is listed and prlimit run: through
+ * Deno.Command, synchronously (no pipe left to close later), with only
+ * `--allow-run=ls,prlimit`.
+ */
+const denoProcess: HostProcess = {
+  openDescriptors() {
+    return denoProcess.run("ls", [`/proc/${Deno.pid}/fd`]).split("\n").filter((name) => /^\d+$/.test(name)).map(Number);
+  },
+  run(command, args) {
+    const { success, code, stdout, stderr } = new Deno.Command(command, { args }).outputSync();
+    if (!success) throw new Error(`${command}: exit code ${code}: ${decoder.decode(stderr).trim()}`);
+    return decoder.decode(stdout);
+  },
+};
 
 /** The namespace's TCP sockets, as `ss` lists them. */
 async function ssTable(): Promise<TcpTableEntry[]> {
@@ -80,10 +99,11 @@ const socketCount = Deno.build.os === "linux"
 export const host: RuntimeHost = {
   runtime: "deno",
   version: Deno.version.deno,
-  fixtures: { ipv6: ipv6Fixture(), lab: labFixture(), socketCount },
+  fixtures: { ipv6: ipv6Fixture(), lab: labFixture(), socketCount, descriptorLimit: descriptorLimitFixture(denoProcess) },
   platform: process.platform,
   socketDirFor,
   startChild: startDenoChild,
   countSockets: Deno.build.os === "linux" ? countSockets : undefined,
   lab: labContext(ssTable),
+  descriptors: descriptorTable(denoProcess),
 };

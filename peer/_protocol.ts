@@ -1,0 +1,157 @@
+/**
+ * The reference peer's wire protocol: one JSON object per line, requests on
+ * the peer's stdin, responses (and one `ready` line first) on its stdout.
+ * Requests carry an id and may be answered in any order, so a pending
+ * `read` or `accept` holds back nothing else. Bytes travel as base64.
+ *
+ * Shared by the client (Node, Deno, Bun) and the peer process (Deno): no
+ * runtime-specific API here.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import type { Address, Endpoint } from "../core/adapter.ts";
+import { type RawError, SocketError } from "../core/errors.ts";
+
+/** Whether the column's own sockets can be read, and if not, why. */
+export type ViewStatus = { ok: true } | { ok: false; reason: string };
+
+/** The peer's first line. */
+export interface Ready {
+  ready: { pid: number; columnView: ViewStatus };
+}
+
+/** A socket found among the column process's descriptors. */
+export interface ColumnSocketRef {
+  pid: number;
+  fd: number;
+  inode: number;
+}
+
+/** What a request names: the handle of a socket in the peer, or a column socket. */
+export interface HandleArgs {
+  handle: number;
+}
+
+/** The answer a datagram operation carries: the socket's address now, or why address() fails. */
+export type AddressState = { address: Address } | { addressError: WireSocketError };
+
+/** A connection as the peer made it. */
+export interface ConnInfo {
+  handle: number;
+  localAddr: Address;
+  remoteAddr: Address;
+}
+
+/** Each operation: its arguments and its result. */
+export interface Operations {
+  "tcp.connect": { args: { hostname: string; port: number; aborted?: boolean }; result: ConnInfo };
+  "tcp.listen": {
+    args: { hostname: string; port: number; backlog?: number; ipv6Only?: boolean };
+    result: { handle: number; addr: Address };
+  };
+  "accept": { args: HandleArgs; result: ConnInfo | null };
+  "read": { args: HandleArgs; result: string | null };
+  "write": { args: HandleArgs & { data: string }; result: null };
+  "closeWrite": { args: HandleArgs; result: null };
+  "close": { args: HandleArgs; result: null };
+  "abort": { args: HandleArgs; result: null };
+  "udp.bind": { args: { hostname: string; port: number }; result: { handle: number; state: AddressState } };
+  "udp.open": { args: { family: "IPv4" | "IPv6" }; result: { handle: number; state: AddressState } };
+  "send": {
+    args: HandleArgs & { data: string; to?: Endpoint };
+    result: AddressState;
+  };
+  "receive": {
+    args: HandleArgs & { bufferSize?: number };
+    result: { data: string; from: Address; truncated?: boolean; state: AddressState } | null;
+  };
+  "udp.connect": { args: HandleArgs & { to: Endpoint }; result: AddressState };
+  "dgram.close": { args: HandleArgs; result: AddressState };
+  /** Aborts the pending `tcp.connect` request `target`. */
+  "cancel": { args: { target: number }; result: null };
+  "inq": { args: HandleArgs; result: number };
+  "outq": { args: HandleArgs; result: number };
+  "soError": { args: HandleArgs; result: number };
+  "tcpInfo": { args: HandleArgs; result: Record<string, number | string> };
+  "column.find": {
+    args: {
+      pid?: number;
+      protocol: "tcp" | "udp";
+      local: { hostname: string; port: number };
+      remote?: { hostname: string; port: number };
+    };
+    result: ColumnSocketRef;
+  };
+  "column.options": { args: ColumnSocketRef; result: Record<string, number> };
+  "column.tcpInfo": { args: ColumnSocketRef; result: Record<string, number | string> };
+  "column.inq": { args: ColumnSocketRef; result: number };
+  "column.outq": { args: ColumnSocketRef; result: number };
+}
+
+export type Op = keyof Operations;
+
+/** One request line. */
+export interface Request<K extends Op = Op> {
+  id: number;
+  op: K;
+  args: Operations[K]["args"];
+}
+
+/** A SocketError as it travels. */
+export interface WireSocketError {
+  kind: "socket";
+  op: string;
+  code: string;
+  raw: RawError;
+}
+
+/** Any failure as it travels: a socket error, a view that cannot be had, a bad request. */
+export type WireError = WireSocketError | { kind: "unavailable"; reason: string } | { kind: "peer"; message: string };
+
+/** One response line. */
+export type Response = { id: number; result: unknown } | { id: number; error: WireError };
+
+/**
+ * The column process's socket view cannot be had here (no permission, an
+ * old kernel), or the peer cannot start: a case turns this into `skipped`,
+ * with the reason.
+ *
+ * @example
+ * ```ts
+ * import { UnavailableError } from "./_protocol.ts";
+ * const err = new UnavailableError("pidfd_getfd: EPERM");
+ * err.message; // "unavailable: pidfd_getfd: EPERM"
+ * ```
+ */
+export class UnavailableError extends Error {
+  override name = "UnavailableError";
+  constructor(readonly reason: string) {
+    super(`unavailable: ${reason}`);
+  }
+}
+
+/** Bytes as base64 text. */
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+}
+
+/** base64 text as a fresh Uint8Array. */
+export function fromBase64(text: string): Uint8Array {
+  const buffer = Buffer.from(text, "base64");
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+/** Any thrown value as it travels; a SocketError keeps its op, code and raw error. */
+export function toWireError(err: unknown): WireError {
+  if (err instanceof SocketError) return { kind: "socket", op: err.op, code: err.code, raw: err.raw };
+  if (err instanceof UnavailableError) return { kind: "unavailable", reason: err.reason };
+  return { kind: "peer", message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+}
+
+/** The error a response carried, as the client throws it. */
+export function fromWireError(error: WireError): Error {
+  if (error.kind === "socket") return new SocketError(error.op, error.code, error.raw);
+  if (error.kind === "unavailable") return new UnavailableError(error.reason);
+  return new Error(`reference peer: ${error.message}`);
+}

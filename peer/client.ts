@@ -1,0 +1,389 @@
+/**
+ * The reference peer as a case sees it: the adapter contract, served by the
+ * kernel adapter (libc through Deno's FFI) in a process of its own, plus the
+ * kernel's view of the peer's sockets and of the column's own.
+ *
+ * Every object is a handle in the peer process; every operation is one
+ * request, answered when the kernel adapter settles it, so a pending `read`
+ * or `accept` holds back nothing else. What each operation does is what the
+ * kernel adapter does (adapters/libc.ts says it call by call);
+ * this file only carries it. The differences a case can see:
+ * - `connect`'s `signal`: an abort cancels the connect in the peer, which
+ *   rejects with the peer's own abort reason (a DOMException `AbortError`),
+ *   not the caller's reason object.
+ * - `DatagramSocket.address()` is synchronous in the contract: it answers
+ *   from the address the peer sent with the last answer for that socket
+ *   (every datagram operation carries it), which is the socket's address
+ *   since only the peer's own operations change it.
+ * - No Unix-domain sockets.
+ *
+ * @module
+ */
+import type {
+  Adapter,
+  Address,
+  Capability,
+  Conn,
+  ConnectOptions,
+  Datagram,
+  DatagramSocket,
+  Endpoint,
+  Listener,
+  ListenOptions,
+} from "../core/adapter.ts";
+import { NO_REPORTS } from "../core/report_log.ts";
+import { type PeerOptions, PeerProcess, type PeerReady } from "./_process.ts";
+import {
+  type AddressState,
+  type ColumnSocketRef,
+  type ConnInfo,
+  fromBase64,
+  fromWireError,
+  toBase64,
+  UnavailableError,
+} from "./_protocol.ts";
+import type { TcpInfo } from "./_tcp_info.ts";
+
+/** Socket options the column-socket view reads, by their C names. */
+export type SocketOptionName =
+  | "SO_REUSEADDR"
+  | "SO_REUSEPORT"
+  | "SO_KEEPALIVE"
+  | "SO_BROADCAST"
+  | "SO_RCVBUF"
+  | "SO_SNDBUF"
+  | "IP_RECVERR"
+  | "TCP_NODELAY"
+  | "TCP_KEEPIDLE"
+  | "TCP_KEEPINTVL"
+  | "TCP_KEEPCNT"
+  | "IPV6_V6ONLY"
+  | "IPV6_RECVERR";
+
+/**
+ * The options of one socket as getsockopt reads them (ints: 0/1 for flags,
+ * bytes for buffers, seconds for keepalive times). Only the options that
+ * apply to the socket's kind are present: `TCP_*` on TCP sockets, `IPV6_*`
+ * on IPv6 sockets.
+ */
+export type SocketOptions = Partial<Record<SocketOptionName, number>>;
+
+/** A listening socket's accept queue, from TCP_INFO (the figures `ss -lt` shows). */
+export interface Backlog {
+  /** The queue's limit: the backlog passed to listen(), clamped to net.core.somaxconn. */
+  limit: number;
+  /** Connections completed and waiting for accept(). */
+  queued: number;
+}
+
+/** How a case names one of the column's sockets. */
+export interface ColumnSocketQuery {
+  /** `tcp` by default. */
+  protocol?: "tcp" | "udp";
+  /** The socket's own address, as the column's API reported it. */
+  local: { hostname: string; port: number };
+  /**
+   * The other end of a connection. Without it, the socket is one with no
+   * other end: a listener, or an unconnected UDP socket.
+   */
+  remote?: { hostname: string; port: number };
+  /** The process holding the socket; the column process (the peer's parent) by default. */
+  pid?: number;
+}
+
+/**
+ * One of the column process's sockets, found by its endpoints. Each read
+ * copies the descriptor into the peer (pidfd_getfd), checks it is still the
+ * same socket, reads, and closes the copy at once. Reads only: nothing here
+ * changes the socket (SO_ERROR, which reading clears, is left out).
+ */
+export interface ColumnSocket {
+  readonly pid: number;
+  /** The descriptor number in the column process. */
+  readonly fd: number;
+  /** The socket's inode (`socket:[inode]`). */
+  readonly inode: number;
+  /** The socket options as the runtime left them. */
+  options(): Promise<SocketOptions>;
+  /** getsockopt TCP_INFO. */
+  tcpInfo(): Promise<TcpInfo>;
+  /** The accept queue of a listening TCP socket. */
+  backlog(): Promise<Backlog>;
+  /** Bytes the kernel holds that the runtime has not read yet (SIOCINQ). */
+  inq(): Promise<number>;
+  /** Bytes the runtime wrote that the other side has not acknowledged yet (SIOCOUTQ). */
+  outq(): Promise<number>;
+}
+
+const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  "halfClose",
+  "abortiveClose",
+  "connectAbort",
+  "listenBacklog",
+  "udp",
+  "udpConnect",
+  "udpRecvBuffer",
+  "udpUnbound",
+  "ipv6Only",
+  "acceptOnDemand",
+  "pendingRead",
+  "pendingReceive",
+]);
+
+/** The peer's socket objects → their handles in the peer. */
+const handles = new WeakMap<object, number>();
+
+class PeerConn implements Conn {
+  readonly reports = NO_REPORTS;
+  readonly localAddr: Address;
+  readonly remoteAddr: Address;
+  #peer: PeerProcess;
+  #handle: number;
+
+  constructor(peer: PeerProcess, info: ConnInfo) {
+    this.#peer = peer;
+    this.#handle = info.handle;
+    this.localAddr = info.localAddr;
+    this.remoteAddr = info.remoteAddr;
+    handles.set(this, info.handle);
+  }
+
+  async read(): Promise<Uint8Array | null> {
+    const data = await this.#peer.call("read", { handle: this.#handle });
+    return data === null ? null : fromBase64(data);
+  }
+  async write(data: Uint8Array): Promise<void> {
+    await this.#peer.call("write", { handle: this.#handle, data: toBase64(data) });
+  }
+  async closeWrite(): Promise<void> {
+    await this.#peer.call("closeWrite", { handle: this.#handle });
+  }
+  async close(): Promise<void> {
+    await this.#peer.call("close", { handle: this.#handle });
+  }
+  async abort(): Promise<void> {
+    await this.#peer.call("abort", { handle: this.#handle });
+  }
+}
+
+class PeerListener implements Listener {
+  readonly reports = NO_REPORTS;
+  readonly addr: Address;
+  #peer: PeerProcess;
+  #handle: number;
+
+  constructor(peer: PeerProcess, handle: number, addr: Address) {
+    this.#peer = peer;
+    this.#handle = handle;
+    this.addr = addr;
+    handles.set(this, handle);
+  }
+
+  async accept(): Promise<Conn | null> {
+    const info = await this.#peer.call("accept", { handle: this.#handle });
+    return info && new PeerConn(this.#peer, info);
+  }
+  async close(): Promise<void> {
+    await this.#peer.call("close", { handle: this.#handle });
+  }
+}
+
+class PeerDatagram implements DatagramSocket {
+  readonly reports = NO_REPORTS;
+  #peer: PeerProcess;
+  #handle: number;
+  #state: AddressState;
+
+  constructor(peer: PeerProcess, handle: number, state: AddressState) {
+    this.#peer = peer;
+    this.#handle = handle;
+    this.#state = state;
+    handles.set(this, handle);
+  }
+
+  address(): Address {
+    if ("address" in this.#state) return this.#state.address;
+    throw fromWireError(this.#state.addressError);
+  }
+  async send(data: Uint8Array, to?: Endpoint): Promise<void> {
+    this.#state = await this.#peer.call("send", { handle: this.#handle, data: toBase64(data), to });
+  }
+  async receive(options?: { bufferSize?: number }): Promise<Datagram | null> {
+    const got = await this.#peer.call("receive", { handle: this.#handle, bufferSize: options?.bufferSize });
+    if (!got) return null;
+    this.#state = got.state;
+    const datagram: Datagram = { data: fromBase64(got.data), from: got.from };
+    if (got.truncated !== undefined) datagram.truncated = got.truncated;
+    return datagram;
+  }
+  async connect(to: Endpoint): Promise<void> {
+    this.#state = await this.#peer.call("udp.connect", { handle: this.#handle, to });
+  }
+  async close(): Promise<void> {
+    this.#state = await this.#peer.call("dgram.close", { handle: this.#handle });
+  }
+}
+
+class PeerColumnSocket implements ColumnSocket {
+  readonly pid: number;
+  readonly fd: number;
+  readonly inode: number;
+  #peer: PeerProcess;
+
+  constructor(peer: PeerProcess, ref: ColumnSocketRef) {
+    this.#peer = peer;
+    ({ pid: this.pid, fd: this.fd, inode: this.inode } = ref);
+  }
+
+  #ref(): ColumnSocketRef {
+    return { pid: this.pid, fd: this.fd, inode: this.inode };
+  }
+  options(): Promise<SocketOptions> {
+    return this.#peer.call("column.options", this.#ref());
+  }
+  async tcpInfo(): Promise<TcpInfo> {
+    return await this.#peer.call("column.tcpInfo", this.#ref()) as unknown as TcpInfo;
+  }
+  async backlog(): Promise<Backlog> {
+    const info = await this.tcpInfo();
+    if (info.state !== "LISTEN") throw new Error(`socket ${this.inode} is not listening: ${info.state}`);
+    // For a listener the kernel reports the accept queue in two reused fields (tcp_get_info).
+    return { limit: info.sacked, queued: info.unacked };
+  }
+  inq(): Promise<number> {
+    return this.#peer.call("column.inq", this.#ref());
+  }
+  outq(): Promise<number> {
+    return this.#peer.call("column.outq", this.#ref());
+  }
+}
+
+function handleOf(socket: object): number {
+  const handle = handles.get(socket);
+  if (handle === undefined) throw new TypeError("not a socket of the reference peer");
+  return handle;
+}
+
+/** The reference peer: the adapter contract served by the kernel adapter in a process of its own, and the kernel's view. */
+export interface Peer extends Adapter {
+  readonly udp: NonNullable<Adapter["udp"]>;
+  /** The peer process's id, once spawned. */
+  readonly pid: number | undefined;
+  /** Resolves once the peer runs; rejects with an {@linkcode UnavailableError} when it cannot start. */
+  ready(): Promise<PeerReady>;
+  /** Bytes received on a peer socket and not read yet (SIOCINQ; on UDP, the next datagram's size). */
+  inq(socket: Conn | DatagramSocket): Promise<number>;
+  /** Bytes written on a peer socket and not acknowledged yet, sent or not (SIOCOUTQ). */
+  outq(socket: Conn | DatagramSocket): Promise<number>;
+  /** getsockopt TCP_INFO of a peer socket. */
+  tcpInfo(socket: Conn | Listener): Promise<TcpInfo>;
+  /** The pending error of a peer socket as an errno number, 0 for none (SO_ERROR; reading clears it). */
+  soError(socket: Conn | Listener | DatagramSocket): Promise<number>;
+  /**
+   * One of the column process's sockets, found by its endpoints in the
+   * kernel's socket table and the column's descriptors. Rejects with an
+   * {@linkcode UnavailableError} where the peer may not read another
+   * process's descriptors, and with an Error when no socket, or more than
+   * one, matches.
+   */
+  columnSocket(query: ColumnSocketQuery): Promise<ColumnSocket>;
+  /** Ends the peer process; resolves once it has exited. Idempotent. */
+  close(): Promise<void>;
+}
+
+function tcpApi(peer: PeerProcess): Peer["tcp"] {
+  return {
+    async connect(options: ConnectOptions): Promise<Conn> {
+      const { signal } = options;
+      const sent = peer.request("tcp.connect", {
+        hostname: options.hostname,
+        port: options.port,
+        aborted: signal?.aborted,
+      });
+      const onAbort = () => peer.call("cancel", { target: sent.id }).catch(() => {});
+      signal?.addEventListener("abort", onAbort, { once: true });
+      try {
+        return new PeerConn(peer, await sent.result);
+      } finally {
+        signal?.removeEventListener("abort", onAbort);
+      }
+    },
+    async listen(options: ListenOptions): Promise<Listener> {
+      const { hostname, port, backlog, ipv6Only } = options;
+      const { handle, addr } = await peer.call("tcp.listen", { hostname, port, backlog, ipv6Only });
+      return new PeerListener(peer, handle, addr);
+    },
+  };
+}
+
+function udpApi(peer: PeerProcess): Peer["udp"] {
+  return {
+    async bind(options: { hostname: string; port: number }): Promise<DatagramSocket> {
+      const { handle, state } = await peer.call("udp.bind", { hostname: options.hostname, port: options.port });
+      return new PeerDatagram(peer, handle, state);
+    },
+    async open(options: { family: "IPv4" | "IPv6" }): Promise<DatagramSocket> {
+      const { handle, state } = await peer.call("udp.open", { family: options.family });
+      return new PeerDatagram(peer, handle, state);
+    },
+  };
+}
+
+/**
+ * Starts the reference peer as a child of this process (so it lives in this
+ * process's network namespace, a lab namespace included) and returns it at
+ * once: operations wait for it to run. Start it once per column process,
+ * early, so its start-up overlaps the first cases; close it at the end (it
+ * also ends by itself when this process ends, however it ends).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startPeer } from "./client.ts";
+ * const peer = startPeer();
+ * try {
+ *   const listener = await peer.tcp.listen({ hostname: "127.0.0.1", port: 0 });
+ *   const conn = await peer.tcp.connect(listener.addr);
+ *   const accepted = (await listener.accept())!;
+ *   await conn.write(new TextEncoder().encode("hello"));
+ *   assert.equal(await peer.outq(conn), 0); // loopback acknowledges at once
+ *   await Promise.all([conn.close(), accepted.close(), listener.close()]);
+ * } finally {
+ *   await peer.close();
+ * }
+ * ```
+ */
+export function startPeer(options: PeerOptions = {}): Peer {
+  const peer = new PeerProcess(options);
+  const view = async (op: "inq" | "outq" | "soError", socket: object) =>
+    await peer.call(op, { handle: handleOf(socket) });
+  return {
+    api: "libc (BSD sockets via FFI), in the reference peer process",
+    capabilities: CAPABILITIES,
+    reference: true,
+    tcp: tcpApi(peer),
+    udp: udpApi(peer),
+    get pid() {
+      return peer.pid;
+    },
+    ready: () => peer.ready,
+    inq: (socket) => view("inq", socket),
+    outq: (socket) => view("outq", socket),
+    soError: (socket) => view("soError", socket),
+    async tcpInfo(socket) {
+      return await peer.call("tcpInfo", { handle: handleOf(socket) }) as unknown as TcpInfo;
+    },
+    async columnSocket(query) {
+      const { columnView } = await peer.ready;
+      if (!columnView.ok) throw new UnavailableError(columnView.reason);
+      const { protocol = "tcp", local, remote, pid } = query;
+      const find = { protocol, local: { hostname: local.hostname, port: local.port }, pid } as const;
+      const ref = await peer.call(
+        "column.find",
+        remote ? { ...find, remote: { hostname: remote.hostname, port: remote.port } } : find,
+      );
+      return new PeerColumnSocket(peer, ref);
+    },
+    close: () => peer.close(),
+  };
+}

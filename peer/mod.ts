@@ -1,0 +1,66 @@
+/**
+ * The kernel reference peer: the other end of a connection, run by the
+ * kernel adapter (libc through Deno's FFI) in a process of its own, started
+ * once per column process as its child, so in its network namespace.
+ *
+ * A case that needs it gets it as `ctx.peer` and drives it with the same
+ * adapter contract as the column (`net`), so a body reads the same whichever
+ * side it drives. Beyond the contract the peer gives the kernel's view:
+ * - of its own sockets: `peer.inq(conn)` / `peer.outq(conn)` (SIOCINQ /
+ *   SIOCOUTQ: bytes unread, bytes unacknowledged), `peer.tcpInfo(conn)`
+ *   (TCP_INFO), `peer.soError(conn)` (SO_ERROR, an errno number);
+ * - of the column's own sockets: `peer.columnSocket({ local, remote? })`
+ *   finds the column's socket by its endpoints and reads what the runtime set
+ *   (`options()`: TCP_NODELAY, SO_KEEPALIVE, ...), its `backlog()`,
+ *   `tcpInfo()`, `inq()`, `outq()`. It needs root or CAP_SYS_PTRACE: where it
+ *   is not allowed it rejects with an {@linkcode UnavailableError}
+ *   ("unavailable: reason"), and `(await peer.ready()).columnView` says so
+ *   before any case runs, for the runner to turn into `skipped`.
+ *
+ * Wiring (for the runner): `startPeer()` once per column process, early (it
+ * returns at once; its start overlaps the first cases), `peer.close()` at
+ * the end. A peer that cannot start rejects every operation with an
+ * UnavailableError. Deno column processes need `--allow-run` for the Deno
+ * binary and `--allow-env` (node:child_process reads the environment).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Adapter } from "../core/adapter.ts";
+ * import { type Peer, startPeer } from "./mod.ts";
+ *
+ * // A case body: the column connects to the peer's listener; the peer reads the column's socket.
+ * async function body(net: Adapter, peer: Peer) {
+ *   const listener = await peer.tcp.listen({ hostname: "127.0.0.1", port: 0 });
+ *   const conn = await net.tcp.connect(listener.addr);
+ *   const accepted = (await listener.accept())!;
+ *   try {
+ *     const theirs = await peer.columnSocket({ local: conn.localAddr, remote: conn.remoteAddr });
+ *     const { TCP_NODELAY } = await theirs.options(); // what the runtime set
+ *     assert.equal(typeof TCP_NODELAY, "number");
+ *     assert.equal((await peer.tcpInfo(accepted)).state, "ESTABLISHED");
+ *   } finally {
+ *     await Promise.all([conn.close(), accepted.close(), listener.close()]);
+ *   }
+ * }
+ *
+ * declare const net: Adapter;
+ * const peer = startPeer();
+ * await body(net, peer);
+ * await peer.close();
+ * ```
+ *
+ * @module
+ */
+export {
+  type Backlog,
+  type ColumnSocket,
+  type ColumnSocketQuery,
+  type Peer,
+  type SocketOptionName,
+  type SocketOptions,
+  startPeer,
+} from "./client.ts";
+export { type PeerOptions, type PeerReady } from "./_process.ts";
+export { UnavailableError, type ViewStatus } from "./_protocol.ts";
+export type { TcpInfo } from "./_tcp_info.ts";
