@@ -40,17 +40,9 @@
  */
 // @ts-ignore: a module built into workerd, resolved by workerd when the worker loads; typed below.
 import { connect as runtimeConnect } from "cloudflare:sockets";
-import {
-  type Adapter,
-  type Address,
-  ApiMissingError,
-  type Capability,
-  type Conn,
-  type ConnectOptions,
-  type Listener,
-  Reports,
-  toSocketError,
-} from "../mod.ts";
+import type { Adapter, Address, Capability, Conn, ConnectOptions, Listener } from "../core/adapter.ts";
+import { ApiMissingError, toSocketError } from "../core/errors.ts";
+import { Reports } from "../core/report_log.ts";
 
 /** `SocketInfo`, as the spec's IDL has it. */
 interface SocketInfo {

@@ -117,15 +117,7 @@ export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<Ca
 
   const observations: Record<string, unknown> = {};
   const controller = new AbortController();
-  const ctx: CaseContext = {
-    observe(key, value) {
-      observations[key] = value;
-    },
-    signal: controller.signal,
-    lab: host.lab,
-    descriptors: host.descriptors,
-    socketDir: () => host.socketDir ? host.socketDir() : freshTempDir(),
-  };
+  const ctx = caseContext(host, { observations, signal: controller.signal });
   // Inside the lab's namespace `lo` is the only interface: multicast cannot leave it,
   // and names resolve through the lab's own files.
   const scope = new Scope({ lab: host.lab !== undefined, names: host.lab?.names });
@@ -159,20 +151,37 @@ export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<Ca
     actual = failure.actual;
   }
 
-  if (outcome !== "timeout" && baseline !== undefined) {
-    const after = await socketsSettled(host, baseline);
-    if (after > baseline) {
-      observations.leakedSockets = after - baseline;
-      if (result.verdict === "pass") {
-        result.verdict = "fail";
-        result.detail = `left ${after - baseline} socket descriptor(s) open`;
-      }
-    }
-  }
+  if (outcome !== "timeout" && baseline !== undefined) await checkLeaks(host, { baseline, result });
   const forced = await scope.closeAll();
   if (forced) observations.closedByRunner = forced;
   result.observed = describe(result, actual);
   return result;
+}
+
+/** What a case body gets from the host, recording into `observations`. */
+function caseContext(host: Host, options: { observations: Record<string, unknown>; signal: AbortSignal }): CaseContext {
+  const { observations, signal } = options;
+  return {
+    observe(key, value) {
+      observations[key] = value;
+    },
+    signal,
+    lab: host.lab,
+    descriptors: host.descriptors,
+    socketDir: () => host.socketDir ? host.socketDir() : freshTempDir(),
+  };
+}
+
+/** Fails a passing `result` whose case left sockets open beyond `baseline`, and records the count. */
+async function checkLeaks(host: Host, options: { baseline: number; result: CaseResult }): Promise<void> {
+  const { baseline, result } = options;
+  const after = await socketsSettled(host, baseline);
+  if (after <= baseline) return;
+  result.observations.leakedSockets = after - baseline;
+  if (result.verdict === "pass") {
+    result.verdict = "fail";
+    result.detail = `left ${after - baseline} socket descriptor(s) open`;
+  }
 }
 
 /** A failure's verdict, detail, and the value an assertion saw, if any. */

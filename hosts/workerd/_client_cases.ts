@@ -7,7 +7,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { type Case, defineCase, rejectsWith, SocketError } from "../../mod.ts";
+import { rejectsWith } from "../../core/assert.ts";
+import { type Case, defineCase } from "../../core/case.ts";
+import { SocketError } from "../../core/errors.ts";
 
 /** The Node peers the test starts, by name. */
 export type PeerName =

@@ -7,7 +7,9 @@
  */
 import { networkInterfaces } from "node:os";
 import process from "node:process";
-import type { CaseResult, Fixture, FixtureStatus } from "../../mod.ts";
+import type { Fixture } from "../../core/case.ts";
+import type { CaseResult } from "../../core/result.ts";
+import type { FixtureStatus } from "../../core/runner.ts";
 import { type CaseListing, PATHS, type RunRequest } from "./protocol.ts";
 
 /** How long past a case's own time limit the host waits for its answer (the runner in the worker enforces the limit). */

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { Fixture, FixtureStatus } from "../../mod.ts";
+import type { Fixture } from "../../core/case.ts";
+import type { FixtureStatus } from "../../core/runner.ts";
 
 /** One case to run, and what the host knows that the worker cannot see. */
 export interface RunRequest {

@@ -6,7 +6,9 @@
  * @module
  */
 import { adapter } from "../../adapters/wintertc.ts";
-import { type Case, CATALOG, runCase } from "../../mod.ts";
+import type { Case } from "../../core/case.ts";
+import { runCase } from "../../core/runner.ts";
+import { CATALOG } from "../../suites/catalog.ts";
 import { type CaseListing, PATHS, type RunRequest } from "./protocol.ts";
 
 /** Finds the case a request names; `undefined` for an unknown id. */
