@@ -25,7 +25,14 @@ export type Fixture =
    * RLIMIT_NOFILE to just above the descriptors open and take every free
    * number below it ({@linkcode DescriptorTable}).
    */
-  | "descriptorLimit";
+  | "descriptorLimit"
+  /**
+   * A case may catch the process's uncaught exceptions itself (through the
+   * runtime's process hooks), to record what would have ended the process.
+   * A test runner that reports them before any hook sees them (`bun test`)
+   * lacks it.
+   */
+  | "uncaughtHooks";
 
 /**
  * A shape of the fault lab's namespace: the same routes and names files in

@@ -83,7 +83,7 @@ export const deadPortNoHandlerNoCrash = defineCase({
     "Nothing in the kernel can end a process for a UDP send to a closed port: the ICMP port unreachable is dropped for an unconnected socket, so a program that registers no error handler on it goes on. The socket is opened without any listener on the API's error channel (node's `error` event, Bun's `error` handler); an uncaught exception raised meanwhile (which ends the process unless a last-resort hook catches it) is caught here and recorded as what would have ended it.",
   reference:
     "UNP 8.9 (asynchronous errors are not returned for unconnected UDP sockets); Linux udp(7) (ERROR HANDLING)",
-  requires: { capabilities: ["udp", "udpNoErrorListener"] },
+  requires: { capabilities: ["udp", "udpNoErrorListener"], fixtures: ["uncaughtHooks"] },
   async run(net, ctx) {
     const dead = await deadUdpPort(net);
     // Set before the socket exists: whatever the API raises for it is caught, and the column lives on.

@@ -99,7 +99,7 @@ const socketCount = Deno.build.os === "linux"
 export const host: RuntimeHost = {
   runtime: "deno",
   version: Deno.version.deno,
-  fixtures: { ipv6: ipv6Fixture(), lab: labFixture(), socketCount, descriptorLimit: descriptorLimitFixture(denoProcess) },
+  fixtures: { ipv6: ipv6Fixture(), lab: labFixture(), uncaughtHooks: { ok: true }, socketCount, descriptorLimit: descriptorLimitFixture(denoProcess) },
   platform: process.platform,
   socketDirFor,
   startChild: startDenoChild,
