@@ -1,5 +1,6 @@
 /**
- * The Deno adapter's own tests: errors keep Deno's identity, a close settles
+ * The Deno adapter's own tests: reads are pulled (nothing leaves the kernel
+ * while no read is pending), errors keep Deno's identity, a close settles
  * only once Deno has let go of what was pending on the resource, and close
  * runs once however often it is called.
  *
@@ -7,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { SocketError } from "../core/errors.ts";
+import { assertReadsPulled } from "../test/fixtures/pull_reads.ts";
 import { adapter } from "./deno.ts";
 
 const LOOPBACK = "127.0.0.1";
@@ -43,3 +45,18 @@ Deno.test("close is idempotent: every call shares the first one's outcome", asyn
   await first;
   await listener.close();
 });
+
+Deno.test({
+  name: "a writer to a connection with no read pending is held, and nothing left the kernel beyond the one read",
+  async fn() {
+    // Deno's conn.read() reads only when called: no read-ahead at all.
+    const figures = await assertReadsPulled(adapter, { maxReadAhead: 0, ss });
+    assert.ok(figures.written > 0);
+  },
+});
+
+/** `ss` (iproute2), which the permission set lets this test run, for the kernel's TCP_INFO. */
+function ss(args: string[]): string {
+  const { stdout } = new Deno.Command("ss", { args, stdout: "piped", stderr: "inherit" }).outputSync();
+  return new TextDecoder().decode(stdout);
+}

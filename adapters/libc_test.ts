@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { constants } from "node:os";
 import { SocketError } from "../core/errors.ts";
+import { assertReadsPulled } from "../test/fixtures/pull_reads.ts";
 import { adapter } from "./libc.ts";
 
 async function failure(operation: Promise<unknown>): Promise<SocketError> {
@@ -53,3 +54,18 @@ Deno.test("a UDP datagram of 65508 bytes reports EMSGSIZE with the kernel's errn
     await Promise.all([sender.close(), receiver.close()]);
   }
 });
+
+Deno.test({
+  name: "a writer to a connection with no read pending is held, and nothing left the kernel beyond the one read",
+  async fn() {
+    // One recv per read(): the libc adapter takes nothing from the kernel unasked.
+    const figures = await assertReadsPulled(adapter, { maxReadAhead: 0, ss });
+    assert.ok(figures.written > 0);
+  },
+});
+
+/** `ss` (iproute2), which the permission set lets this test run, for the kernel's TCP_INFO. */
+function ss(args: string[]): string {
+  const { stdout } = new Deno.Command("ss", { args, stdout: "piped", stderr: "inherit" }).outputSync();
+  return new TextDecoder().decode(stdout);
+}
