@@ -11,7 +11,7 @@
  * @module
  */
 import type { ChildProcess, Conn, HeldConn, HeldListener, Listener } from "./adapter.ts";
-import { type RawError, SocketError, UNKNOWN } from "./errors.ts";
+import { ApiMissingError, type RawError, SocketError, UNKNOWN } from "./errors.ts";
 
 /** What a request tells the child to do with the socket it holds under `key`. */
 export type HandOffOp = "hold" | "echoUpper" | "closeWrite" | "close" | "serve" | "accepted";
@@ -168,14 +168,24 @@ class LinkedChild implements ChildProcess {
 
   async sendConn(conn: Conn): Promise<HeldConn> {
     const key = this.#nextKey++;
-    await this.request("hold", { key, kind: "conn", handle: this.#handles.conn(conn) });
+    await this.#hold({ key, kind: "conn", handle: this.#handles.conn(conn) });
     return new ChildConn(this, key);
   }
 
   async sendListener(listener: Listener): Promise<HeldListener> {
     const key = this.#nextKey++;
-    await this.request("hold", { key, kind: "listener", handle: this.#handles.listener(listener) });
+    await this.#hold({ key, kind: "listener", handle: this.#handles.listener(listener) });
     return new ChildListener(this, key);
+  }
+
+  /** A `hold` request; a socket the API dropped on the way is an API it lacks (passing handles), not a socket error. */
+  async #hold(options: { key: number; kind: "conn" | "listener"; handle: unknown }): Promise<void> {
+    try {
+      await this.request("hold", options);
+    } catch (err) {
+      if (!(err instanceof SocketError) || err.raw.class !== "HandleDropped") throw err;
+      throw new ApiMissingError(`passing a ${options.kind === "conn" ? "socket" : "server"} to a child (${err.raw.message})`);
+    }
   }
 
   close(): Promise<void> {

@@ -54,6 +54,14 @@ export async function echoUpper(conn: Conn): Promise<number> {
   return lines;
 }
 
+/**
+ * A `hold` request that arrived without its socket: the API delivered the
+ * message and dropped the handle sent with it.
+ */
+export class HandleDropped extends Error {
+  override name = "HandleDropped";
+}
+
 function toWire(err: unknown): WireError {
   const e = err instanceof SocketError ? err : toSocketError("child", err);
   return { op: e.op, code: e.code, raw: e.raw };
@@ -98,7 +106,7 @@ async function perform(request: HandOffRequest, options: { handle: unknown; adop
   const { op, key, kind } = request;
   if (op === "hold") {
     // Where the API dropped the socket the message still arrives, without it.
-    if (handle === undefined || handle === null) throw new TypeError("the message arrived without the socket handed with it");
+    if (handle === undefined || handle === null) throw new HandleDropped("the message arrived without the socket sent with it");
     if (kind === "listener") held.listeners.set(key, { listener: adopt.listener(handle), accepted: 0, serving: false });
     else held.conns.set(key, adopt.conn(handle));
     return undefined;

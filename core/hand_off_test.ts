@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Conn, Listener } from "./adapter.ts";
-import { SocketError } from "./errors.ts";
+import { ApiMissingError, SocketError } from "./errors.ts";
 import { type ChildLink, type HandOffReply, type HandOffRequest, startChild } from "./hand_off.ts";
 import { echoUpper } from "./hand_off_child.ts";
 
@@ -90,4 +90,15 @@ test("the child's echo writes each line back upper-cased and closes at EOF", asy
   assert.equal(await echoUpper(conn), 2);
   assert.deepEqual(written, ["HELLO\n", "WORLD\n", "END"]);
   assert.ok(closed);
+});
+
+test("a socket the API dropped on its way to the child is an API it lacks, not a socket error", async () => {
+  const fake = fakeLink((request) => ({
+    id: request.id,
+    ok: false,
+    error: { op: "child", code: "UNKNOWN", raw: { class: "HandleDropped", message: "the message arrived without the socket sent with it" } },
+  }));
+  const child = await startChild(fake.link, handles);
+  await assert.rejects(child.sendConn({} as Conn), (err) => err instanceof ApiMissingError && /passing a socket to a child/.test(err.message));
+  await child.close();
 });
