@@ -1,5 +1,5 @@
 /**
- * The concurrent server, as the seed describes it (UNP 4.8, 4.9, 5.2): a
+ * The concurrent server (UNP 4.8, 4.9, 5.2): a
  * connection or listener handed to another process is one socket with a
  * descriptor in each. Closing one descriptor sends nothing; the last close
  * sends the FIN; `shutdown` acts on the socket, whatever the count. The
@@ -65,8 +65,8 @@ export const echoServedByChild = defineCase({
   id: "tcp.fork.echo-served-by-child",
   title: "a connection handed to a child is served by the child after the parent closes its copy",
   semantic:
-    "The seed's echo server: the parent accepts, hands the connection to a child and closes its own descriptor; the child, holding the only one left, reads each line and writes it back, and the client gets every reply.",
-  reference: "UNP 4.8 (concurrent servers: fork, the parent closes connfd), 5.2 (TCP echo server), 14.7 (descriptor passing)",
+    "UNP's concurrent echo server: the parent accepts, hands the connection to a child and closes its own descriptor; the child, holding the only one left, reads each line and writes it back (upper-cased, so a reply is told from its request), and the client gets every reply.",
+  reference: "UNP 4.8 (concurrent servers: fork, the parent closes connfd), 5.2 (TCP echo server), 15.7 (passing descriptors)",
   requires,
   timeLimitMs: CHILD_CASE_MS,
   async run(net, ctx) {
