@@ -5,7 +5,8 @@
  * The catalog of cases, the adapter contract a socket API fills in, the
  * adapter kit (what every adapter needs, so that an adapter is only its
  * translation: addresses, a queue for push events, close-once, a runtime's
- * calls and errors as SocketError promises, report logs), and the runner
+ * calls and errors as SocketError promises, report logs, the hand-off
+ * protocol between a process and its child), and the runner
  * that holds a case's result against a column's expectations. An adapter
  * importing only this module: examples/node_streams.ts.
  *
@@ -26,12 +27,16 @@ export type {
   Adapter,
   Address,
   Capability,
+  ChildProcess,
   Conn,
   ConnectOptions,
   Datagram,
   DatagramSocket,
   Endpoint,
   EventCount,
+  HandOffApi,
+  HeldConn,
+  HeldListener,
   Listener,
   ListenOptions,
   Report,
@@ -56,6 +61,8 @@ export { closeOnce } from "./core/close_once.ts";
 export { Queue } from "./core/queue.ts";
 export { EventCounter, NO_REPORTS, Reports } from "./core/report_log.ts";
 export { attempt, type Done, viaCallback } from "./core/settle.ts";
+export { type ChildLink, type HandleOf, type HandOffReply, type HandOffRequest, startChild } from "./core/hand_off.ts";
+export { type Adopt, echoUpper, type ParentLink, serveParent } from "./core/hand_off_child.ts";
 export { type Expectation, type Expectations, ExpectationsError, judge, type Judgement, parseExpectations } from "./core/expectations.ts";
 export { type CaseResult, type NeverRan, neverRan, type Verdict, VERDICTS } from "./core/result.ts";
 export { type FixtureStatus, type Host, precheck, runCase } from "./core/runner.ts";

@@ -30,6 +30,7 @@ export const AF_INET6 = 10;
 
 export const SOCK_STREAM = 1;
 export const SOCK_DGRAM = 2;
+export const SOCK_SEQPACKET = 5;
 export const SOCK_NONBLOCK = 0o4000;
 export const SOCK_CLOEXEC = 0o2000000;
 
@@ -51,6 +52,9 @@ export const IPV6_V6ONLY = 26;
 export const MSG_PEEK = 0x2;
 export const MSG_TRUNC = 0x20;
 export const MSG_NOSIGNAL = 0x4000;
+const MSG_CMSG_CLOEXEC = 0x40000000;
+const SCM_RIGHTS = 1;
+export const F_SETFD = 2;
 export const SHUT_WR = 1;
 
 export const POLLIN = 0x1;
@@ -87,6 +91,10 @@ const SYMBOLS = {
   sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
   recvfrom: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "buffer"], result: "isize" },
   recvmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
+  sendmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
+  socketpair: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  /** fcntl(fd, cmd, int): only F_SETFD here. */
+  fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
   shutdown: { parameters: ["i32", "i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
   setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
@@ -453,6 +461,70 @@ function controlTtl(control: Uint8Array, length: number): number | undefined {
     offset += (cmsgLen + 7) & ~7; // CMSG_NXTHDR: aligned to sizeof(size_t)
   }
   return undefined;
+}
+
+/** A `struct msghdr` with one iovec over `data` and `control` as its control buffer (no name). */
+function messageHeader(data: Uint8Array, control: Uint8Array): { header: Uint8Array; iov: Uint8Array } {
+  const iov = new Uint8Array(16);
+  const iovView = new DataView(iov.buffer);
+  iovView.setBigUint64(0, data.byteLength ? addressOf(data) : 0n, littleEndian);
+  iovView.setBigUint64(8, BigInt(data.byteLength), littleEndian);
+  const header = new Uint8Array(MSGHDR);
+  const view = new DataView(header.buffer);
+  view.setBigUint64(16, addressOf(iov), littleEndian);
+  view.setBigUint64(24, 1n, littleEndian);
+  view.setBigUint64(32, control.byteLength ? addressOf(control) : 0n, littleEndian);
+  view.setBigUint64(40, BigInt(control.byteLength), littleEndian);
+  return { header, iov };
+}
+
+/** CMSG_SPACE(sizeof(int)): one descriptor's control message. */
+const RIGHTS_SPACE = CMSGHDR + 8;
+
+/**
+ * sendmsg(2) of `data` on the calling thread, with `passed` (a descriptor)
+ * as an SCM_RIGHTS control message when given (UNP 15.7): the receiver
+ * gets a descriptor of its own for the same open file. Returns the call's
+ * result; errno is left for the caller to read at once when it is -1.
+ */
+export function sendWithDescriptor(fd: number, data: Uint8Array, passed?: number): number {
+  const control = new Uint8Array(passed === undefined ? 0 : RIGHTS_SPACE);
+  if (passed !== undefined) {
+    const view = new DataView(control.buffer);
+    view.setBigUint64(0, BigInt(CMSGHDR + 4), littleEndian); // CMSG_LEN(sizeof(int))
+    view.setInt32(8, SOL_SOCKET, littleEndian);
+    view.setInt32(12, SCM_RIGHTS, littleEndian);
+    view.setInt32(CMSGHDR, passed, littleEndian);
+  }
+  const { header, iov } = messageHeader(data, control);
+  const n = Number(libc("send").sendmsg(fd, header, MSG_NOSIGNAL));
+  void iov; // the call read iov through the header until now: keep it alive
+  return n;
+}
+
+/**
+ * recvmsg(2) of one message into `buffer` on the calling thread, with
+ * MSG_CMSG_CLOEXEC; `passed` is the descriptor an SCM_RIGHTS control
+ * message carried, if one came. errno is left for the caller when `n` is -1.
+ */
+export function recvWithDescriptor(fd: number, buffer: Uint8Array): { n: number; passed?: number } {
+  const control = new Uint8Array(RIGHTS_SPACE);
+  const { header, iov } = messageHeader(buffer, control);
+  const n = Number(libc("receive").recvmsg(fd, header, MSG_CMSG_CLOEXEC));
+  void iov;
+  if (n < 0) return { n };
+  const view = new DataView(control.buffer);
+  const length = Number(new DataView(header.buffer).getBigUint64(40, littleEndian));
+  const rights = length >= CMSGHDR + 4 && view.getInt32(8, littleEndian) === SOL_SOCKET &&
+    view.getInt32(12, littleEndian) === SCM_RIGHTS;
+  return rights ? { n, passed: view.getInt32(CMSGHDR, littleEndian) } : { n };
+}
+
+/** socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC): both ends, or the errno thrown. */
+export function seqpacketPair(op: string): [number, number] {
+  const fds = new Int32Array(2);
+  check(op, "socketpair", libc(op).socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds));
+  return [fds[0], fds[1]];
 }
 
 /** SO_LINGER as `struct linger { int l_onoff; int l_linger; }`; returns the call's result. */

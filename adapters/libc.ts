@@ -89,6 +89,16 @@
  *   `setsockopt(IPPROTO_IP, IP_ADD_MEMBERSHIP, struct ip_mreq)`
  * - address() → `getsockname`, at each call
  *
+ * - handOff.spawnChild (`_libc_hand_off.ts`) → `socketpair(AF_UNIX,
+ *   SOCK_SEQPACKET)`, and Deno again (`Deno.Command(Deno.execPath())`,
+ *   `--allow-ffi` alone) running `_libc_child.ts`, this adapter, which
+ *   inherits one end (its FD_CLOEXEC cleared by `fcntl` for the spawn);
+ *   close → SIGKILL
+ * - sendConn / sendListener → `sendmsg` of the request with the socket's
+ *   descriptor as SCM_RIGHTS (UNP 15.7); the child takes it with
+ *   `recvmsg(MSG_CMSG_CLOEXEC)` and adopts it (`getsockname`,
+ *   `getpeername`): a second descriptor of the same open socket
+ *
  * Once this side has closed a socket, a pending or later read, accept or
  * receive settles `null`; a pending or later write, closeWrite, send,
  * connect, a socket option or address() fails with UNKNOWN (class `Closed`): the call is not
@@ -119,6 +129,7 @@ import type {
   UdpBindOptions,
 } from "../core/adapter.ts";
 import { SocketError, toSocketError } from "../core/errors.ts";
+import type { HandleOf } from "../core/hand_off.ts";
 import { NO_REPORTS } from "../core/report_log.ts";
 import { attempt } from "../core/settle.ts";
 import {
@@ -169,6 +180,7 @@ import {
   SOL_SOCKET,
   unixSockaddr,
 } from "./_libc.ts";
+import { spawnKernelChild } from "./_libc_hand_off.ts";
 
 const READ_SIZE = 64 * 1024;
 const DEFAULT_BACKLOG = 128;
@@ -627,6 +639,48 @@ async function unixBindDatagram(path: string): Promise<DatagramSocket> {
   return await datagramSocket("bind", AF_UNIX, { address: unixSockaddr("bind", path) });
 }
 
+/** The descriptor to hand over for one of this adapter's open connections or listeners. */
+function descriptorToSend(object: Conn | Listener): number {
+  const fd = descriptorOf(object);
+  if (fd === undefined) throw new TypeError("not an open connection or listener of the libc adapter");
+  return fd;
+}
+
+const HANDLES: HandleOf = { conn: descriptorToSend, listener: descriptorToSend };
+
+/**
+ * A connected stream socket this process received (a hand-off child's
+ * SCM_RIGHTS descriptor) as a connection of this adapter. It shares its
+ * open file with the sender's descriptor, so it is non-blocking already.
+ *
+ * @example
+ * ```ts
+ * import { adoptConn } from "./libc.ts";
+ * declare const received: number;
+ * await adoptConn(received).close();
+ * ```
+ */
+export function adoptConn(fd: number): Conn {
+  const socket = new Socket(fd);
+  return new KernelConn(socket, socketName("adopt", fd, "getsockname"), socketName("adopt", fd, "getpeername"));
+}
+
+/**
+ * A listening socket this process received as a listener of this adapter.
+ *
+ * @example
+ * ```ts
+ * import { adoptListener } from "./libc.ts";
+ * declare const received: number;
+ * await adoptListener(received).close();
+ * ```
+ */
+export function adoptListener(fd: number): Listener {
+  const addr = socketName("adopt", fd, "getsockname");
+  const domain = addr.family === "Unix" ? AF_UNIX : addr.family === "IPv6" ? AF_INET6 : AF_INET;
+  return new KernelListener(new Socket(fd), domain, addr);
+}
+
 /**
  * The kernel reference adapter: BSD sockets through libc.
  *
@@ -666,9 +720,11 @@ export const adapter: Adapter = {
     "acceptOnDemand",
     "pendingRead",
     "pendingReceive",
+    "handOff",
   ]),
   reference: true,
   tcp: { connect, listen },
   udp: { bind: udpBind, open: udpOpen },
   unix: { connect: unixConnect, listen: unixListen, bindDatagram: unixBindDatagram },
+  handOff: { spawnChild: () => spawnKernelChild(HANDLES) },
 };

@@ -86,6 +86,20 @@
  * - address → `socket.address()`
  * - close → `socket.close(cb)`
  *
+ * Contract → node:child_process (`handOff`, `_node_hand_off.ts`):
+ * - spawnChild → `child_process.fork("_node_child.ts", { stdio: ["ignore",
+ *   "ignore", "pipe", "ipc"], serialization: "json", env })` in this runtime,
+ *   ready at its first message; close → `child.kill("SIGKILL")`, settled by
+ *   `exit` and `disconnect`
+ * - sendConn / sendListener → `child.send(request, socket | server,
+ *   { keepOpen: true })`. Without `keepOpen` node closes the sender's copy
+ *   of a socket itself once sent; with it the parent's descriptor stays
+ *   until the parent closes it, as in a forking server (UNP 4.8)
+ * - in the child, the socket or server `process.on("message")` hands over
+ *   is this adapter's connection or listener, `allowHalfOpen` set as on
+ *   every socket here (node makes it without); its instructions are
+ *   core/hand_off_child.ts's
+ *
  * `allowHalfOpen: true` is node's documented switch for half-closed TCP;
  * without it node ends the writable side itself when the peer's FIN arrives,
  * which is a library convention, not the socket's semantics.
@@ -96,12 +110,14 @@ import dgram from "node:dgram";
 import net from "node:net";
 import process from "node:process";
 import type { Adapter, Address, Conn, Datagram, DatagramSocket, Endpoint, Listener, ReportLog, UdpBindOptions } from "../core/adapter.ts";
+import type { HandleOf } from "../core/hand_off.ts";
 import { ipAddress, unixAddress } from "../core/address.ts";
 import { closeOnce } from "../core/close_once.ts";
 import { ApiMissingError, toSocketError } from "../core/errors.ts";
 import { Queue } from "../core/queue.ts";
 import { EventCounter, NO_REPORTS, Reports } from "../core/report_log.ts";
 import { attempt, viaCallback } from "../core/settle.ts";
+import { spawnNodeChild } from "./_node_hand_off.ts";
 
 /**
  * node's documented codes beyond errno names: `ENOTFOUND` is its name for a
@@ -121,6 +137,18 @@ function reportErrors(emitter: { on(event: "error", listener: (err: Error) => vo
   emitter.on("error", (err) => reports.add(ERROR_EVENT, toSocketError("error", err)));
 }
 
+/** The node socket or server behind each connection and listener this adapter made, for `handOff`. */
+const handles = new WeakMap<object, net.Socket | net.Server>();
+
+/** The handle to send for one of this adapter's connections or listeners. */
+function handleOf(object: Conn | Listener): net.Socket | net.Server {
+  const handle = handles.get(object);
+  if (!handle) throw new TypeError("not a connection or listener of the node:net adapter");
+  return handle;
+}
+
+const HANDLES: HandleOf = { conn: handleOf, listener: handleOf };
+
 /** Throws ApiMissingError naming `api` where the runtime lacks a method node has. */
 function requireMethod(method: unknown, api: string): void {
   if (typeof method !== "function") throw new ApiMissingError(api);
@@ -137,6 +165,7 @@ class NodeConn implements Conn {
 
   constructor(socket: net.Socket, unix = false) {
     this.#socket = socket;
+    handles.set(this, socket);
     // node:net reports neither end of a Unix connection.
     this.localAddr = unix ? unixAddress() : ipAddress(socket.localAddress, socket.localPort, socket.localFamily);
     this.remoteAddr = unix ? unixAddress() : ipAddress(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
@@ -202,6 +231,7 @@ class NodeListener implements Listener {
 
   constructor(server: net.Server) {
     this.#server = server;
+    handles.set(this, server);
     const a = server.address();
     // A Unix listener's address is its path.
     const unix = typeof a === "string";
@@ -393,6 +423,44 @@ export function nodeHasReusePort(version: string): boolean {
   return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
 }
 
+/**
+ * A socket node handed to this process (a `hold` request's handle, in a
+ * hand-off child) as a connection of this adapter. node makes the socket
+ * it received without `allowHalfOpen`; it is set as the adapter sets it on
+ * every socket, so the child's copy half-closes only when told to.
+ *
+ * @example
+ * ```ts
+ * import type net from "node:net";
+ * import { adoptSocket } from "./node.ts";
+ * declare const received: net.Socket;
+ * const conn = adoptSocket(received);
+ * await conn.close();
+ * ```
+ */
+export function adoptSocket(socket: net.Socket): Conn {
+  socket.allowHalfOpen = true;
+  return new NodeConn(socket);
+}
+
+/**
+ * A listening server node handed to this process as a listener of this
+ * adapter; `allowHalfOpen` as the adapter sets it on its own servers (node
+ * gives it to every connection the server accepts).
+ *
+ * @example
+ * ```ts
+ * import type net from "node:net";
+ * import { adoptServer } from "./node.ts";
+ * declare const received: net.Server;
+ * await adoptServer(received).close();
+ * ```
+ */
+export function adoptServer(server: net.Server): Listener {
+  (server as net.Server & { allowHalfOpen: boolean }).allowHalfOpen = true;
+  return new NodeListener(server);
+}
+
 /** The node:net adapter. */
 export const adapter: Adapter = {
   api: "node:net",
@@ -420,6 +488,8 @@ export const adapter: Adapter = {
     "pendingRead",
     "idleTimeout",
     "byteCounters",
+    // child_process.fork + child.send(message, socket or server).
+    "handOff",
   ]),
   tcp: {
     connect: ({ hostname, port, signal }) => connectSocket({ host: hostname, port, allowHalfOpen: true, signal }, false),
@@ -433,4 +503,5 @@ export const adapter: Adapter = {
     connect: (path) => connectSocket({ path, allowHalfOpen: true }, true),
     listen: (path) => listenServer({ path }),
   },
+  handOff: { spawnChild: () => spawnNodeChild(HANDLES) },
 };

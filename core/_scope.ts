@@ -35,6 +35,8 @@ function hasMethods(value: unknown): value is object {
 export class Scope {
   #open = new Set<Closable>();
   #proxies = new WeakMap<object, object>();
+  /** Each proxy's target, so a handle a case passes back to the adapter reaches it as the adapter made it. */
+  #targets = new WeakMap<object, object>();
   #guard: GuardOptions;
 
   /** `guard`: inside the fault lab, multicast groups and the lab's own host names pass the guard. */
@@ -59,7 +61,8 @@ export class Scope {
           fn = function (this: unknown, ...args: unknown[]) {
             checkLoopback(String(key), args, scope.#guard);
             if (isClosable(obj) && (key === "close" || key === "abort")) scope.#open.delete(obj);
-            const result = value.apply(obj, args);
+            const raw = args.map((a) => (a !== null && typeof a === "object" && scope.#targets.get(a)) || a);
+            const result = value.apply(obj, raw);
             return result instanceof Promise ? result.then((r) => scope.#track(r)) : scope.#track(result);
           };
           wrapped.set(value, fn);
@@ -68,6 +71,7 @@ export class Scope {
       },
     });
     this.#proxies.set(target, proxy);
+    this.#targets.set(proxy, target);
     return proxy;
   }
 

@@ -113,7 +113,13 @@ export type Capability =
   /** A read is an operation of the API that can be pending (Deno `conn.read()`, node:net's async iterator). */
   | "pendingRead"
   /** A receive is an operation of the API that can be pending (Deno `conn.receive()`); not datagram events. */
-  | "pendingReceive";
+  | "pendingReceive"
+  /**
+   * A connection or listener can be handed to a child process running the
+   * same adapter in the same runtime (`Adapter.handOff`): node:net's
+   * `child.send(message, socket)`, libc's SCM_RIGHTS over a Unix socket.
+   */
+  | "handOff";
 
 /**
  * A failure the runtime reported on a channel of its own rather than as the
@@ -326,6 +332,71 @@ export interface UnixApi {
 }
 
 /**
+ * A child process the adapter started, running the same adapter in the same
+ * runtime, to which a connection or listener can be handed (`handOff`).
+ * After a hand-off the socket has a descriptor in each process: one socket,
+ * two descriptors (UNP 4.8, 4.9). The child does nothing with what it holds
+ * until told; each instruction is a message it answers once it has acted.
+ * It dies with this process (its channel to it ends).
+ */
+export interface ChildProcess {
+  /** The child's process id. */
+  readonly pid: number;
+  /**
+   * Hands `conn` to the child, which gets a descriptor of its own for the
+   * same socket; this process keeps its own until it closes it. Resolves
+   * once the child holds it.
+   */
+  sendConn(conn: Conn): Promise<HeldConn>;
+  /** Hands `listener` to the child in the same way. */
+  sendListener(listener: Listener): Promise<HeldListener>;
+  /**
+   * Kills the child (SIGKILL) and resolves once it has exited and the
+   * channel to it is closed: its descriptors close with it. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/** The child's descriptor of a connection handed to it. */
+export interface HeldConn {
+  /**
+   * The child reads the connection and writes each line back upper-cased
+   * (UNP 5.2's echo server, upper-casing so the reply is told from the
+   * request); at EOF it closes its descriptor. Resolves with the number of
+   * lines echoed once it has; rejects with the child's error.
+   */
+  echoUpper(): Promise<number>;
+  /** `shutdown(SHUT_WR)` through the child's descriptor. */
+  closeWrite(): Promise<void>;
+  /** `close()` of the child's descriptor; resolves at once if the child has exited (it closed with it). */
+  close(): Promise<void>;
+}
+
+/** The child's descriptor of a listener handed to it. */
+export interface HeldListener {
+  /**
+   * The child accepts on its descriptor and echoes every connection it
+   * accepts as {@linkcode HeldConn.echoUpper} does, until its descriptor is
+   * closed. Resolves once it has started.
+   */
+  serve(): Promise<void>;
+  /** How many connections the child has accepted on its descriptor so far. */
+  accepted(): Promise<number>;
+  /** `close()` of the child's descriptor; resolves at once if the child has exited (it closed with it). */
+  close(): Promise<void>;
+}
+
+/** Handing sockets to another process (`handOff`). */
+export interface HandOffApi {
+  /**
+   * Starts a child process running this adapter in this runtime. Resolves
+   * once it is ready for a socket; rejects (having killed it) if it exits
+   * or is not ready within a bounded time.
+   */
+  spawnChild(): Promise<ChildProcess>;
+}
+
+/**
  * What a socket API offers, translated to the contract.
  *
  * @example
@@ -348,6 +419,8 @@ export interface Adapter {
   readonly udp?: UdpApi;
   /** Present with `unixStream` or `unixDgram`. */
   readonly unix?: UnixApi;
+  /** Present with `handOff`. */
+  readonly handOff?: HandOffApi;
   /**
    * The kernel reference: runtime-level cases (a pending promise settles)
    * state a JavaScript contract the kernel has no counterpart for, so they

@@ -32,7 +32,13 @@ export type Fixture =
    * A test runner that reports them before any hook sees them (`bun test`)
    * lacks it.
    */
-  | "uncaughtHooks";
+  | "uncaughtHooks"
+  /**
+   * The host may start its own runtime again as a child process, for an
+   * adapter's `handOff` child: always on Node and Bun; on Deno only with
+   * `--allow-run` for its own binary.
+   */
+  | "childProcess";
 
 /**
  * A shape of the fault lab's namespace: the same routes and names files in

@@ -4,11 +4,41 @@
  * narrow: `columns` for every Deno column, `kernel` (the same plus FFI) for a
  * column whose adapter needs native code.
  *
+ * One grant is added on the command line: `--allow-run` for Deno's own
+ * binary (a column may start its runtime again, as the child a socket is
+ * handed to), beside the set's own `run` list. A set in deno.json cannot
+ * name the binary, whose place differs between machines, and a
+ * `--allow-run` flag replaces the set's list rather than adding to it, so
+ * the flag carries both.
+ *
  * @module
  */
-import { join } from "node:path";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import process from "node:process";
 import { type HostDescriptor, installedBinary, PACKAGE_ROOT } from "./descriptor.ts";
 import { findRuntime } from "./find_runtime.ts";
+
+/** The `run` list of a permission set of deno.json. */
+function runList(set: string): string[] {
+  const config = JSON.parse(readFileSync(join(PACKAGE_ROOT, "deno.json"), "utf8"));
+  return config.permissions?.[set]?.run ?? [];
+}
+
+/**
+ * The binary's real path (Deno compares `--allow-run` paths with the
+ * executable's own), or `undefined` where it cannot be told: not found, or
+ * the process starting it may not look (a Deno without env or read access).
+ */
+function realBinary(binary: string): string | undefined {
+  try {
+    const candidates = binary.includes("/") ? [binary] : (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, binary));
+    const found = candidates.find((path) => existsSync(path));
+    return found === undefined ? undefined : realpathSync(found);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Deno, as sockcheck starts it.
@@ -27,9 +57,12 @@ export const DENO: HostDescriptor = {
   command(binary, entry, { args, needs = [] }) {
     const permissions = needs.includes("ffi") ? "kernel" : "columns";
     const config = join(PACKAGE_ROOT, "deno.json");
+    const self = realBinary(binary);
+    const run = [...runList(permissions), ...(self ? [self] : [])];
+    const grants = [`-P=${permissions}`, ...(self ? [`--allow-run=${run.join(",")}`] : [])];
     return {
       program: binary,
-      args: ["run", "--quiet", "--no-prompt", "--config", config, `-P=${permissions}`, join(PACKAGE_ROOT, entry), ...args],
+      args: ["run", "--quiet", "--no-prompt", "--config", config, ...grants, join(PACKAGE_ROOT, entry), ...args],
       env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
     };
   },

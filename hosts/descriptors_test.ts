@@ -4,7 +4,7 @@
  * runtime's own runner really loads (deno.json, bunfig.toml, scripts/test.sh).
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { matchesGlob } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -21,6 +21,15 @@ test("Deno runs a column with the columns permission set, and with the kernel se
   assert.deepEqual(plain.args.slice(-2), [`${PACKAGE_ROOT}harness/main.ts`, "--column=deno"]);
   assert.equal(plain.env.DENO_NO_UPDATE_CHECK, "1");
   assert.ok(DENO.command("deno", "harness/main.ts", { args: [], needs: ["ffi"] }).args.includes("-P=kernel"));
+});
+
+test("Deno may run its own binary from a column process, beside the set's own run list", () => {
+  const deno = fileURLToPath(new URL("../node_modules/.bin/deno", import.meta.url));
+  if (!existsSync(deno)) return;
+  const { args } = DENO.command(deno, "harness/main.ts", { args: [] });
+  const run = args.find((arg) => arg.startsWith("--allow-run="))?.slice("--allow-run=".length).split(",");
+  const set = JSON.parse(read("deno.json")).permissions.columns.run as string[];
+  assert.deepEqual(run, [...set, realpathSync(deno)]);
 });
 
 test("Node loads the sources through tsx, Bun runs them as they are", () => {

@@ -9,7 +9,7 @@ bin=node_modules/.bin
 
 echo "== type check: tsc (Node and Bun types), deno check (Deno-facing files)"
 "$bin/tsc" -p .
-"$bin/deno" check --quiet mod.ts adapters/deno.ts adapters/deno_test.ts adapters/libc.ts adapters/libc_test.ts hosts/deno/*.ts peer/main.ts
+"$bin/deno" check --quiet mod.ts adapters/deno.ts adapters/deno_test.ts adapters/libc.ts adapters/libc_test.ts adapters/_libc_child.ts hosts/deno/*.ts peer/main.ts
 echo "== node --test: core, harness, report, CLI, hosts, examples, the node:net adapter and the node column"
 node --import tsx --test --test-reporter=dot \
   $(ls core/*_test.ts columns/*_test.ts harness/*_test.ts report/*_test.ts cli/*_test.ts hosts/*_test.ts \

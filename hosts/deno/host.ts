@@ -15,6 +15,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import process from "node:process";
 import type { TcpTableEntry } from "../../core/case.ts";
+import type { FixtureStatus } from "../../core/runner.ts";
 import { parseSs } from "../../lab/tcp_table.ts";
 import { descriptorLimitFixture, descriptorTable, type HostProcess } from "../descriptor_table.ts";
 import { ipv6Fixture, labContext, labFixture, type RuntimeHost } from "../in_process.ts";
@@ -95,11 +96,23 @@ const socketCount = Deno.build.os === "linux"
   ? { ok: true as const }
   : { ok: false as const, reason: `the Deno host counts sockets only from /proc (Linux), not on ${Deno.build.os}, so a leaked socket cannot be counted` };
 
+/**
+ * Whether this Deno may run its own binary, as an adapter's hand-off child
+ * needs: sockcheck's column processes get `--allow-run` for it
+ * (hosts/deno.ts); a permission set in deno.json cannot name it, since
+ * where the binary lies differs between machines.
+ */
+function childProcessFixture(): FixtureStatus {
+  const binary = Deno.execPath();
+  if (Deno.permissions.querySync({ name: "run", command: binary }).state === "granted") return { ok: true };
+  return { ok: false, reason: `this Deno may not run its own binary (${binary}); grant it with --allow-run=${binary}` };
+}
+
 /** Deno, inside Deno. Column processes and the lab's probes start through `Deno.Command` here. */
 export const host: RuntimeHost = {
   runtime: "deno",
   version: Deno.version.deno,
-  fixtures: { ipv6: ipv6Fixture(), lab: labFixture(), uncaughtHooks: { ok: true }, socketCount, descriptorLimit: descriptorLimitFixture(denoProcess) },
+  fixtures: { ipv6: ipv6Fixture(), lab: labFixture(), uncaughtHooks: { ok: true }, childProcess: childProcessFixture(), socketCount, descriptorLimit: descriptorLimitFixture(denoProcess) },
   platform: process.platform,
   socketDirFor,
   startChild: startDenoChild,

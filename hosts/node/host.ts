@@ -13,7 +13,7 @@ const sockets = socketCounting();
 export const host: RuntimeHost = {
   runtime: "node",
   version: process.versions.node,
-  fixtures: { ipv6: ipv6Fixture(), lab: labFixture(), uncaughtHooks: { ok: true }, socketCount: sockets.fixture, descriptorLimit: descriptorLimitFixture(NODE_PROCESS) },
+  fixtures: { ipv6: ipv6Fixture(), lab: labFixture(), uncaughtHooks: { ok: true }, childProcess: { ok: true }, socketCount: sockets.fixture, descriptorLimit: descriptorLimitFixture(NODE_PROCESS) },
   platform: process.platform,
   countSockets: sockets.count,
   lab: labContext(procTcpTable),
