@@ -13,7 +13,9 @@
  */
 import type { Conn, DatagramSocket, Listener } from "../core/adapter.ts";
 import { adapter, descriptorOf } from "../adapters/libc.ts";
+import { acceptLoop, connectLoop, echo, Run, sink, source, udpSink, udpSource } from "./_bulk.ts";
 import { findColumnSocket, inq, outq, socketOptions, soError, tcpInfo, withColumnSocket } from "./_kernel_view.ts";
+import { processMemory } from "./_memory.ts";
 import {
   type AddressState,
   type ConnInfo,
@@ -33,6 +35,8 @@ class Handles {
   #next = 1;
   #objects = new Map<number, Conn | Listener | DatagramSocket>();
   readonly connects = new Map<number, AbortController>();
+  /** The bulk loops running, by request id, for `bulk.stop`. */
+  readonly bulk = new Map<number, Run>();
 
   add(object: Conn | Listener | DatagramSocket): number {
     const handle = this.#next++;
@@ -163,6 +167,37 @@ function viewHandlers(h: Handles, parent: number) {
   } satisfies { [K in Op]?: Handler<K> };
 }
 
+/** Runs one bulk loop under the request's id, so `bulk.stop` can reach it. */
+async function running<T>(h: Handles, id: number, run: Run, loop: (run: Run) => Promise<T>): Promise<T> {
+  h.bulk.set(id, run);
+  try {
+    return await loop(run);
+  } finally {
+    h.bulk.delete(id);
+  }
+}
+
+function bulkHandlers(h: Handles, parent: number) {
+  return {
+    "bulk.echo": ({ handle, limitMs }, id) => running(h, id, new Run("bulk.echo", limitMs), (run) => echo(run, h.fd(handle))),
+    "bulk.sink": ({ handle, limitMs, marks }, id) =>
+      running(h, id, new Run("bulk.sink", limitMs), (run) => sink(run, h.fd(handle), marks)),
+    "bulk.source": ({ handle, limitMs, ...options }, id) =>
+      running(h, id, new Run("bulk.source", limitMs), (run) => source(run, h.fd(handle), options)),
+    "bulk.accept": ({ handle, limitMs }, id) =>
+      running(h, id, new Run("bulk.accept", limitMs), (run) => acceptLoop(run, h.fd(handle))),
+    "bulk.connect": ({ limitMs, ...options }, id) =>
+      running(h, id, new Run("bulk.connect", limitMs), (run) => connectLoop(run, options)),
+    "bulk.udpSink": ({ handle, limitMs }, id) =>
+      running(h, id, new Run("bulk.udpSink", limitMs), (run) => udpSink(run, h.fd(handle))),
+    "bulk.udpSource": ({ handle, limitMs, ...options }, id) =>
+      running(h, id, new Run("bulk.udpSource", limitMs), (run) => udpSource(run, h.fd(handle), options)),
+    "bulk.stop": ({ target }) => (h.bulk.get(target)?.stop(), Promise.resolve(null)),
+    "column.memory": ({ pid, resetPeak }) =>
+      new Promise((resolve) => resolve(processMemory(pid ?? parent, { resetPeak }))),
+  } satisfies { [K in Op]?: Handler<K> };
+}
+
 /**
  * The peer's request handler: give it each request line; it calls `send`
  * with each response line. `parent` is the column process, whose sockets
@@ -181,6 +216,7 @@ export function serve(send: (line: string) => void, parent: number): (line: stri
     ...streamHandlers(h),
     ...datagramHandlers(h),
     ...viewHandlers(h, parent),
+    ...bulkHandlers(h, parent),
   };
   return (line) => {
     const request = JSON.parse(line) as Request;
