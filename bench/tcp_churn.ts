@@ -38,6 +38,7 @@ export function tcpChurnClient(ctx: BenchContext): Promise<Figures> {
     const listener = resources.hold(await peer.tcp.listen(LOOPBACK));
     const accepting = peer.bulk.acceptLoop(listener, { limitMs: plan.workloadLimitMs });
     resources.hold({ close: () => accepting.stop() });
+    await accepting.started;
     const windows = await timedWindows(plan.churn, async () => {
       const conn = await net.tcp.connect(listener.addr);
       await conn.close();
@@ -76,6 +77,7 @@ export function tcpChurnServer(ctx: BenchContext): Promise<Figures> {
     const listener = resources.hold(await listenHere(ctx));
     const connecting = peer.bulk.connectLoop(listener.addr, { concurrency: CONCURRENCY, limitMs: plan.workloadLimitMs });
     resources.hold({ close: () => connecting.stop() });
+    await connecting.started;
     let accepted = 0;
     const acceptAndClose = async () => {
       await (await acceptOne(listener)).close();

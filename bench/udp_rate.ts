@@ -48,6 +48,7 @@ export function udpSend(ctx: BenchContext): Promise<Figures> {
     const sinkSocket = resources.hold(await peer.udp.bind(LOOPBACK));
     const sinking = peer.bulk.udpSink(sinkSocket, { limitMs: plan.workloadLimitMs });
     resources.hold({ close: () => sinking.stop() });
+    await sinking.started;
     const socket = resources.hold(await udp.bind(LOOPBACK));
     const to = sinkSocket.address();
     const datagram = new Uint8Array(plan.udp.size).fill(0x75);
@@ -103,6 +104,7 @@ export function udpReceive(ctx: BenchContext): Promise<Figures> {
       limitMs: plan.workloadLimitMs,
     });
     resources.hold({ close: () => sourcing.stop() });
+    await sourcing.started;
     let received = 0;
     const windows = await timedWindows(plan.udp, async () => {
       if (!await socket.receive()) throw new Error("the socket ended while receiving");

@@ -16,6 +16,12 @@ const DEFAULT_LIMIT_MS = 30_000;
 
 /** A loop that runs until stopped: its answer, and the way to stop it. */
 export interface BulkRun<T> {
+  /**
+   * Resolves once the loop has begun in the peer. Until then nothing
+   * drains the socket: a runtime whose sends all complete at once may never
+   * let its event loop write the request out before a burst is over.
+   */
+  readonly started: Promise<void>;
   /** What the loop counted; settles once it has stopped (or failed). */
   readonly result: Promise<T>;
   /** Asks the loop to stop; resolves once the request is sent and answered (the loop may still be draining). */
@@ -66,7 +72,10 @@ export function bulkApi(peer: PeerProcess, handleOf: (socket: object) => number)
   const stoppable = <K extends Op>(op: K, args: Operations[K]["args"]): BulkRun<Operations[K]["result"]> => {
     const { id, result } = peer.request(op, args);
     result.catch(() => {}); // seen by whoever awaits it; never unhandled
-    return { result, stop: async () => void await peer.call("bulk.stop", { target: id }) };
+    // Taken after the loop's own request: its answer means the loop has begun (or already ended).
+    const started = peer.call("bulk.running", { target: id }).then(() => {});
+    started.catch(() => {});
+    return { started, result, stop: async () => void await peer.call("bulk.stop", { target: id }) };
   };
   return {
     echo: (conn, options) => peer.call("bulk.echo", { handle: handleOf(conn), limitMs: limit(options) }),

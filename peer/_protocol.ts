@@ -105,6 +105,11 @@ export interface Operations {
   "bulk.udpSource": { args: HandleArgs & BulkLimit & { size: number; count: number }; result: { sent: number } };
   /** Asks the running bulk request `target` to stop; it then answers with what it counted. */
   "bulk.stop": { args: { target: number }; result: null };
+  /**
+   * Whether the bulk request `target` is running. Requests are taken in the
+   * order they arrive, so once this answers, `target`'s loop has begun.
+   */
+  "bulk.running": { args: { target: number }; result: boolean };
 }
 
 /** How long a bulk loop may run before it gives up with an error (ms). */

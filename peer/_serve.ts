@@ -193,6 +193,7 @@ function bulkHandlers(h: Handles, parent: number) {
     "bulk.udpSource": ({ handle, limitMs, ...options }, id) =>
       running(h, id, new Run("bulk.udpSource", limitMs), (run) => udpSource(run, h.fd(handle), options)),
     "bulk.stop": ({ target }) => (h.bulk.get(target)?.stop(), Promise.resolve(null)),
+    "bulk.running": ({ target }) => Promise.resolve(h.bulk.has(target)),
     "column.memory": ({ pid, resetPeak }) =>
       new Promise((resolve) => resolve(processMemory(pid ?? parent, { resetPeak }))),
   } satisfies { [K in Op]?: Handler<K> };

@@ -73,6 +73,7 @@ test("source sends its bytes, then EOF", async () => {
 test("the accept loop accepts and closes each connection until stopped", async () => {
   const listener = await peer.tcp.listen({ hostname: HOST, port: 0 });
   const accepting = peer.bulk.acceptLoop(listener);
+  await accepting.started;
   for (let i = 0; i < 20; i++) {
     const socket = net.connect({ host: HOST, port: listener.addr.port });
     await once(socket, "end"); // the peer closed it
@@ -102,6 +103,7 @@ test("the connect loop keeps its connections in flight, each closed after the ot
 test("the UDP loops count datagrams: the sink what arrived by its stop, the source what it sent", async () => {
   const sinkSocket = await peer.udp.bind({ hostname: HOST, port: 0 });
   const sinking = peer.bulk.udpSink(sinkSocket);
+  await sinking.started;
   const sender = dgram.createSocket("udp4");
   for (let i = 0; i < 200; i++) await new Promise((resolve) => sender.send(Buffer.alloc(1024), sinkSocket.address().port, HOST, resolve));
   await sinking.stop();
