@@ -21,8 +21,8 @@ async function bench(argv: string[]): Promise<void> {
   if (!values.column) throw new UsageError("missing --column");
   const column = findColumn(values.column);
   if (!column) throw new UsageError(`unknown column "${values.column}"`);
+  const peer = startPeer(); // its start overlaps the adapter's loading
   const net = await loadAdapter(column);
-  const peer = startPeer();
   try {
     let peerStartMs = 0;
     let peerFailure: string | undefined;

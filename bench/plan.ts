@@ -56,13 +56,13 @@ export const FULL: Plan = {
   workloadLimitMs: 15_000,
 };
 
-/** The quick plan, for CI: 64 MiB each way, 40 ms windows. */
+/** The quick plan, for CI: 32 MiB each way, 25 ms windows. */
 export const QUICK: Plan = {
   name: "quick",
-  latency: { warmupMs: 40, windowMs: 40, maxOps: 50_000 },
-  bulk: { warmupBytes: 4 * MiB, windowBytes: 12 * MiB, chunkBytes: 64 * 1024 },
-  churn: { warmupMs: 30, windowMs: 40, maxOps: 10_000 },
-  udp: { warmupMs: 30, windowMs: 40, maxOps: 100_000, size: 1024, inFlight: 32 },
+  latency: { warmupMs: 25, windowMs: 25, maxOps: 50_000 },
+  bulk: { warmupBytes: 2 * MiB, windowBytes: 6 * MiB, chunkBytes: 64 * 1024 },
+  churn: { warmupMs: 20, windowMs: 25, maxOps: 10_000 },
+  udp: { warmupMs: 20, windowMs: 25, maxOps: 100_000, size: 1024, inFlight: 32 },
   workloadLimitMs: 8_000,
 };
 

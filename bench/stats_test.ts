@@ -28,9 +28,9 @@ test("a summary is the median with the smallest and largest window", () => {
   assert.deepEqual(summarize([10, 12, 11, 30, 9]), { value: 11, min: 9, max: 30 });
 });
 
-test("the full plan moves 256 MiB each way, the quick one 64 MiB", () => {
+test("the full plan moves 256 MiB each way, the quick one 32 MiB", () => {
   assert.equal(bulkMarks(FULL.bulk).at(-1), 256 * 1024 * 1024);
-  assert.equal(bulkMarks(QUICK.bulk).at(-1), 64 * 1024 * 1024);
+  assert.equal(bulkMarks(QUICK.bulk).at(-1), 32 * 1024 * 1024);
   assert.equal(bulkMarks(FULL.bulk).length, WINDOWS + 1);
 });
 

@@ -8,12 +8,14 @@
  * it throws).
  *
  * Waiting. A loop that finds nothing to do spins on poll(timeout 0) for up
- * to {@linkcode SPIN_MS} before it sleeps in poll on a worker thread. The
- * hand-off to that thread and back costs tens of µs, as much as a whole
- * loopback round trip: measured against a node:net client, a 1-byte echo
- * that sleeps at once gave a 55 µs p50 round trip, one that spins first
- * 16 µs (a C echo blocking in recv: 32 µs). The spin costs CPU only while
- * the peer waits for the column's next move.
+ * to {@linkcode SPIN_MS} (200 µs) before it sleeps in poll on a worker
+ * thread. The hand-off to that thread and back costs tens of µs, as much as
+ * a whole loopback round trip: measured against a node:net client, a 1-byte
+ * echo that sleeps at once gave a 55 µs p50 round trip, one that spins
+ * first 16 µs (a C echo blocking in recv: 32 µs). 200 µs covers a column's
+ * turn in a ping-pong on every runtime measured, so the peer's own wake-up
+ * stays out of the figures; the price is one core busy while the peer
+ * waits for the column's next move.
  *
  * Stopping. A stop request is read only when the peer's event loop runs, so
  * a loop that always has work yields to it every {@linkcode YIELD_MS}.
@@ -42,7 +44,7 @@ let symbols: Deno.DynamicLibrary<typeof SYMBOLS>["symbols"] | undefined;
 const lib = () => symbols ??= Deno.dlopen("libc.so.6", SYMBOLS).symbols;
 
 /** How long a loop with nothing to do spins before it sleeps. */
-export const SPIN_MS = 0.05;
+export const SPIN_MS = 0.2;
 /** How often a loop that always has work lets the event loop run. */
 export const YIELD_MS = 20;
 /** The longest a sleeping poll lasts before the loop looks at its stop flag and deadline again. */

@@ -76,7 +76,7 @@ export interface BenchReport {
   /** ISO 8601 time of the run. */
   generated: string;
   host: BenchHost;
-  /** `full` (256 MiB transfers, 150 ms windows) or `quick` (64 MiB, 40 ms). */
+  /** `full` (256 MiB transfers, 150 ms windows) or `quick` (32 MiB, 25 ms). */
   plan: "full" | "quick";
   /** Windows per figure. */
   windows: number;
