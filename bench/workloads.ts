@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { SocketError } from "../core/errors.ts";
+import { ApiMissingError, SocketError } from "../core/errors.ts";
 import { type BenchContext, type Figures, NotApplicable } from "./context.ts";
 import { METRICS, type WorkloadId } from "./metrics.ts";
 import { tcpBulkReceive, tcpBulkSend } from "./tcp_bulk.ts";
@@ -57,7 +57,9 @@ export async function runWorkload(
   try {
     figures = await workload(ctx);
   } catch (err) {
-    return everyMetric(id, err instanceof NotApplicable ? { na: err.message } : { error: describeError(err) });
+    // The adapter's word that the runtime lacks a method the API has (ApiMissingError) is n/a too.
+    const na = err instanceof NotApplicable || err instanceof ApiMissingError;
+    return everyMetric(id, na ? { na: (err as Error).message } : { error: describeError(err) });
   }
   const missing = everyMetric(id, { error: "the workload gave no figure for it" });
   return { ...missing, ...figures };
