@@ -34,7 +34,18 @@ export const LOOPBACK = { hostname: "127.0.0.1", port: 0 } as const;
 /** 1 MiB, the unit of the throughput and memory figures. */
 export const MiB = 1024 * 1024;
 
-/** The next connection of `listener`; an error if the listener ended instead. */
+/**
+ * The next connection of `listener`; an error if the listener ended instead.
+ *
+ * @example
+ * ```ts
+ * import { acceptOne } from "./context.ts";
+ * import type { Listener } from "../core/adapter.ts";
+ * declare const listener: Listener;
+ * const conn = await acceptOne(listener);
+ * await conn.close();
+ * ```
+ */
 export async function acceptOne(listener: Listener): Promise<Conn> {
   const conn = await listener.accept();
   if (!conn) throw new Error("the listener ended before a connection arrived");

@@ -52,12 +52,29 @@ export function benchArgs(request: { column: string; quick?: boolean }): string[
   return [`--column=${request.column}`, ...(request.quick ? ["--quick"] : [])];
 }
 
-/** Writes one event line, synchronously, so none is lost when the process exits right after. */
+/**
+ * Writes one event line, synchronously, so none is lost when the process exits right after.
+ *
+ * @example
+ * ```ts
+ * import { emit } from "./protocol.ts";
+ * emit({ type: "progress", workload: "tcp.latency", done: 1, of: 5 });
+ * ```
+ */
 export function emit(event: BenchEvent): void {
   writeSync(1, JSON.stringify(event) + "\n");
 }
 
-/** The event a line of the process's stdout carries, or `undefined` for a runtime's own chatter. */
+/**
+ * The event a line of the process's stdout carries, or `undefined` for a runtime's own chatter.
+ *
+ * @example
+ * ```ts
+ * import { readBenchEvent } from "./protocol.ts";
+ * readBenchEvent('{"type":"end"}'); // { type: "end" }
+ * readBenchEvent("Warning: something"); // undefined
+ * ```
+ */
 export function readBenchEvent(line: string): BenchEvent | undefined {
   let event: unknown;
   try {

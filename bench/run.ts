@@ -44,7 +44,15 @@ export interface BenchRunOptions {
 /** Time for the runtime and the peer to start, beyond the workloads' own limits. */
 const STARTUP_MS = 20_000;
 
-/** How long a bench process may run before it is killed: every workload's limit, and the start. */
+/**
+ * How long a bench process may run before it is killed: every workload's limit, and the start.
+ *
+ * @example
+ * ```ts
+ * import { benchBudgetMs } from "./run.ts";
+ * benchBudgetMs(true); // 76000: seven workloads of 8 s, and 20 s to start
+ * ```
+ */
 export function benchBudgetMs(quick: boolean): number {
   return new Set(METRICS.map((m) => m.workload)).size * (quick ? QUICK : FULL).workloadLimitMs + STARTUP_MS;
 }

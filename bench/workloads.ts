@@ -24,14 +24,30 @@ export const WORKLOADS: readonly (readonly [WorkloadId, (ctx: BenchContext) => P
   ["udp.receive", udpReceive],
 ];
 
-/** What went wrong, in one line: a socket error's code and operation, else the error's name and message. */
+/**
+ * What went wrong, in one line: a socket error's code and operation, else the error's name and message.
+ *
+ * @example
+ * ```ts
+ * import { describeError } from "./workloads.ts";
+ * describeError(new RangeError("too far")); // "RangeError: too far"
+ * ```
+ */
 export function describeError(err: unknown): string {
   if (err instanceof SocketError) return `${err.op}: ${err.code}${err.raw.message ? ` (${err.raw.message})` : ""}`;
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);
 }
 
-/** The same answer for every metric of `workload`. */
+/**
+ * The same answer for every metric of `workload`.
+ *
+ * @example
+ * ```ts
+ * import { everyMetric } from "./workloads.ts";
+ * everyMetric("udp.send", { na: "the API has no UDP sockets" }); // { "udp.send": { na: "..." } }
+ * ```
+ */
 export function everyMetric(workload: WorkloadId, figure: Figures[string]): Figures {
   return Object.fromEntries(METRICS.filter((m) => m.workload === workload).map((m) => [m.id, figure]));
 }

@@ -93,7 +93,15 @@ export class BenchError extends Error {
   override name = "BenchError";
 }
 
-/** Whether a figure was measured. */
+/**
+ * Whether a figure was measured.
+ *
+ * @example
+ * ```ts
+ * import { isMeasured } from "./bench_schema.ts";
+ * isMeasured({ na: "the API has no UDP sockets" }); // false
+ * ```
+ */
 export function isMeasured(figure: BenchFigure | undefined): figure is MeasuredFigure {
   return figure !== undefined && "value" in figure;
 }
