@@ -156,7 +156,7 @@ export async function echo(run: Run, fd: number): Promise<{ bytes: number }> {
   const buffer = new Uint8Array(64 * 1024);
   const readable = pollfds([[fd, POLLIN]]);
   let bytes = 0;
-  for (;;) {
+  while (!run.stopped) {
     const n = Number(lib().recv(fd, buffer, BigInt(buffer.byteLength), 0));
     if (n === 0) return { bytes };
     if (n > 0) {
@@ -168,6 +168,7 @@ export async function echo(run: Run, fd: number): Promise<{ bytes: number }> {
     again(run.op, "recv");
     if (!await ready(run, readable)) return { bytes };
   }
+  return { bytes };
 }
 
 /**
@@ -180,7 +181,7 @@ export async function sink(run: Run, fd: number, marks: readonly number[]): Prom
   const readable = pollfds([[fd, POLLIN]]);
   const marksMs: number[] = [];
   let bytes = 0;
-  for (;;) {
+  while (!run.stopped) {
     const n = Number(lib().recv(fd, buffer, BigInt(buffer.byteLength), 0));
     if (n === 0) return { bytes, marksMs };
     if (n > 0) {
@@ -192,6 +193,7 @@ export async function sink(run: Run, fd: number, marks: readonly number[]): Prom
     again(run.op, "recv");
     if (!await ready(run, readable)) return { bytes, marksMs };
   }
+  return { bytes, marksMs };
 }
 
 /** Sends `bytes` bytes on `fd` in `chunkBytes` writes, then shutdown(SHUT_WR). */
@@ -199,7 +201,7 @@ export async function source(run: Run, fd: number, options: { bytes: number; chu
   const chunk = new Uint8Array(options.chunkBytes).fill(0x5a);
   const began = performance.now();
   let bytes = 0;
-  while (bytes < options.bytes) {
+  while (bytes < options.bytes && !run.stopped) {
     const part = chunk.subarray(0, Math.min(chunk.byteLength, options.bytes - bytes));
     if (!await sendAll(run, fd, part)) break;
     bytes += part.byteLength;
@@ -213,7 +215,7 @@ export async function source(run: Run, fd: number, options: { bytes: number; chu
 export async function acceptLoop(run: Run, fd: number): Promise<{ accepted: number }> {
   const readable = pollfds([[fd, POLLIN]]);
   let accepted = 0;
-  for (;;) {
+  while (!run.stopped) {
     const conn = lib().accept4(fd, null, null, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (conn >= 0) {
       lib().close(conn);
@@ -224,6 +226,7 @@ export async function acceptLoop(run: Run, fd: number): Promise<{ accepted: numb
     again(run.op, "accept4");
     if (!await ready(run, readable)) return { accepted };
   }
+  return { accepted };
 }
 
 /** `struct sockaddr_in` for a dotted IPv4 address. */
@@ -289,7 +292,7 @@ export async function connectLoop(
   let connected = 0;
   let closed = 0;
   try {
-    for (;;) {
+    while (!run.stopped) {
       while (slots.length < options.concurrency) slots.push(openSlot(run.op, target));
       const pfd = pollfds(slots.map((s) => [s.fd, s.connecting ? POLLOUT : POLLIN]));
       if (!await ready(run, pfd)) return { connected, closed };
@@ -302,6 +305,7 @@ export async function connectLoop(
       });
       await run.breathe();
     }
+    return { connected, closed };
   } finally {
     for (const slot of slots) lib().close(slot.fd);
   }

@@ -35,8 +35,19 @@ class Handles {
   #next = 1;
   #objects = new Map<number, Conn | Listener | DatagramSocket>();
   readonly connects = new Map<number, AbortController>();
-  /** The bulk loops running, by request id, for `bulk.stop`. */
-  readonly bulk = new Map<number, Run>();
+  /** The bulk loops running, by request id, for `bulk.stop`: each with its socket's handle and its end. */
+  readonly bulk = new Map<number, { run: Run; handle?: number; ended: Promise<unknown> }>();
+
+  /**
+   * Stops the bulk loops on `handle` and waits for them to end, before the
+   * socket is closed: a loop must never outlive its descriptor, whose
+   * number the next socket may get.
+   */
+  async endBulk(handle: number): Promise<void> {
+    const loops = [...this.bulk.values()].filter((b) => b.handle === handle);
+    for (const loop of loops) loop.run.stop();
+    await Promise.all(loops.map((loop) => loop.ended.catch(() => {})));
+  }
 
   add(object: Conn | Listener | DatagramSocket): number {
     const handle = this.#next++;
@@ -108,9 +119,10 @@ function streamHandlers(h: Handles) {
     },
     "write": async ({ handle, data }) => (await h.conn(handle).write(fromBase64(data)), null),
     "closeWrite": async ({ handle }) => (await h.conn(handle).closeWrite!(), null),
-    "abort": async ({ handle }) => (await h.conn(handle).abort!(), null),
+    "abort": async ({ handle }) => (await h.endBulk(handle), await h.conn(handle).abort!(), null),
     "close": async ({ handle }) => {
       const object = h.get(handle, "connection or listener", (o) => !("receive" in o));
+      await h.endBulk(handle);
       await object.close();
       return null;
     },
@@ -146,6 +158,7 @@ function datagramHandlers(h: Handles) {
     },
     "dgram.close": async ({ handle }) => {
       const socket = h.datagram(handle);
+      await h.endBulk(handle);
       await socket.close();
       return addressState(socket);
     },
@@ -167,11 +180,12 @@ function viewHandlers(h: Handles, parent: number) {
   } satisfies { [K in Op]?: Handler<K> };
 }
 
-/** Runs one bulk loop under the request's id, so `bulk.stop` can reach it. */
-async function running<T>(h: Handles, id: number, run: Run, loop: (run: Run) => Promise<T>): Promise<T> {
-  h.bulk.set(id, run);
+/** Runs one bulk loop (on the socket `handle`, where it has one) under the request's id, so `bulk.stop` can reach it. */
+async function running<T>(h: Handles, id: number, run: Run, loop: (run: Run) => Promise<T>, handle?: number): Promise<T> {
+  const ended = loop(run);
+  h.bulk.set(id, { run, handle, ended });
   try {
-    return await loop(run);
+    return await ended;
   } finally {
     h.bulk.delete(id);
   }
@@ -179,20 +193,21 @@ async function running<T>(h: Handles, id: number, run: Run, loop: (run: Run) => 
 
 function bulkHandlers(h: Handles, parent: number) {
   return {
-    "bulk.echo": ({ handle, limitMs }, id) => running(h, id, new Run("bulk.echo", limitMs), (run) => echo(run, h.fd(handle))),
+    "bulk.echo": ({ handle, limitMs }, id) =>
+      running(h, id, new Run("bulk.echo", limitMs), (run) => echo(run, h.fd(handle)), handle),
     "bulk.sink": ({ handle, limitMs, marks }, id) =>
-      running(h, id, new Run("bulk.sink", limitMs), (run) => sink(run, h.fd(handle), marks)),
+      running(h, id, new Run("bulk.sink", limitMs), (run) => sink(run, h.fd(handle), marks), handle),
     "bulk.source": ({ handle, limitMs, ...options }, id) =>
-      running(h, id, new Run("bulk.source", limitMs), (run) => source(run, h.fd(handle), options)),
+      running(h, id, new Run("bulk.source", limitMs), (run) => source(run, h.fd(handle), options), handle),
     "bulk.accept": ({ handle, limitMs }, id) =>
-      running(h, id, new Run("bulk.accept", limitMs), (run) => acceptLoop(run, h.fd(handle))),
+      running(h, id, new Run("bulk.accept", limitMs), (run) => acceptLoop(run, h.fd(handle)), handle),
     "bulk.connect": ({ limitMs, ...options }, id) =>
       running(h, id, new Run("bulk.connect", limitMs), (run) => connectLoop(run, options)),
     "bulk.udpSink": ({ handle, limitMs }, id) =>
-      running(h, id, new Run("bulk.udpSink", limitMs), (run) => udpSink(run, h.fd(handle))),
+      running(h, id, new Run("bulk.udpSink", limitMs), (run) => udpSink(run, h.fd(handle)), handle),
     "bulk.udpSource": ({ handle, limitMs, ...options }, id) =>
-      running(h, id, new Run("bulk.udpSource", limitMs), (run) => udpSource(run, h.fd(handle), options)),
-    "bulk.stop": ({ target }) => (h.bulk.get(target)?.stop(), Promise.resolve(null)),
+      running(h, id, new Run("bulk.udpSource", limitMs), (run) => udpSource(run, h.fd(handle), options), handle),
+    "bulk.stop": ({ target }) => (h.bulk.get(target)?.run.stop(), Promise.resolve(null)),
     "bulk.running": ({ target }) => Promise.resolve(h.bulk.has(target)),
     "column.memory": ({ pid, resetPeak }) =>
       new Promise((resolve) => resolve(processMemory(pid ?? parent, { resetPeak }))),

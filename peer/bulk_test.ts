@@ -140,3 +140,13 @@ test("the column's memory: the peak restarts from the current RSS and then cover
   assert.equal(big.length, 64 * MiB);
   big = undefined;
 });
+
+test("closing a socket ends the loop running on it first: the loop answers with what it counted", async () => {
+  const { socket, conn } = await pair();
+  const echoing = peer.bulk.echo(conn);
+  socket.write(Buffer.alloc(10, 3));
+  await once(socket, "data");
+  await conn.close(); // with the echo still waiting for more
+  assert.deepEqual(await echoing, { bytes: 10 });
+  socket.destroy();
+});
