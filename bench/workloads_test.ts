@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ApiMissingError, SocketError } from "../core/errors.ts";
 import { type BenchContext, NotApplicable } from "./context.ts";
-import { runWorkload } from "./workloads.ts";
+import { QUICK } from "./plan.ts";
+import { runWorkload, WORKLOADS } from "./workloads.ts";
 
 const ctx = {} as BenchContext;
 
@@ -36,4 +37,21 @@ test("a failure makes every metric of the workload an error saying what failed",
     "tcp.throughput.send": { error: "write: EPIPE (broken pipe)" },
     "memory.bulk.send": { error: "write: EPIPE (broken pipe)" },
   });
+});
+
+test("a client-only API without UDP (as WinterTC's connect()) has n/a for the server and UDP metrics, with the reasons", async () => {
+  class NoListenerError extends Error {}
+  const net = {
+    api: "connect() only",
+    capabilities: new Set(),
+    tcp: { connect: () => Promise.reject(new Error("not reached")), listen: () => Promise.reject(new NoListenerError("no listener here")) },
+  } as unknown as BenchContext["net"];
+  const clientOnly = { net, peer: {}, plan: QUICK, progress() {} } as unknown as BenchContext;
+  const byId = new Map(WORKLOADS);
+  assert.deepEqual(await runWorkload("tcp.churn.server", byId.get("tcp.churn.server")!, clientOnly), {
+    "tcp.churn.server": { na: "the API cannot listen: no listener here" },
+  });
+  for (const id of ["udp.send", "udp.receive"] as const) {
+    assert.deepEqual(await runWorkload(id, byId.get(id)!, clientOnly), { [id]: { na: "the API has no UDP sockets" } });
+  }
 });
