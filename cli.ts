@@ -7,6 +7,7 @@
  *   sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--cases FILE] [--deno|--bun|--node PATH|VERSION]
  *   sockcheck diff OLD.json NEW.json
  *   sockcheck merge --out DIR MATRIX.json...
+ *   sockcheck bench [--runtime A,B,...] [--out DIR] [--quick] [--deno|--bun|--node PATH|VERSION]
  *
  * Exit status: 0 when every result matches its expectation, 1 when one does
  * not, 2 on bad usage (one line on stderr names the problem).
@@ -17,6 +18,7 @@ import { readFileSync } from "node:fs";
 import process from "node:process";
 import { COLUMNS } from "./columns/registry.ts";
 import { parseOptions, UsageError } from "./harness/args.ts";
+import { benchCommand } from "./cli/bench.ts";
 import { matrixCommand } from "./cli/matrix.ts";
 import { runCommand } from "./cli/run.ts";
 import { diffMatrices, type Matrix, MatrixError, mergeMatrices, parseMatrix, renderDiff, writeReport } from "./report/mod.ts";
@@ -27,6 +29,7 @@ const USAGE = `usage: sockcheck list [--json]
        sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--cases FILE] [--deno PATH] [--bun PATH] [--node PATH]
        sockcheck diff OLD.json NEW.json
        sockcheck merge --out DIR MATRIX.json...
+       sockcheck bench [--runtime A,B,...] [--out DIR] [--quick] [--deno PATH] [--bun PATH] [--node PATH]
 columns: ${COLUMNS.map((c) => c.id).join(", ")}`;
 
 function list(argv: string[]): Promise<number> {
@@ -82,7 +85,7 @@ function merge(argv: string[]): Promise<number> {
   return Promise.resolve(Object.values(merged.cells).every((col) => Object.values(col).every((cell) => cell.ok)) ? 0 : 1);
 }
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { list, run: runCommand, matrix: matrixCommand, diff, merge };
+const commands: Record<string, (argv: string[]) => Promise<number>> = { list, run: runCommand, matrix: matrixCommand, diff, merge, bench: benchCommand };
 
 /** Runs the command line; returns the exit status. */
 export async function main(argv: string[]): Promise<number> {

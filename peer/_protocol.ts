@@ -87,6 +87,42 @@ export interface Operations {
   "column.tcpInfo": { args: ColumnSocketRef; result: Record<string, number | string> };
   "column.inq": { args: ColumnSocketRef; result: number };
   "column.outq": { args: ColumnSocketRef; result: number };
+  /** The column process's resident memory (VmRSS, VmHWM) in bytes; `resetPeak` restarts the peak afterwards. */
+  "column.memory": { args: { pid?: number; resetPeak?: boolean }; result: MemoryFigures };
+  // The bulk loops (peer/_bulk.ts): one request runs a whole workload of the performance lane.
+  "bulk.echo": { args: HandleArgs & BulkLimit; result: { bytes: number } };
+  "bulk.sink": { args: HandleArgs & BulkLimit & { marks: number[] }; result: { bytes: number; marksMs: number[] } };
+  "bulk.source": {
+    args: HandleArgs & BulkLimit & { bytes: number; chunkBytes: number };
+    result: { bytes: number; ms: number };
+  };
+  "bulk.accept": { args: HandleArgs & BulkLimit; result: { accepted: number } };
+  "bulk.connect": {
+    args: BulkLimit & { hostname: string; port: number; concurrency: number };
+    result: { connected: number; closed: number };
+  };
+  "bulk.udpSink": { args: HandleArgs & BulkLimit; result: { datagrams: number; bytes: number } };
+  "bulk.udpSource": { args: HandleArgs & BulkLimit & { size: number; count: number }; result: { sent: number } };
+  /** Asks the running bulk request `target` to stop; it then answers with what it counted. */
+  "bulk.stop": { args: { target: number }; result: null };
+  /**
+   * Whether the bulk request `target` is running. Requests are taken in the
+   * order they arrive, so once this answers, `target`'s loop has begun.
+   */
+  "bulk.running": { args: { target: number }; result: boolean };
+}
+
+/** How long a bulk loop may run before it gives up with an error (ms). */
+export interface BulkLimit {
+  limitMs: number;
+}
+
+/** A process's resident memory, in bytes. */
+export interface MemoryFigures {
+  /** VmRSS: resident now. */
+  rss: number;
+  /** VmHWM: the peak since the process started or since the last reset. */
+  peak: number;
 }
 
 export type Op = keyof Operations;

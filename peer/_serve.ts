@@ -13,7 +13,9 @@
  */
 import type { Conn, DatagramSocket, Listener } from "../core/adapter.ts";
 import { adapter, descriptorOf } from "../adapters/libc.ts";
+import { acceptLoop, connectLoop, echo, Run, sink, source, udpSink, udpSource } from "./_bulk.ts";
 import { findColumnSocket, inq, outq, socketOptions, soError, tcpInfo, withColumnSocket } from "./_kernel_view.ts";
+import { processMemory } from "./_memory.ts";
 import {
   type AddressState,
   type ConnInfo,
@@ -33,6 +35,19 @@ class Handles {
   #next = 1;
   #objects = new Map<number, Conn | Listener | DatagramSocket>();
   readonly connects = new Map<number, AbortController>();
+  /** The bulk loops running, by request id, for `bulk.stop`: each with its socket's handle and its end. */
+  readonly bulk = new Map<number, { run: Run; handle?: number; ended: Promise<unknown> }>();
+
+  /**
+   * Stops the bulk loops on `handle` and waits for them to end, before the
+   * socket is closed: a loop must never outlive its descriptor, whose
+   * number the next socket may get.
+   */
+  async endBulk(handle: number): Promise<void> {
+    const loops = [...this.bulk.values()].filter((b) => b.handle === handle);
+    for (const loop of loops) loop.run.stop();
+    await Promise.all(loops.map((loop) => loop.ended.catch(() => {})));
+  }
 
   add(object: Conn | Listener | DatagramSocket): number {
     const handle = this.#next++;
@@ -104,9 +119,10 @@ function streamHandlers(h: Handles) {
     },
     "write": async ({ handle, data }) => (await h.conn(handle).write(fromBase64(data)), null),
     "closeWrite": async ({ handle }) => (await h.conn(handle).closeWrite!(), null),
-    "abort": async ({ handle }) => (await h.conn(handle).abort!(), null),
+    "abort": async ({ handle }) => (await h.endBulk(handle), await h.conn(handle).abort!(), null),
     "close": async ({ handle }) => {
       const object = h.get(handle, "connection or listener", (o) => !("receive" in o));
+      await h.endBulk(handle);
       await object.close();
       return null;
     },
@@ -142,6 +158,7 @@ function datagramHandlers(h: Handles) {
     },
     "dgram.close": async ({ handle }) => {
       const socket = h.datagram(handle);
+      await h.endBulk(handle);
       await socket.close();
       return addressState(socket);
     },
@@ -163,6 +180,40 @@ function viewHandlers(h: Handles, parent: number) {
   } satisfies { [K in Op]?: Handler<K> };
 }
 
+/** Runs one bulk loop (on the socket `handle`, where it has one) under the request's id, so `bulk.stop` can reach it. */
+async function running<T>(h: Handles, id: number, run: Run, loop: (run: Run) => Promise<T>, handle?: number): Promise<T> {
+  const ended = loop(run);
+  h.bulk.set(id, { run, handle, ended });
+  try {
+    return await ended;
+  } finally {
+    h.bulk.delete(id);
+  }
+}
+
+function bulkHandlers(h: Handles, parent: number) {
+  return {
+    "bulk.echo": ({ handle, limitMs }, id) =>
+      running(h, id, new Run("bulk.echo", limitMs), (run) => echo(run, h.fd(handle)), handle),
+    "bulk.sink": ({ handle, limitMs, marks }, id) =>
+      running(h, id, new Run("bulk.sink", limitMs), (run) => sink(run, h.fd(handle), marks), handle),
+    "bulk.source": ({ handle, limitMs, ...options }, id) =>
+      running(h, id, new Run("bulk.source", limitMs), (run) => source(run, h.fd(handle), options), handle),
+    "bulk.accept": ({ handle, limitMs }, id) =>
+      running(h, id, new Run("bulk.accept", limitMs), (run) => acceptLoop(run, h.fd(handle)), handle),
+    "bulk.connect": ({ limitMs, ...options }, id) =>
+      running(h, id, new Run("bulk.connect", limitMs), (run) => connectLoop(run, options)),
+    "bulk.udpSink": ({ handle, limitMs }, id) =>
+      running(h, id, new Run("bulk.udpSink", limitMs), (run) => udpSink(run, h.fd(handle)), handle),
+    "bulk.udpSource": ({ handle, limitMs, ...options }, id) =>
+      running(h, id, new Run("bulk.udpSource", limitMs), (run) => udpSource(run, h.fd(handle), options), handle),
+    "bulk.stop": ({ target }) => (h.bulk.get(target)?.run.stop(), Promise.resolve(null)),
+    "bulk.running": ({ target }) => Promise.resolve(h.bulk.has(target)),
+    "column.memory": ({ pid, resetPeak }) =>
+      new Promise((resolve) => resolve(processMemory(pid ?? parent, { resetPeak }))),
+  } satisfies { [K in Op]?: Handler<K> };
+}
+
 /**
  * The peer's request handler: give it each request line; it calls `send`
  * with each response line. `parent` is the column process, whose sockets
@@ -181,6 +232,7 @@ export function serve(send: (line: string) => void, parent: number): (line: stri
     ...streamHandlers(h),
     ...datagramHandlers(h),
     ...viewHandlers(h, parent),
+    ...bulkHandlers(h, parent),
   };
   return (line) => {
     const request = JSON.parse(line) as Request;

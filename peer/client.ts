@@ -32,6 +32,7 @@ import type {
   ListenOptions,
 } from "../core/adapter.ts";
 import { NO_REPORTS } from "../core/report_log.ts";
+import { bulkApi, type PeerBulk } from "./_bulk_client.ts";
 import { type PeerOptions, PeerProcess, type PeerReady } from "./_process.ts";
 import {
   type AddressState,
@@ -39,6 +40,7 @@ import {
   type ConnInfo,
   fromBase64,
   fromWireError,
+  type MemoryFigures,
   toBase64,
   UnavailableError,
 } from "./_protocol.ts";
@@ -287,6 +289,19 @@ export interface Peer extends Adapter {
    * one, matches.
    */
   columnSocket(query: ColumnSocketQuery): Promise<ColumnSocket>;
+  /**
+   * The column process's resident memory as the kernel counts it (VmRSS,
+   * VmHWM from /proc, in bytes); `resetPeak` then restarts the peak from the
+   * current RSS (clear_refs), so the next reading's peak covers only what
+   * happened in between.
+   */
+  columnMemory(options?: { resetPeak?: boolean }): Promise<MemoryFigures>;
+  /**
+   * Loops that run inside the peer, for the performance lane: one request
+   * echoes, sinks or sources a whole transfer, or opens and accepts
+   * connections until stopped, so the peer protocol is not what is measured.
+   */
+  readonly bulk: PeerBulk;
   /** Ends the peer process; resolves once it has exited. Idempotent. */
   close(): Promise<void>;
 }
@@ -384,6 +399,8 @@ export function startPeer(options: PeerOptions = {}): Peer {
       );
       return new PeerColumnSocket(peer, ref);
     },
+    columnMemory: (options) => peer.call("column.memory", { resetPeak: options?.resetPeak }),
+    bulk: bulkApi(peer, handleOf),
     close: () => peer.close(),
   };
 }

@@ -17,6 +17,11 @@
  *   ("unavailable: reason"), and `(await peer.ready()).columnView` says so
  *   before any case runs, for the runner to turn into `skipped`.
  *
+ * For the performance lane, `peer.bulk` runs whole workloads inside the
+ * peer (echo, sink or source a transfer, accept or open connections, sink
+ * or source datagrams) with one request each, and `peer.columnMemory()`
+ * reads the column process's RSS and its peak.
+ *
  * Wiring (for the runner): `startPeer()` once per column process, early (it
  * returns at once; its start overlaps the first cases), `peer.close()` at
  * the end. A peer that cannot start rejects every operation with an
@@ -61,6 +66,7 @@ export {
   type SocketOptions,
   startPeer,
 } from "./client.ts";
+export { type BulkOptions, type BulkRun, type PeerBulk } from "./_bulk_client.ts";
 export { type PeerOptions, type PeerReady } from "./_process.ts";
-export { UnavailableError, type ViewStatus } from "./_protocol.ts";
+export { type MemoryFigures, UnavailableError, type ViewStatus } from "./_protocol.ts";
 export type { TcpInfo } from "./_tcp_info.ts";
