@@ -39,13 +39,18 @@ export function probeRuntime(runtime: RuntimeName, binary: string, env = process
     shell,
   };
   return new Promise((resolve) => {
-    execFile(file, [flag], options, (err, stdout) => {
-      const out = String(stdout).trim();
-      if (err) return resolve({ ok: false, why: failure(err, flag) });
-      const match = answer.exec(out.split(/\r?\n/)[0] ?? "");
-      if (match) return resolve({ ok: true, version: match[1] });
-      resolve({ ok: false, why: `its ${flag} prints ${quote(out)}, not a ${runtime} version` });
-    });
+    try {
+      execFile(file, [flag], options, (err, stdout) => {
+        const out = String(stdout).trim();
+        if (err) return resolve({ ok: false, why: failure(err, flag) });
+        const match = answer.exec(out.split(/\r?\n/)[0] ?? "");
+        if (match) return resolve({ ok: true, version: match[1] });
+        resolve({ ok: false, why: `its ${flag} prints ${quote(out)}, not a ${runtime} version` });
+      });
+    } catch (err) {
+      // Some spawn failures (ETXTBSY, EACCES on some platforms) throw here instead of reaching the callback.
+      resolve({ ok: false, why: failure(err as ExecError, flag) });
+    }
   });
 }
 
