@@ -97,7 +97,8 @@ export async function main(argv: string[]): Promise<number> {
     return await command(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`sockcheck: ${err.message}\n`);
+      // One line per problem (a matrix may miss more than one runtime).
+      for (const line of err.message.split("\n")) process.stderr.write(`sockcheck: ${line}\n`);
       return 2;
     }
     throw err;

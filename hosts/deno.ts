@@ -22,7 +22,7 @@ import { findRuntime } from "./find_runtime.ts";
  */
 export const DENO: HostDescriptor = {
   name: "deno",
-  find: (explicit) => findRuntime("deno", { explicit }),
+  find: (explicit, options) => findRuntime("deno", { ...options, explicit }),
   installed: () => installedBinary("deno"),
   command(binary, entry, { args, needs = [] }) {
     const permissions = needs.includes("ffi") ? "kernel" : "columns";

@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RuntimeLookup } from "./find_runtime.ts";
+import type { InstallProgress } from "./install.ts";
 import type { RuntimeName } from "./runtime.ts";
 
 /** The package's root folder. */
@@ -36,9 +37,10 @@ export interface HostDescriptor {
   /**
    * Finds the binary and asks its version: the value given (`--deno PATH` or
    * `--deno VERSION`), else the project's `node_modules/.bin`, else the PATH.
-   * A bad given value throws a one-line HostError.
+   * A bad given value throws a one-line HostError. A version missing from
+   * sockcheck's cache is installed first, reporting to `onProgress`.
    */
-  find(explicit?: string): Promise<RuntimeLookup>;
+  find(explicit?: string, options?: { onProgress?: (progress: InstallProgress) => void }): Promise<RuntimeLookup>;
   /**
    * The binary next to the package, else the bare name for the PATH,
    * without running it: for a test process, which may not be allowed to run
