@@ -7,6 +7,8 @@
  *   sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--cases FILE] [--deno|--bun|--node PATH|VERSION]
  *   sockcheck diff OLD.json NEW.json
  *   sockcheck merge --out DIR MATRIX.json...
+ *   sockcheck timeline --runtime COLUMN (--versions A,B,... | --since X) [--last N] [--out DIR] [--filter GLOBS] [--cases FILE]
+ *   sockcheck bisect --runtime COLUMN --case ID --good V1 --bad V2 [--cases FILE]
  *
  * Exit status: 0 when every result matches its expectation, 1 when one does
  * not, 2 on bad usage (one line on stderr names the problem).
@@ -19,14 +21,18 @@ import { COLUMNS } from "./columns/registry.ts";
 import { parseOptions, UsageError } from "./harness/args.ts";
 import { matrixCommand } from "./cli/matrix.ts";
 import { runCommand } from "./cli/run.ts";
+import { bisectCommand } from "./cli/bisect.ts";
+import { timelineCommand } from "./cli/timeline.ts";
 import { diffMatrices, type Matrix, MatrixError, mergeMatrices, parseMatrix, renderDiff, writeReport } from "./report/mod.ts";
 import { CATALOG } from "./suites/catalog.ts";
 
 const USAGE = `usage: sockcheck list [--json]
-       sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--expectations FILE] [--cases FILE] [--deno PATH] [--bun PATH] [--node PATH]
-       sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--cases FILE] [--deno PATH] [--bun PATH] [--node PATH]
+       sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--expectations FILE] [--cases FILE] [--deno|--bun|--node PATH|VERSION]
+       sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--cases FILE] [--deno|--bun|--node PATH|VERSION]
        sockcheck diff OLD.json NEW.json
        sockcheck merge --out DIR MATRIX.json...
+       sockcheck timeline --runtime COLUMN (--versions A,B,... | --since X) [--last N] [--out DIR] [--filter GLOBS] [--cases FILE]
+       sockcheck bisect --runtime COLUMN --case ID --good V1 --bad V2 [--cases FILE]
 columns: ${COLUMNS.map((c) => c.id).join(", ")}`;
 
 function list(argv: string[]): Promise<number> {
@@ -82,7 +88,15 @@ function merge(argv: string[]): Promise<number> {
   return Promise.resolve(Object.values(merged.cells).every((col) => Object.values(col).every((cell) => cell.ok)) ? 0 : 1);
 }
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { list, run: runCommand, matrix: matrixCommand, diff, merge };
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  list,
+  run: runCommand,
+  matrix: matrixCommand,
+  diff,
+  merge,
+  timeline: timelineCommand,
+  bisect: bisectCommand,
+};
 
 /** Runs the command line; returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
@@ -97,7 +111,8 @@ export async function main(argv: string[]): Promise<number> {
     return await command(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      // One line per problem (a matrix may miss more than one runtime).
+      // A live progress line may be on screen: clear it first. One line per problem (a matrix may miss more than one runtime).
+      if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
       for (const line of err.message.split("\n")) process.stderr.write(`sockcheck: ${line}\n`);
       return 2;
     }

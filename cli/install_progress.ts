@@ -37,6 +37,8 @@ export function installProgress(sink: ProgressSink = process.stderr): (progress:
       if (live && active.size) draw();
       return;
     }
+    // Nothing is said while the release is only looked up: one that does not exist is then the one line of its error.
+    if (p.phase === "resolving") return;
     const started = !active.has(key);
     active.set(key, `${key}: ${describe(p)}`);
     if (live) draw();
@@ -46,7 +48,6 @@ export function installProgress(sink: ProgressSink = process.stderr): (progress:
 
 /** `downloading @oven/bun-linux-x64 12.4 MB`, `unpacking 40%`, `verifying`. */
 function describe(p: InstallProgress): string {
-  if (p.phase === "resolving") return "looking it up";
   if (p.phase === "verifying") return "checking the binary reports this version";
   const size = p.bytes === undefined ? "" : p.total && p.phase === "unpacking"
     ? ` ${Math.floor((100 * p.bytes) / p.total)}%`

@@ -67,3 +67,14 @@ function quote(text: string): string {
   const line = text.replace(/\s+/g, " ");
   return line ? JSON.stringify(line.length > 60 ? `${line.slice(0, 57)}...` : line) : "nothing";
 }
+
+/**
+ * Whether a binary reporting `reported` is release `asked`. Some Bun
+ * releases were built with the canary flag on: the npm package 1.1.22 and
+ * its `--version` say 1.1.22, its `--revision` says 1.1.22-canary.96. Such
+ * a binary is that release; any other difference is another build.
+ */
+export function isRelease(runtime: RuntimeName, reported: string, asked: string): boolean {
+  return reported === asked || (runtime === "bun" && new RegExp(`^${asked.replaceAll(".", "\\.")}-canary\\.\\d+$`).test(reported));
+}
+
