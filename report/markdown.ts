@@ -12,6 +12,7 @@ import {
   columnLabel,
   columnTrouble,
   countColumn,
+  type Counts,
   explanation,
   ICON,
   NO_CELL,
@@ -73,15 +74,7 @@ export function renderMarkdown(m: Matrix): string {
     }
   }
   lines.push(
-    row([
-      "**Summary** (passed / diverging / unsupported / skipped)",
-      ...counts.map((n) =>
-        n
-          ? `${n.passed} / ${n.diverging} / ${n.unsupported} / ${n.skipped}${n.missing ? ` (${n.missing} missing)` : ""}`
-          : "not run"
-      ),
-    ]),
-    row(["**Unexpected**", ...counts.map((n) => !n ? "not run" : n.unexpected ? `**‼ ${n.unexpected}**` : "0")]),
+    ...summaryRows(counts).map(row),
     "",
     `Host: ${text(`${m.host.os} ${m.host.release} (${m.host.arch})`)} · ` +
       `${columns.map((c) => text(ran(c) ? columnLabel(c) : `${c.id}: not run`)).join(" · ")} · generated ${
@@ -101,6 +94,21 @@ export function renderMarkdown(m: Matrix): string {
     "",
   );
   return lines.join("\n");
+}
+
+/** The per-column rows under the table; a column that did not run says so. */
+function summaryRows(counts: (Counts | undefined)[]): string[][] {
+  return [
+    [
+      "**Summary** (passed / diverging / unsupported / skipped)",
+      ...counts.map((n) =>
+        n
+          ? `${n.passed} / ${n.diverging} / ${n.unsupported} / ${n.skipped}${n.missing ? ` (${n.missing} missing)` : ""}`
+          : "not run"
+      ),
+    ],
+    ["**Unexpected**", ...counts.map((n) => !n ? "not run" : n.unexpected ? `**‼ ${n.unexpected}**` : "0")],
+  ];
 }
 
 function cell(c: MatrixCell | undefined): string {
