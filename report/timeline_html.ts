@@ -46,7 +46,10 @@ export function timelineGridPage(t: Timeline): GridPage {
     Object.values(t.cases).filter((c) => c.changes.some((ch) => ch.version === version)).length;
   const columns: GridColumn[] = t.versions.map((v) => {
     const n = changedAt(v.version);
-    return gridColumnOf(versionColumn(t, v), { label: v.version, sub: n ? `${n} changed` : "" });
+    const column = gridColumnOf(versionColumn(t, v), { label: v.version, sub: n ? `${n} changed` : "" });
+    // Named by its release; the column it is a release of is the page's.
+    const facts = [{ label: "column", text: t.column.id }, ...(column.facts ?? []).slice(1)];
+    return { ...column, name: `${t.column.runtime} ${v.version}`, facts };
   });
   return {
     title: `sockcheck timeline · ${t.column.id} on ${t.column.runtime} ${versions[0]} → ${versions.at(-1)}`,

@@ -20,10 +20,10 @@ test("the timeline holds every release oldest first, and each case's cell on eac
   assert.deepEqual(t.catalog.map((c) => c.id), SYNTHETIC_ENTRIES.map((e) => e.case.id));
   assert.equal(t.cases[id(1)]!.cells["1.4.0"]!.verdict, "fail");
   assert.equal(t.cases[id(1)]!.cells["1.5.0"]!.verdict, "pass");
-  assert.equal(t.cases[id(8)]!.cells["1.19.0"], undefined, "the release that died has no cell for its last case");
-  assert.deepEqual(t.versions.at(-1), {
-    version: "1.19.0",
-    ms: 119,
+  assert.equal(t.cases[id(8)]!.cells["1.10.0"], undefined, "the release that died has no cell for its last case");
+  assert.deepEqual(t.versions[10], {
+    version: "1.10.0",
+    ms: 110,
     exit: { code: null, signal: "SIGKILL" },
     error: "synthetic: killed at its time budget",
   });
@@ -53,9 +53,9 @@ test("Markdown: releases as columns, the first change per case, what each change
   assert.deepEqual(rows, casesInOrder(t).map((c) => c.id));
   assert.match(md, new RegExp(`^\\| \`${id(1)}\` \\| 1\\.5\\.0: fail → pass \\| (FAIL \\| ){5}(ok \\| ){14}ok \\|$`, "m"));
   assert.match(md, /^\| \*\*unchanged\*\* \|/m);
-  assert.match(md, new RegExp(`^\\| \`${id(8)}\` \\| — \\| (ok \\| ){19}— \\|$`, "m"));
+  assert.match(md, new RegExp(`^\\| \`${id(8)}\` \\| — \\| (ok \\| ){10}— \\| (ok \\| ){8}ok \\|$`, "m"));
   assert.match(md, new RegExp(`^- \`${id(2)}\` Synthetic case 2: crash at 1\\.1\\.0 \\(synthetic observation on release 1 \\(SYNTHERR\\)\\) → fail at 1\\.2\\.0 .*; fail at 1\\.16\\.0 .* → pass at 1\\.17\\.0$`, "m"));
-  assert.match(md, /^- 1\.19\.0: killed by SIGKILL: synthetic: killed at its time budget$/m);
+  assert.match(md, /^- 1\.10\.0: killed by SIGKILL: synthetic: killed at its time budget$/m);
 });
 
 test("HTML: the matrix's grid with a column per release, a count of changes in its header, and the change in the cell", () => {
@@ -63,7 +63,7 @@ test("HTML: the matrix's grid with a column per release, a count of changes in i
   assert.deepEqual(page.columns.map((c) => c.label), syntheticReleases(N));
   assert.equal(page.columns.find((c) => c.id === "1.5.0")!.sub, "1 changed");
   assert.equal(page.columns.find((c) => c.id === "1.6.0")!.sub, "");
-  assert.match(page.columns.at(-1)!.trouble!, /killed by SIGKILL/);
+  assert.match(page.columns[10]!.trouble!, /killed by SIGKILL/);
   assert.equal(page.rows.find((r) => r.id === id(1))!.group, "first changed at 1.5.0");
   assert.equal(page.rows.find((r) => r.id === id(4))!.group, "synthetic_alpha");
   const changed = page.cellAt(id(1), "1.5.0")!;
