@@ -29,7 +29,19 @@ export const DENO: HostDescriptor = {
     const config = join(PACKAGE_ROOT, "deno.json");
     return {
       program: binary,
-      args: ["run", "--quiet", "--no-prompt", "--config", config, `-P=${permissions}`, join(PACKAGE_ROOT, entry), ...args],
+      args: [
+        "run",
+        "--quiet",
+        "--no-prompt",
+        "--config",
+        config,
+        // Installed from npm, the package sits in node_modules, whose TypeScript Deno refuses to run
+        // (ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING) unless it is told node_modules is not its own.
+        "--node-modules-dir=none",
+        `-P=${permissions}`,
+        join(PACKAGE_ROOT, entry),
+        ...args,
+      ],
       env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
     };
   },
