@@ -68,7 +68,21 @@ export interface HostDescriptor {
 export function installedBinary(name: string): string {
   for (let dir = PACKAGE_ROOT;; dir = dirname(dir)) {
     const candidate = join(dir, "node_modules", ".bin", name);
-    if (existsSync(candidate)) return candidate;
+    if (readable(candidate)) return candidate;
     if (dirname(dir) === dir) return name;
+  }
+}
+
+/**
+ * Whether `file` exists and may be looked at. Deno's permission set lets a
+ * test process read the package alone: installed in a project's
+ * node_modules, the folders above it are not its to read, and a check there
+ * throws instead of saying no.
+ */
+function readable(file: string): boolean {
+  try {
+    return existsSync(file);
+  } catch {
+    return false;
   }
 }

@@ -30,7 +30,7 @@ function run(program: string, args: string[], cwd = root, env: Record<string, st
   return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "", error: r.error };
 }
 
-test("the npm tarball holds the sources, CLI, README and license, and no tests", () => {
+test("the npm tarball holds the sources, CLI, README and license, the runners' entries, and no tests", () => {
   const r = run("npm", ["pack", "--dry-run", "--json"]);
   assert.equal(r.status, 0, r.stderr);
   const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
@@ -40,7 +40,12 @@ test("the npm tarball holds the sources, CLI, README and license, and no tests",
   for (const topic of new Set(CATALOG.map((e) => e.topic))) {
     assert.ok(files.includes(`suites/${topic}.ts`), `suite ${topic} missing`);
   }
-  const unwanted = files.filter((f) => /_test\.ts$|\.test\.ts$|^node_modules\/|^\.ci\/|^\.github\//.test(f));
+  // The test runners' entries are for users: `deno test`, `bun test` and `node --test` run the columns from them.
+  const entries = ["hosts/bun/bun.test.ts", "hosts/deno/deno.test.ts", "hosts/deno/kernel.test.ts", "hosts/node/node.test.ts"];
+  for (const entry of entries) assert.ok(files.includes(entry), `${entry} missing from the tarball`);
+  const unwanted = files.filter((f) =>
+    !entries.includes(f) && /_test\.ts$|\.test\.ts$|_fakes\.ts$|^node_modules\/|^\.ci\/|^\.github\//.test(f)
+  );
   assert.deepEqual(unwanted, []);
 });
 
