@@ -27,14 +27,19 @@ export interface ProgressSink {
 export function installProgress(sink: ProgressSink = process.stderr): (progress: InstallProgress) => void {
   const live = sink.isTTY === true;
   const active = new Map<string, string>();
-  const draw = () => sink.write(`\r\x1b[K${[...active.values()].join("  ·  ")}`);
+  let shown = "";
+  // Redrawn only when the line reads differently: unpacking reports every chunk.
+  const draw = () => {
+    const line = [...active.values()].join("  ·  ");
+    if (line !== shown) sink.write(`\r\x1b[K${shown = line}`);
+  };
   return (p) => {
     const key = `${p.runtime} ${p.version}`;
     if (p.phase === "done") {
       if (!active.delete(key) || p.cached) return;
-      if (live) draw();
       sink.write(`${live ? "\r\x1b[K" : ""}${key}: installed into sockcheck's cache${p.package ? ` from ${p.package}` : ""}\n`);
-      if (live && active.size) draw();
+      shown = "";
+      if (live) draw();
       return;
     }
     // Nothing is said while the release is only looked up: one that does not exist is then the one line of its error.
@@ -49,8 +54,8 @@ export function installProgress(sink: ProgressSink = process.stderr): (progress:
 /** `downloading @oven/bun-linux-x64 12.4 MB`, `unpacking 40%`, `verifying`. */
 function describe(p: InstallProgress): string {
   if (p.phase === "verifying") return "checking the binary reports this version";
-  const size = p.bytes === undefined ? "" : p.total && p.phase === "unpacking"
-    ? ` ${Math.floor((100 * p.bytes) / p.total)}%`
+  const size = p.bytes === undefined ? "" : p.phase === "unpacking"
+    ? (p.total ? ` ${Math.floor((100 * p.bytes) / p.total)}%` : "")
     : ` ${megabytes(p.bytes)}`;
   return `${p.phase}${p.package ? ` ${p.package}` : ""}${size}`;
 }

@@ -43,6 +43,14 @@ test("on a terminal, one live line shows the bytes and the phase, and is replace
   assert.ok(out.slice(0, -1).every((line) => !line.endsWith("\n")), "no line left behind before the end");
 });
 
+test("on a terminal, a report that reads as the line already shown draws nothing", () => {
+  const { out, sink: s } = sink(true);
+  const report = installProgress(s);
+  for (const bytes of [1, 2, 3]) report(bun({ phase: "unpacking", package: "p", bytes, total: 1000 }));
+  report(bun({ phase: "unpacking", package: "p", bytes: 500, total: 1000 }));
+  assert.deepEqual(out, ["\r\x1b[Kbun 1.2.0: unpacking p 0%", "\r\x1b[Kbun 1.2.0: unpacking p 50%"]);
+});
+
 test("a release found in the cache, or only looked up before its error, says nothing", () => {
   for (const isTTY of [true, false]) {
     const { out, sink: s } = sink(isTTY);

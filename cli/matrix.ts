@@ -97,7 +97,9 @@ export async function matrixCommand(argv: string[]): Promise<number> {
   const missing = missingRuntimes(binaries).map((m) => missingLine(m, columns));
   if (missing.length && values.runtime !== undefined) throw new UsageError(missing.join("\n"));
   for (const line of missing) process.stderr.write(`sockcheck: ${line}\n`);
-  if (columns.every((c) => "missing" in binaries.get(c.host)!)) throw new UsageError("no column can run here");
+  if (columns.every((c) => "missing" in binaries.get(c.host)!)) {
+    throw new UsageError("no column can run here: none of their runtimes was found (see the lines above)");
+  }
   const runs = await runAll(columns, { binaries, entries, filter: values.filter, cases });
   const matrix = buildMatrix(runs, entries);
   writeReport(matrix, out);

@@ -18,7 +18,17 @@ import {
   stableSorted,
 } from "../hosts/versions.ts";
 
-/** Runs `body`, turning a HostError (registry out of reach, no such release, broken cache) into bad usage. */
+/**
+ * Runs `body`, turning a HostError (registry out of reach, no such release,
+ * broken cache) into bad usage.
+ *
+ * @example
+ * ```ts
+ * import { asUsage } from "./releases.ts";
+ * import { listVersions } from "../hosts/versions.ts";
+ * const versions = await asUsage(() => listVersions("deno")); // offline: a UsageError, exit 2
+ * ```
+ */
 export async function asUsage<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
@@ -86,6 +96,12 @@ export async function timelineReleases(
 /**
  * The published stable releases from `a` to `b` (either may be the older),
  * oldest first; a UsageError when either is not published.
+ *
+ * @example
+ * ```ts
+ * import { publishedBetween } from "./releases.ts";
+ * await publishedBetween("bun", "1.4.5", "1.1.0"); // ["1.1.0", "1.1.1", ..., "1.4.5"]
+ * ```
  */
 export async function publishedBetween(runtime: RuntimeName, a: string, b: string): Promise<string[]> {
   const published = await asUsage(() => listVersions(runtime));

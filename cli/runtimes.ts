@@ -98,7 +98,17 @@ export function notRunReason(column: Column, missing: MissingRuntime): string {
   return `${name} not found${needs} (npm i -D ${name}, --${name} PATH or --${name} VERSION)`;
 }
 
-/** The missing runtimes among `binaries`, each once. */
+/**
+ * The missing runtimes among `binaries`, each once.
+ *
+ * @example
+ * ```ts
+ * import { binariesFor, missingRuntimes } from "./runtimes.ts";
+ * import { COLUMNS } from "../columns/registry.ts";
+ * const missing = missingRuntimes(await binariesFor(COLUMNS, {}));
+ * console.log(missing.map((m) => m.host.name)); // ["bun"] where Bun is not installed
+ * ```
+ */
 export function missingRuntimes(binaries: Map<HostDescriptor, HostBinary>): MissingRuntime[] {
   return [...binaries.values()].flatMap((b) => ("missing" in b ? [b.missing] : []));
 }

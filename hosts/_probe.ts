@@ -73,6 +73,13 @@ function quote(text: string): string {
  * releases were built with the canary flag on: the npm package 1.1.22 and
  * its `--version` say 1.1.22, its `--revision` says 1.1.22-canary.96. Such
  * a binary is that release; any other difference is another build.
+ *
+ * @example
+ * ```ts
+ * import { isRelease } from "./_probe.ts";
+ * isRelease("bun", "1.1.22-canary.96", "1.1.22"); // true
+ * isRelease("bun", "1.1.23", "1.1.22"); // false
+ * ```
  */
 export function isRelease(runtime: RuntimeName, reported: string, asked: string): boolean {
   return reported === asked || (runtime === "bun" && new RegExp(`^${asked.replaceAll(".", "\\.")}-canary\\.\\d+$`).test(reported));
