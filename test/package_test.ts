@@ -115,12 +115,16 @@ test("with only Node there, matrix runs the node column, says in one line each h
   assert.match(readFileSync(join(report, "matrix.html"), "utf8"), /<span class="why">not run: bun not found/);
 });
 
-test("with only Node there, `run --runtime bun` is one line and exit 2", () => {
+test("with only Node there, `run --runtime bun` and `matrix --runtime node,bun` are one line and exit 2", () => {
   const r = inProject("npx", ["--no-install", "sockcheck", "run", "--runtime", "bun"]);
   assert.equal(r.status, 2, r.stdout + r.stderr);
   assert.deepEqual(r.stderr.trim().split("\n"), [
     "sockcheck: bun not found in node_modules/.bin or on the PATH: column bun not run. Get it with `npm i -D bun`, or pass --bun PATH or --bun VERSION.",
   ]);
+  const m = inProject("npx", ["--no-install", "sockcheck", "matrix", "--runtime", "node,bun", "--out", "report-named"]);
+  assert.equal(m.status, 2, m.stdout + m.stderr);
+  assert.match(m.stderr.trim(), /^sockcheck: bun not found in node_modules\/\.bin or on the PATH: column bun not run\. [^\n]*$/);
+  assert.equal(existsSync(join(project, "report-named")), false, "nothing ran, nothing was written");
 });
 
 test("with deno and bun installed in the project, the same matrix runs every column", () => {
