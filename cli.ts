@@ -8,6 +8,8 @@
  *   sockcheck diff OLD.json NEW.json
  *   sockcheck merge --out DIR MATRIX.json...
  *   sockcheck bench [--runtime A,B,...] [--out DIR] [--quick] [--deno|--bun|--node PATH|VERSION]
+ *   sockcheck timeline --runtime COLUMN (--versions A,B,... | --since X) [--last N] [--out DIR] [--filter GLOBS] [--cases FILE]
+ *   sockcheck bisect --runtime COLUMN --case ID --good V1 --bad V2 [--cases FILE]
  *
  * Exit status: 0 when every result matches its expectation, 1 when one does
  * not, 2 on bad usage (one line on stderr names the problem).
@@ -21,15 +23,19 @@ import { parseOptions, UsageError } from "./harness/args.ts";
 import { benchCommand } from "./cli/bench.ts";
 import { matrixCommand } from "./cli/matrix.ts";
 import { runCommand } from "./cli/run.ts";
+import { bisectCommand } from "./cli/bisect.ts";
+import { timelineCommand } from "./cli/timeline.ts";
 import { diffMatrices, type Matrix, MatrixError, mergeMatrices, parseMatrix, renderDiff, writeReport } from "./report/mod.ts";
 import { CATALOG } from "./suites/catalog.ts";
 
 const USAGE = `usage: sockcheck list [--json]
-       sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--expectations FILE] [--cases FILE] [--deno PATH] [--bun PATH] [--node PATH]
-       sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--cases FILE] [--deno PATH] [--bun PATH] [--node PATH]
+       sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--expectations FILE] [--cases FILE] [--deno|--bun|--node PATH|VERSION]
+       sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--cases FILE] [--deno|--bun|--node PATH|VERSION]
        sockcheck diff OLD.json NEW.json
        sockcheck merge --out DIR MATRIX.json...
        sockcheck bench [--runtime A,B,...] [--out DIR] [--quick] [--deno PATH] [--bun PATH] [--node PATH]
+       sockcheck timeline --runtime COLUMN (--versions A,B,... | --since X) [--last N] [--out DIR] [--filter GLOBS] [--cases FILE]
+       sockcheck bisect --runtime COLUMN --case ID --good V1 --bad V2 [--cases FILE]
 columns: ${COLUMNS.map((c) => c.id).join(", ")}`;
 
 function list(argv: string[]): Promise<number> {
@@ -85,7 +91,16 @@ function merge(argv: string[]): Promise<number> {
   return Promise.resolve(Object.values(merged.cells).every((col) => Object.values(col).every((cell) => cell.ok)) ? 0 : 1);
 }
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { list, run: runCommand, matrix: matrixCommand, diff, merge, bench: benchCommand };
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  list,
+  run: runCommand,
+  matrix: matrixCommand,
+  diff,
+  merge,
+  timeline: timelineCommand,
+  bisect: bisectCommand,
+  bench: benchCommand,
+};
 
 /** Runs the command line; returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
@@ -100,7 +115,9 @@ export async function main(argv: string[]): Promise<number> {
     return await command(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`sockcheck: ${err.message}\n`);
+      // A live progress line may be on screen: clear it first. One line per problem (a matrix may miss more than one runtime).
+      if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
+      for (const line of err.message.split("\n")) process.stderr.write(`sockcheck: ${line}\n`);
       return 2;
     }
     throw err;

@@ -1,7 +1,8 @@
 /**
  * `sockcheck matrix`: every column in its own process, as many at once as
  * the machine has cores, then the matrix in JSON, Markdown, HTML and JUnit,
- * and a table on the terminal.
+ * and a table on the terminal. A column whose runtime is found nowhere is
+ * reported as not run, with the reason.
  *
  * @module
  */
@@ -9,13 +10,16 @@ import os from "node:os";
 import { resolve } from "node:path";
 import process from "node:process";
 import type { Column } from "../columns/registry.ts";
-import { parseOptions } from "../harness/args.ts";
+import { parseOptions, UsageError } from "../harness/args.ts";
 import { casesFrom } from "../harness/cases.ts";
 import { type ColumnRun, notRun, pool, runColumnProcess } from "../harness/start.ts";
 import { buildMatrix, type Matrix, renderTerminal, writeReport } from "../report/mod.ts";
 import type { CatalogEntry } from "../suites/catalog.ts";
-import { BINARY_OPTIONS, binariesFor, checkExpectations, columnsNamed, entriesFor } from "./options.ts";
+import type { HostDescriptor } from "../hosts/descriptor.ts";
+import { installProgress } from "./install_progress.ts";
+import { BINARY_OPTIONS, checkExpectations, columnsNamed, entriesFor } from "./options.ts";
 import { progress } from "./progress.ts";
+import { binariesFor, type HostBinary, missingLine, missingRuntimes, notRunReason } from "./runtimes.ts";
 
 const OPTIONS = {
   out: { type: "string" },
@@ -25,17 +29,17 @@ const OPTIONS = {
   ...BINARY_OPTIONS,
 } as const;
 
-/** Runs every column asked for, at most as many at once as there are cores. */
+/** Runs every column whose runtime was found, at most as many at once as there are cores; the others are not run. */
 async function runAll(
   columns: readonly Column[],
-  options: { entries: CatalogEntry[]; filter?: string; cases?: string; given: Record<string, string | undefined> },
+  options: { binaries: Map<HostDescriptor, HostBinary>; entries: CatalogEntry[]; filter?: string; cases?: string },
 ): Promise<ColumnRun[]> {
-  const binaries = await binariesFor(columns, options.given);
   const bar = progress(options.entries.length);
   const runs = await pool(columns.map((column) => async () => {
+    const found = options.binaries.get(column.host)!;
+    if ("missing" in found) return notRun(column, notRunReason(column, found.missing));
     bar.start(column.id);
-    const found = binaries.get(column.host)!;
-    const run = "missing" in found ? notRun(column, found.missing) : await runColumnProcess(column, {
+    const run = await runColumnProcess(column, {
       binary: found.binary,
       entries: options.entries,
       filter: options.filter,
@@ -49,23 +53,31 @@ async function runAll(
   return runs;
 }
 
-/** The table, each column's trouble and each unexpected cell; the exit status. */
+/** The table of the columns that ran, each column's trouble and each unexpected cell; the exit status. */
 function summarize(matrix: Matrix, runs: readonly ColumnRun[], out: string): number {
   process.stdout.write(renderTerminal(matrix));
-  const unexpected = runs.flatMap((run) => run.results.filter((r) => !r.judgement.ok).map((r) => `${run.column.id} ${r.id}: ${r.judgement.message}`));
-  for (const run of runs) {
-    if (run.notRun) process.stdout.write(`${run.column.id}: not run: ${run.notRun}\n`);
-    else if (run.error) process.stdout.write(`${run.column.id}: ${run.error}\n`);
-  }
+  const ran = runs.filter((run) => run.notRun === undefined);
+  const unexpected = ran.flatMap((run) =>
+    run.results.filter((r) => !r.judgement.ok).map((r) => `${run.column.id} ${r.id}: ${r.judgement.message}`)
+  );
+  for (const run of ran) if (run.error) process.stdout.write(`${run.column.id}: ${run.error}\n`);
   for (const line of unexpected) process.stdout.write(`‼ ${line}\n`);
   const verdict = unexpected.length ? `${unexpected.length} not as expected` : "all as expected";
-  process.stdout.write(`${matrix.columns.length} columns × ${matrix.catalog.length} cases; ${verdict}; report in ${out}/\n`);
-  const failedToRun = runs.some((run) => run.notRun || (run.error && !run.results.length));
+  const skipped = runs.filter((run) => run.notRun !== undefined).map((run) => run.column.id);
+  const notRunNote = skipped.length ? ` (not run: ${skipped.join(", ")})` : "";
+  process.stdout.write(
+    `${ran.length} columns × ${matrix.catalog.length} cases${notRunNote}; ${verdict}; report in ${out}/\n`,
+  );
+  const failedToRun = ran.some((run) => run.error && !run.results.length);
   return unexpected.length || failedToRun ? 1 : 0;
 }
 
 /**
  * `sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--cases FILE] [--deno|--bun|--node PATH|VERSION]`.
+ * Without `--runtime`, a column whose runtime is found nowhere is not run
+ * (one line says how to get it) and the exit status is that of the columns
+ * that ran; a column named with `--runtime` must run: its runtime missing
+ * is bad usage.
  *
  * @example
  * ```ts
@@ -81,7 +93,14 @@ export async function matrixCommand(argv: string[]): Promise<number> {
   const entries = entriesFor({ filter: values.filter, extra });
   for (const column of columns) checkExpectations(column, { extraIds: extra?.map((c) => c.id) });
   const out = values.out ?? "sockcheck-report";
-  const runs = await runAll(columns, { entries, filter: values.filter, cases, given: values });
+  const binaries = await binariesFor(columns, values, { onProgress: installProgress() });
+  const missing = missingRuntimes(binaries).map((m) => missingLine(m, columns));
+  if (missing.length && values.runtime !== undefined) throw new UsageError(missing.join("\n"));
+  for (const line of missing) process.stderr.write(`sockcheck: ${line}\n`);
+  if (columns.every((c) => "missing" in binaries.get(c.host)!)) {
+    throw new UsageError("no column can run here: none of their runtimes was found (see the lines above)");
+  }
+  const runs = await runAll(columns, { binaries, entries, filter: values.filter, cases });
   const matrix = buildMatrix(runs, entries);
   writeReport(matrix, out);
   return summarize(matrix, runs, out);

@@ -1,7 +1,7 @@
 /**
- * What `run` and `matrix` share: the columns asked for, the cases to run,
- * and each column's runtime binary, found and version-probed by its host
- * (`--deno`, `--bun`, `--node` give a path or a release).
+ * What the commands share: the columns asked for, the cases to run, the
+ * runtime options (`--deno`, `--bun`, `--node` give a path or a release;
+ * `runtimes.ts` finds them) and the expectations check.
  *
  * @module
  */
@@ -11,8 +11,6 @@ import type { Case } from "../core/case.ts";
 import { ExpectationsError } from "../core/expectations.ts";
 import { UsageError } from "../harness/args.ts";
 import { selectEntries } from "../harness/cases.ts";
-import type { HostDescriptor } from "../hosts/descriptor.ts";
-import { HostError } from "../hosts/errors.ts";
 import type { CatalogEntry } from "../suites/catalog.ts";
 
 /** One string option per host, naming its binary or release: `--deno`, `--bun`, `--node`. */
@@ -36,28 +34,6 @@ export function entriesFor(options: { filter?: string; extra?: readonly Case[] }
   const entries = selectEntries(options);
   if (!entries.length) throw new UsageError(`filter "${options.filter}" matches no case`);
   return entries;
-}
-
-/**
- * The binary of each host the columns run on: found where `given` names it
- * or where the host looks by itself. A bad given value is a UsageError; a
- * runtime not found is the reason its columns do not run.
- */
-export async function binariesFor(
-  columns: readonly Column[],
-  given: Record<string, string | undefined>,
-): Promise<Map<HostDescriptor, { binary: string } | { missing: string }>> {
-  const hosts = [...new Set(columns.map((c) => c.host))];
-  const found = await Promise.all(hosts.map(async (host) => {
-    try {
-      const lookup = await host.find(given[host.name]);
-      return lookup.found ? { binary: lookup.path } : { missing: `${lookup.reason}; ${lookup.hint}` };
-    } catch (err) {
-      if (err instanceof HostError) throw new UsageError(err.message);
-      throw err;
-    }
-  }));
-  return new Map(hosts.map((host, i) => [host, found[i]]));
 }
 
 /** A column's expectations must be valid before anything runs: one line and exit 2 otherwise. */

@@ -1,6 +1,6 @@
 /**
- * Progress of a matrix on stderr: one live line on a terminal, a line per
- * column's start and finish otherwise.
+ * Progress of a matrix (or a timeline's releases) on stderr: one live line
+ * on a terminal, a line per column's start and finish otherwise.
  *
  * @module
  */
@@ -11,7 +11,8 @@ import type { ColumnRun } from "../harness/start.ts";
 export interface Progress {
   start(columnId: string): void;
   step(columnId: string, done: number): void;
-  finish(run: ColumnRun): void;
+  /** `label` names the run where it is not its column (a release, in a timeline). */
+  finish(run: ColumnRun, label?: string): void;
   end(): void;
 }
 
@@ -44,9 +45,9 @@ export function progress(total: number): Progress {
       done.set(columnId, n);
       if (live) draw();
     },
-    finish(run) {
+    finish(run, label = run.column.id) {
       if (live) draw();
-      else process.stderr.write(`${run.column.id}: ${run.notRun ? `not run: ${run.notRun}` : `${run.results.length}/${total} in ${run.ms} ms`}\n`);
+      else process.stderr.write(`${label}: ${run.notRun ? `not run: ${run.notRun}` : `${run.results.length}/${total} in ${Math.round(run.ms)} ms`}\n`);
     },
     end() {
       if (live) process.stderr.write("\r\x1b[K");

@@ -12,7 +12,9 @@ import { parseOptions, UsageError } from "../harness/args.ts";
 import { casesFrom } from "../harness/cases.ts";
 import { runColumnProcess } from "../harness/start.ts";
 import { columnRunJson, formatRun } from "./format.ts";
-import { BINARY_OPTIONS, binariesFor, checkExpectations, entriesFor, unknownColumn } from "./options.ts";
+import { installProgress } from "./install_progress.ts";
+import { BINARY_OPTIONS, checkExpectations, entriesFor, unknownColumn } from "./options.ts";
+import { binariesFor, missingLine } from "./runtimes.ts";
 
 const OPTIONS = {
   runtime: { type: "string" },
@@ -41,8 +43,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   const entries = entriesFor({ filter: values.filter, extra });
   const expectations = values.expectations === undefined ? undefined : resolve(values.expectations);
   checkExpectations(column, { file: expectations, extraIds: extra?.map((c) => c.id) });
-  const found = (await binariesFor([column], values)).get(column.host)!;
-  if ("missing" in found) throw new UsageError(`${column.id}: ${found.missing}`);
+  const found = (await binariesFor([column], values, { onProgress: installProgress() })).get(column.host)!;
+  if ("missing" in found) throw new UsageError(missingLine(found.missing, [column]));
 
   const live = process.stderr.isTTY;
   const run = await runColumnProcess(column, {

@@ -39,13 +39,18 @@ export function probeRuntime(runtime: RuntimeName, binary: string, env = process
     shell,
   };
   return new Promise((resolve) => {
-    execFile(file, [flag], options, (err, stdout) => {
-      const out = String(stdout).trim();
-      if (err) return resolve({ ok: false, why: failure(err, flag) });
-      const match = answer.exec(out.split(/\r?\n/)[0] ?? "");
-      if (match) return resolve({ ok: true, version: match[1] });
-      resolve({ ok: false, why: `its ${flag} prints ${quote(out)}, not a ${runtime} version` });
-    });
+    try {
+      execFile(file, [flag], options, (err, stdout) => {
+        const out = String(stdout).trim();
+        if (err) return resolve({ ok: false, why: failure(err, flag) });
+        const match = answer.exec(out.split(/\r?\n/)[0] ?? "");
+        if (match) return resolve({ ok: true, version: match[1] });
+        resolve({ ok: false, why: `its ${flag} prints ${quote(out)}, not a ${runtime} version` });
+      });
+    } catch (err) {
+      // Some spawn failures (ETXTBSY, EACCES on some platforms) throw here instead of reaching the callback.
+      resolve({ ok: false, why: failure(err as ExecError, flag) });
+    }
   });
 }
 
@@ -62,3 +67,21 @@ function quote(text: string): string {
   const line = text.replace(/\s+/g, " ");
   return line ? JSON.stringify(line.length > 60 ? `${line.slice(0, 57)}...` : line) : "nothing";
 }
+
+/**
+ * Whether a binary reporting `reported` is release `asked`. Some Bun
+ * releases were built with the canary flag on: the npm package 1.1.22 and
+ * its `--version` say 1.1.22, its `--revision` says 1.1.22-canary.96. Such
+ * a binary is that release; any other difference is another build.
+ *
+ * @example
+ * ```ts
+ * import { isRelease } from "./_probe.ts";
+ * isRelease("bun", "1.1.22-canary.96", "1.1.22"); // true
+ * isRelease("bun", "1.1.23", "1.1.22"); // false
+ * ```
+ */
+export function isRelease(runtime: RuntimeName, reported: string, asked: string): boolean {
+  return reported === asked || (runtime === "bun" && new RegExp(`^${asked.replaceAll(".", "\\.")}-canary\\.\\d+$`).test(reported));
+}
+

@@ -13,7 +13,7 @@ import process from "node:process";
 import { HostError } from "./errors.ts";
 import { npm, npmJson } from "./_npm.ts";
 import type { PlatformPackage } from "./_platform.ts";
-import { probeRuntime } from "./_probe.ts";
+import { isRelease, probeRuntime } from "./_probe.ts";
 import { extractFile, TarFormatError } from "./_untar.ts";
 import type { RuntimeName } from "./runtime.ts";
 
@@ -75,7 +75,7 @@ export async function stagePackage(pkg: PlatformPackage, ctx: StageContext): Pro
   ctx.report({ phase: "verifying", package: pkg.name });
   const probe = await probeRuntime(ctx.runtime, binary, ctx.env);
   if (!probe.ok) return { ok: false, why: `the ${ctx.runtime} binary of ${pkg.name}@${ctx.version}: ${probe.why}` };
-  if (probe.version !== ctx.version) {
+  if (!isRelease(ctx.runtime, probe.version, ctx.version)) {
     throw new HostError(
       "verify-failed",
       `the binary of ${pkg.name}@${ctx.version} reports version ${probe.version}, not ${ctx.version}`,

@@ -120,8 +120,10 @@ class OneFileReader {
   async #endEntry(): Promise<void> {
     const entry = this.#entry!;
     if (this.#out) {
+      // "close", not "finish": the descriptor is closed only after "finish",
+      // and running the file while it is still open for writing fails ETXTBSY.
       this.#out.end();
-      await once(this.#out, "finish");
+      await once(this.#out, "close");
       this.#out = undefined;
       this.#found = { size: entry.size, mode: entry.mode };
     } else if (entry.type === "L") this.#longPath = cString(Buffer.concat(this.#meta), 0, Infinity);

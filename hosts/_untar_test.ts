@@ -3,11 +3,12 @@
  * tar writes (GNU long names, pax, plain ustar), past entries with long paths.
  */
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { after, test } from "node:test";
-import { npmTarball, tempDir } from "./_fakes.ts";
+import { fakeRuntime, npmTarball, tempDir } from "./_fakes.ts";
 import { extractFile } from "./_untar.ts";
 
 const skip = process.platform === "win32" && "needs the POSIX tar";
@@ -48,4 +49,16 @@ test("a truncated tarball is an error, not a short file", { skip }, async () => 
   const cut = join(dir, "cut.tgz");
   writeFileSync(cut, readFileSync(tgz).subarray(0, 300));
   await assert.rejects(extractFile(cut, "bin/tool", join(dir, "cut.out")));
+});
+
+test("an extracted file can be run as soon as extractFile resolves: its descriptor is already closed", { skip }, async () => {
+  // Resolving at the stream's "finish" left the file open for writing a moment longer; running it then failed ETXTBSY.
+  const tgz = join(dir, "runnable.tgz");
+  npmTarball(tgz, { "bin/bun": fakeRuntime(join(dir, "runnable"), "bun", "1.1.1") });
+  for (let i = 0; i < 50; i++) {
+    const out = join(dir, `runnable-${i}`);
+    await extractFile(tgz, "bin/bun", out);
+    chmodSync(out, 0o755);
+    assert.equal(execFileSync(out, ["--revision"], { encoding: "utf8" }).trim(), "1.1.1+0a1b2c3d4");
+  }
 });

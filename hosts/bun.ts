@@ -18,7 +18,7 @@ import { findRuntime } from "./find_runtime.ts";
  */
 export const BUN: HostDescriptor = {
   name: "bun",
-  find: (explicit) => findRuntime("bun", { explicit }),
+  find: (explicit, options) => findRuntime("bun", { ...options, explicit }),
   installed: () => installedBinary("bun"),
   command: (binary, entry, { args }) => ({ program: binary, args: [join(PACKAGE_ROOT, entry), ...args], env: { NO_COLOR: "1" } }),
   hostModule: new URL("./bun/host.ts", import.meta.url),

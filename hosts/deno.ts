@@ -52,7 +52,7 @@ function realBinary(binary: string): string | undefined {
  */
 export const DENO: HostDescriptor = {
   name: "deno",
-  find: (explicit) => findRuntime("deno", { explicit }),
+  find: (explicit, options) => findRuntime("deno", { ...options, explicit }),
   installed: () => installedBinary("deno"),
   command(binary, entry, { args, needs = [] }) {
     const permissions = needs.includes("ffi") ? "kernel" : "columns";
@@ -62,7 +62,19 @@ export const DENO: HostDescriptor = {
     const grants = [`-P=${permissions}`, ...(self ? [`--allow-run=${run.join(",")}`] : [])];
     return {
       program: binary,
-      args: ["run", "--quiet", "--no-prompt", "--config", config, ...grants, join(PACKAGE_ROOT, entry), ...args],
+      args: [
+        "run",
+        "--quiet",
+        "--no-prompt",
+        "--config",
+        config,
+        // Installed from npm, the package sits in node_modules, whose TypeScript Deno refuses to run
+        // (ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING) unless it is told node_modules is not its own.
+        "--node-modules-dir=none",
+        ...grants,
+        join(PACKAGE_ROOT, entry),
+        ...args,
+      ],
       env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
     };
   },

@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RuntimeLookup } from "./find_runtime.ts";
+import type { InstallProgress } from "./install.ts";
 import type { RuntimeName } from "./runtime.ts";
 
 /** The package's root folder. */
@@ -36,9 +37,10 @@ export interface HostDescriptor {
   /**
    * Finds the binary and asks its version: the value given (`--deno PATH` or
    * `--deno VERSION`), else the project's `node_modules/.bin`, else the PATH.
-   * A bad given value throws a one-line HostError.
+   * A bad given value throws a one-line HostError. A version missing from
+   * sockcheck's cache is installed first, reporting to `onProgress`.
    */
-  find(explicit?: string): Promise<RuntimeLookup>;
+  find(explicit?: string, options?: { onProgress?: (progress: InstallProgress) => void }): Promise<RuntimeLookup>;
   /**
    * The binary next to the package, else the bare name for the PATH,
    * without running it: for a test process, which may not be allowed to run
@@ -66,7 +68,21 @@ export interface HostDescriptor {
 export function installedBinary(name: string): string {
   for (let dir = PACKAGE_ROOT;; dir = dirname(dir)) {
     const candidate = join(dir, "node_modules", ".bin", name);
-    if (existsSync(candidate)) return candidate;
+    if (readable(candidate)) return candidate;
     if (dirname(dir) === dir) return name;
+  }
+}
+
+/**
+ * Whether `file` exists and may be looked at. Deno's permission set lets a
+ * test process read the package alone: installed in a project's
+ * node_modules, the folders above it are not its to read, and a check there
+ * throws instead of saying no.
+ */
+function readable(file: string): boolean {
+  try {
+    return existsSync(file);
+  } catch {
+    return false;
   }
 }

@@ -22,7 +22,7 @@ export type RuntimeSource = "explicit" | "project" | "path" | "cache";
 /** A runtime found (its binary and exact version), or why not and how to get it. */
 export type RuntimeLookup =
   | { found: true; runtime: RuntimeName; path: string; version: string; source: RuntimeSource }
-  | { found: false; runtime: RuntimeName; reason: string; hint: string };
+  | { found: false; runtime: RuntimeName; reason: string; hint: string; passedOver?: string[] };
 
 /** Options of {@linkcode findRuntime}. */
 export interface FindRuntimeOptions {
@@ -93,6 +93,7 @@ export async function findRuntime(runtime: RuntimeName, options: FindRuntimeOpti
     reason: `no ${runtime} in node_modules/.bin of this project or sockcheck, nor on the PATH${others}`,
     hint:
       `install it next to sockcheck with \`npm i -D ${runtime}\`, or pass ${flag} PATH (a ${runtime} binary) or ${flag} VERSION (installs that release)`,
+    ...(skipped.length ? { passedOver: skipped } : {}),
   };
 }
 

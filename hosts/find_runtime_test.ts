@@ -4,7 +4,7 @@
  * PATH; a binary that is not the runtime is one line of bad input.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { after, test } from "node:test";
@@ -86,6 +86,20 @@ test("a project binary that is not the runtime is passed over for the next one",
   const found = await findRuntime("bun", { ...base, cwd: broken });
   assert.ok(found.found);
   assert.equal(found.source, "path");
+});
+
+test("a project binary that cannot be started (still open for writing) is passed over, not a crash", { skip }, async () => {
+  const busy = join(root, "busy");
+  const binary = fakeRuntime(join(busy, "node_modules", ".bin"), "bun", "1.1.1");
+  // Held open for writing, as while it is being written: starting it fails ETXTBSY, thrown by spawn itself.
+  const fd = openSync(binary, "r+");
+  try {
+    const found = await findRuntime("bun", { ...base, cwd: busy });
+    assert.ok(found.found);
+    assert.equal(found.source, "path");
+  } finally {
+    closeSync(fd);
+  }
 });
 
 test("a runtime found nowhere says why and how to get it", { skip }, async () => {

@@ -19,7 +19,7 @@ import process from "node:process";
 import { cacheDir } from "./cache_dir.ts";
 import { HostError } from "./errors.ts";
 import { type PlatformPackage, platformPackages } from "./_platform.ts";
-import { probeRuntime } from "./_probe.ts";
+import { isRelease, probeRuntime } from "./_probe.ts";
 import { binaryName, npmCacheDir, stagedEntry, stagePackage } from "./_stage.ts";
 import type { RuntimeName } from "./runtime.ts";
 import { isStableVersion, listVersions } from "./versions.ts";
@@ -106,7 +106,7 @@ export async function cachedRuntime(
   if (!existsSync(binary)) throw corrupt("its binary is missing");
   const probe = await probeRuntime(runtime, binary, env);
   if (!probe.ok) throw corrupt(probe.why);
-  if (probe.version !== version) throw corrupt(`its binary reports ${probe.version}`);
+  if (!isRelease(runtime, probe.version, version)) throw corrupt(`its binary reports ${probe.version}`);
   return { runtime, version, path: binary, package: typeof pkg === "string" ? pkg : "", cached: true };
 }
 

@@ -106,6 +106,18 @@ test("a package whose binary reports another version is not installed", { skip }
   assert.deepEqual(stagingFolders(f.cacheDir), []);
 });
 
+test("a Bun release built with the canary flag (its --revision says 1.1.1-canary.3) is that release, and is reused", { skip }, async () => {
+  const f = fixture("1.1.1", "1.1.1-canary.3");
+  const installed = await installVersion("bun", "1.1.1", { cacheDir: f.cacheDir, env: f.env });
+  assert.equal(installed.version, "1.1.1");
+  assert.equal((await cachedRuntime("bun", "1.1.1", { cacheDir: f.cacheDir, env: noNpm }))?.path, installed.path);
+  const g = fixture("1.1.1", "1.1.1-rc.3");
+  await assert.rejects(
+    installVersion("bun", "1.1.1", { cacheDir: g.cacheDir, env: g.env }),
+    assertHostError("verify-failed", /reports version 1\.1\.1-rc\.3, not 1\.1\.1/),
+  );
+});
+
 test("a package without the binary is not installed", { skip }, async () => {
   const f = fixture("1.1.1");
   npmTarball(join(f.dir, "package.tgz"), { "README.md": join(f.dir, "versions.json") });

@@ -23,7 +23,7 @@ const tsxLoader = (): string => pathToFileURL(createRequire(import.meta.url).res
  */
 export const NODE: HostDescriptor = {
   name: "node",
-  find: (explicit) => findRuntime("node", { explicit }),
+  find: (explicit, options) => findRuntime("node", { ...options, explicit }),
   installed: () => installedBinary("node"),
   command: (binary, entry, { args }) => ({
     program: binary,

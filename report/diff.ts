@@ -31,6 +31,11 @@ export interface MatrixDiff {
   removedCases: string[];
   newColumns: string[];
   removedColumns: string[];
+  /**
+   * Columns in both matrices that did not run in one of them (`bun: not run
+   * in the new matrix: bun not found`): their cells are not compared.
+   */
+  notRun: string[];
 }
 
 /** A missing cell reads as a crash: the column stopped before the case. */
@@ -41,7 +46,8 @@ const NO_RESULT: Pick<MatrixCell, "verdict" | "ok"> = { verdict: "crash", ok: fa
  * A change of verdict to or from `pass` decides first (to pass: fixed; from
  * pass to fail, timeout or crash: regressed); otherwise a change in whether
  * the verdict is the expected one decides; anything else is `changed`.
- * Changes are listed in the new matrix's column and catalog order.
+ * Changes are listed in the new matrix's column and catalog order. A column
+ * that did not run in either matrix is not compared, only named.
  *
  * @example
  * ```ts
@@ -67,9 +73,16 @@ export function diffMatrices(oldM: Matrix, newM: Matrix): MatrixDiff {
     removedCases: [...oldCases].filter((id) => !newCases.has(id)),
     newColumns: orderedColumns(newM).map((c) => c.id).filter((id) => !oldColumns.has(id)),
     removedColumns: orderedColumns(oldM).map((c) => c.id).filter((id) => !newColumns.has(id)),
+    notRun: [],
   };
   for (const column of orderedColumns(newM)) {
     if (!oldColumns.has(column.id)) continue;
+    const old = oldM.columns.find((c) => c.id === column.id)!;
+    if (old.notRun !== undefined || column.notRun !== undefined) {
+      const [which, why] = column.notRun !== undefined ? ["new", column.notRun] : ["old", old.notRun];
+      d.notRun.push(`${column.id}: not run in the ${which} matrix (${why})`);
+      continue;
+    }
     for (const { id: caseId } of newM.catalog) {
       if (!oldCases.has(caseId)) continue;
       const before = cellOf(oldM, column.id, caseId) ?? NO_RESULT;
@@ -104,7 +117,9 @@ function kind(c: Change): "fixed" | "regressed" | "changed" {
  * @example
  * ```ts
  * import { renderDiff } from "./diff.ts";
- * const empty = { fixed: [], regressed: [], changed: [], newCases: [], removedCases: [], newColumns: [], removedColumns: [] };
+ * const empty = {
+ *   fixed: [], regressed: [], changed: [], newCases: [], removedCases: [], newColumns: [], removedColumns: [], notRun: [],
+ * };
  * console.log(renderDiff(empty)); // "no changes\n"
  * ```
  */
@@ -123,6 +138,7 @@ export function renderDiff(d: MatrixDiff): string {
   ids("Removed cases", d.removedCases);
   ids("New columns", d.newColumns);
   ids("Removed columns", d.removedColumns);
+  ids("Not compared", d.notRun);
   return `${sections.length ? sections.join("\n\n") : "no changes"}\n`;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The HTML report as people meet it: the page's text, then the page in a real
  * headless Chromium at 1400 pixels with twenty columns (a synthetic matrix:
- * nothing in it was measured). Screenshots are kept in `test-artifacts/`.
+ * nothing in it was measured), and the timeline page over twenty releases
+ * (synthetic too). Screenshots are kept in `test-artifacts/`.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +13,8 @@ import { after, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { syntheticMatrix } from "../test/fixtures/synthetic_matrix.ts";
+import { diedAt, SYNTHETIC_ENTRIES, syntheticReleases, syntheticTimeline } from "../test/fixtures/synthetic_timeline.ts";
+import { renderTimelineHtml } from "./timeline_html.ts";
 import { renderHtml } from "./html.ts";
 import { type Matrix, parseMatrix } from "./schema.ts";
 
@@ -78,10 +81,18 @@ const file = join(work, "matrix.html");
 writeFileSync(file, html);
 const url = pathToFileURL(file).href;
 
-/** Opens the page at 1400×900; after `body`, asserts it raised no error and fetched nothing but itself. */
-async function onPage(browser: Browser, body: (page: Page) => Promise<void>, options: { js?: boolean } = {}) {
+/**
+ * Opens the page (the matrix unless `url` says otherwise) at 1400×900 or
+ * `height`; after `body`, asserts it raised no error and fetched nothing but itself.
+ */
+async function onPage(
+  browser: Browser,
+  body: (page: Page) => Promise<void>,
+  options: { js?: boolean; url?: string; height?: number } = {},
+) {
+  const target = options.url ?? url;
   const context = await browser.newContext({
-    viewport: { width: 1400, height: 900 },
+    viewport: { width: 1400, height: options.height ?? 900 },
     javaScriptEnabled: options.js ?? true,
   });
   const page = await context.newPage();
@@ -91,10 +102,10 @@ async function onPage(browser: Browser, body: (page: Page) => Promise<void>, opt
   page.on("console", (msg) => msg.type() === "error" && errors.push(msg.text()));
   page.on("request", (r) => requests.push(r.url()));
   try {
-    await page.goto(url);
+    await page.goto(target);
     await body(page);
     assert.deepEqual(errors, []);
-    assert.deepEqual(requests, [url]);
+    assert.deepEqual(requests, [target]);
   } finally {
     await context.close();
   }
@@ -105,19 +116,7 @@ test("in headless Chromium, the HTML report at 1400 pixels with 20 columns", {
     ? false
     : "no Chromium here: install the chromium package (.ci/run does) to run this check",
 }, async (t) => {
-  assert.ok(chromium, "CI must have Chromium: .ci/run installs it");
-  const { chromium: playwright } = await import("playwright-core");
-  const browser = await playwright.launch({
-    executablePath: chromium,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  const browser = await launchChromium();
   try {
     await t.test("the summary counts each column's verdicts and surprises, and names the column that did not run", () =>
       onPage(browser, (page) => checkSummary(page)));
@@ -135,6 +134,23 @@ test("in headless Chromium, the HTML report at 1400 pixels with 20 columns", {
     await browser.close();
   }
 });
+
+/** Debian's Chromium through playwright-core, and the screenshots' folder made. */
+async function launchChromium(): Promise<Browser> {
+  assert.ok(chromium, "CI must have Chromium: .ci/run installs it");
+  const { chromium: playwright } = await import("playwright-core");
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return await playwright.launch({
+    executablePath: chromium,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+  });
+}
 
 /** The counts the summary should show, worked out from the matrix itself. */
 function expectedCounts(columnId: string): Record<string, number> {
@@ -398,4 +414,83 @@ async function checkWithoutScript(page: Page): Promise<void> {
   }
   assert.equal(await page.locator(".controls").isVisible(), false, "controls that need the script are shown");
   await page.screenshot({ path: join(ARTIFACTS, "html-report-no-script.png"), fullPage: true });
+}
+
+const RELEASES = 20;
+const timeline = syntheticTimeline(RELEASES);
+const timelineFile = join(work, "timeline.html");
+writeFileSync(timelineFile, renderTimelineHtml(timeline));
+const timelineUrl = pathToFileURL(timelineFile).href;
+
+test("in headless Chromium, the timeline report at 1400 pixels with 20 releases", {
+  skip: chromium || process.env.CI === "true"
+    ? false
+    : "no Chromium here: install the chromium package (.ci/run does) to run this check",
+}, async (t) => {
+  const browser = await launchChromium();
+  try {
+    // One page for the three checks, in this order: the last opens the side panel.
+    await onPage(browser, async (page) => {
+      await t.test("the summary has a row per release, oldest first, and names the release that ended badly", () =>
+        checkTimelineSummary(page));
+      await t.test("the releases fit the width as columns, the cases that changed first under the release of their change", () =>
+        checkTimelineGrid(page));
+      await t.test("a cell where the verdict changed says so in the side panel, beside the summary, the grid and every mark", () =>
+        checkTimelinePanel(page));
+    }, { url: timelineUrl, height: 1500 });
+  } finally {
+    await browser.close();
+  }
+});
+
+async function checkTimelineSummary(page: Page): Promise<void> {
+  const rows = page.locator("#summary tbody tr[data-column]");
+  assert.deepEqual(await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute("data-column"))), syntheticReleases(RELEASES));
+  const died = syntheticReleases(RELEASES)[diedAt(RELEASES)]!;
+  assert.match(await page.locator(`#summary tr[data-column="${died}"]`).innerText(), /killed by SIGKILL/);
+  assert.match(await page.locator("header").innerText(), /4 of 8 cases change verdict/);
+}
+
+async function checkTimelineGrid(page: Page): Promise<void> {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 1400, `the page is ${width} pixels wide`);
+  const headers = page.locator("#grid thead th[data-column]");
+  assert.deepEqual(await headers.evaluateAll((hs) => hs.map((h) => h.getAttribute("data-column"))), syntheticReleases(RELEASES));
+  for (const h of await headers.all()) {
+    assert.ok(await h.evaluate((th) => th.scrollWidth <= th.clientWidth), `header ${await h.getAttribute("data-column")} overflows`);
+  }
+  assert.match(await page.locator('#grid thead th[data-column="1.5.0"]').innerText(), /1 changed/);
+  const changed = SYNTHETIC_ENTRIES.map((e) => e.case.id).filter((id) => timeline.cases[id]!.changes.length);
+  const rows = await page.locator("#divergent tr[data-case]").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-case")));
+  assert.deepEqual(new Set(rows.slice(0, changed.length)), new Set(changed), "the cases that changed come first");
+  const bands = await page.locator("#divergent tr.group").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-group")));
+  assert.deepEqual(bands.slice(0, 4), ["first changed at 1.2.0", "first changed at 1.3.0", "first changed at 1.5.0", "first changed at 1.18.0"]);
+}
+
+async function checkTimelinePanel(page: Page): Promise<void> {
+  const caseId = SYNTHETIC_ENTRIES[0]!.case.id; // fails until 1.5.0, passes from there
+  const button = page.locator(`td[data-case="${caseId}"][data-column="1.5.0"] > button`);
+  await button.click();
+  const panel = page.locator("#panel");
+  assert.ok(await panel.isVisible(), "the panel did not open");
+  const text = await panel.innerText();
+  assert.ok(text.includes("fail before 1.5.0, pass from here"), text);
+  assert.ok(text.includes("fail → pass at 1.5.0"), "the case's changes");
+  assert.ok(text.includes("bun 1.5.0"), "the release");
+  const panelBox = (await panel.boundingBox())!;
+  assert.ok((await button.boundingBox())!.x + 20 < panelBox.x, "the opened cell is behind the panel");
+  // One mark of every verdict in view, with the panel open: the surprise flag and the missing cell too.
+  const verdicts = ["pass", "fail", "unsupported", "skipped", "timeout", "crash", "missing"];
+  const seen = await page.locator("#grid td[data-verdict] > button.mark").evaluateAll((marks) =>
+    marks.filter((m) => {
+      const r = m.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+      return r.bottom <= window.innerHeight && r.right <= window.innerWidth && hit !== null && m.contains(hit);
+    }).map((m) => `${m.parentElement!.getAttribute("data-verdict")}${m.textContent!.startsWith("!") ? "!" : ""}`)
+  );
+  for (const v of verdicts) assert.ok(seen.some((s) => s.startsWith(v)), `no ${v} mark in view`);
+  assert.ok(seen.some((s) => s.endsWith("!")), "no surprise in view");
+  assert.ok(await page.locator("#summary").isVisible());
+  assert.ok((await page.locator("#summary").boundingBox())!.y >= 0, "the summary is in view");
+  await page.screenshot({ path: join(ARTIFACTS, "timeline-20-releases-panel.png") });
 }

@@ -5,15 +5,16 @@
  *
  * @module
  */
-import type { Matrix, MatrixCase } from "./schema.ts";
+import type { Matrix, MatrixCase, MatrixColumn } from "./schema.ts";
 import { byTopic, cellOf } from "./_layout.ts";
 
 /**
  * Renders one column as JUnit XML: a `<testsuite>` per topic, a
  * `<testcase>` per case (classname `<column>.<topic>`, name `<id>: <title>`),
  * a `<failure>` where the verdict is not the expected one or the column has
- * no result, `<skipped>` for unsupported and skipped cases. Throws if the
- * matrix has no such column.
+ * no result, `<skipped>` for unsupported and skipped cases; a column that
+ * did not run has every case `<skipped>` with the reason
+ * (`not run: bun not found ...`). Throws if the matrix has no such column.
  *
  * @example
  * ```ts
@@ -30,6 +31,7 @@ export function renderJunit(m: Matrix, columnId: string): string {
     throw new Error(`the matrix has no column "${columnId}" (columns: ${m.columns.map((c) => c.id).join(", ")})`);
   }
 
+  if (column.notRun !== undefined) return notRunJunit(m, column);
   const all = { tests: 0, failures: 0, skipped: 0, seconds: 0 };
   const suites = byTopic(m).map(({ topic, cases }) => {
     const tally = { tests: 0, failures: 0, skipped: 0, seconds: 0 };
@@ -50,6 +52,31 @@ export function renderJunit(m: Matrix, columnId: string): string {
     `skipped="${all.skipped}" time="${seconds(all.seconds)}">
   <properties>
 ${properties.map(([name, value]) => `    <property name="${esc(name)}" value="${esc(value)}"/>`).join("\n")}
+  </properties>
+${suites.join("\n")}
+</testsuites>
+`;
+}
+
+/** A column that did not run: every case skipped, saying why, so CI shows the reason rather than a pass. */
+function notRunJunit(m: Matrix, column: MatrixColumn): string {
+  const message = esc(`not run: ${column.notRun}`);
+  const suites = byTopic(m).map(({ topic, cases }) =>
+    `  <testsuite name="${esc(`${column.id}.${topic}`)}" tests="${cases.length}" failures="0" errors="0" ` +
+    `skipped="${cases.length}" time="0.000">\n${
+      cases.map((c) =>
+        `    <testcase classname="${esc(`${column.id}.${topic}`)}" name="${esc(`${c.id}: ${c.title}`)}" time="0.000">\n` +
+        `      <skipped message="${message}"/>\n    </testcase>`
+      ).join("\n")
+    }\n  </testsuite>`
+  );
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="${esc(`sockcheck ${column.id}`)}" tests="${m.catalog.length}" failures="0" errors="0" ` +
+    `skipped="${m.catalog.length}" time="0.000">
+  <properties>
+    <property name="runtime" value="${esc(column.runtime)}"/>
+    <property name="not-run" value="${esc(column.notRun!)}"/>
+    <property name="generated" value="${esc(m.generated)}"/>
   </properties>
 ${suites.join("\n")}
 </testsuites>

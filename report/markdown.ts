@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Matrix, MatrixCell } from "./schema.ts";
+import type { Matrix, MatrixCell, MatrixColumn } from "./schema.ts";
 import {
   byTopic,
   cellOf,
@@ -12,6 +12,7 @@ import {
   columnLabel,
   columnTrouble,
   countColumn,
+  type Counts,
   explanation,
   ICON,
   NO_CELL,
@@ -29,7 +30,8 @@ const LISTED_CHARS = 400;
  * Renders the matrix as Markdown: one table, cases × columns (kernel first),
  * a bold row per topic, then per-column summary rows and a line naming the
  * host and versions. Unexpected cells (verdict not the expected one) are
- * bold and marked ‼.
+ * bold and marked ‼. A column that did not run is named at the top with
+ * its reason, headed "not run", and left empty.
  *
  * @example
  * ```ts
@@ -42,9 +44,12 @@ const LISTED_CHARS = 400;
  */
 export function renderMarkdown(m: Matrix): string {
   const columns = orderedColumns(m);
+  const ran = (c: MatrixColumn) => c.notRun === undefined;
   const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  const counts = columns.map((c) => countColumn(m, c.id));
-  const unexpected = counts.reduce((sum, c) => sum + c.unexpected, 0);
+  // A column that did not run has no counts: its cells are not missing, they were never asked for.
+  const counts = columns.map((c) => ran(c) ? countColumn(m, c.id) : undefined);
+  const unexpected = counts.reduce((sum, c) => sum + (c?.unexpected ?? 0), 0);
+  const notRun = columns.filter((c) => !ran(c));
 
   const lines = [
     "## sockcheck matrix",
@@ -54,30 +59,30 @@ export function renderMarkdown(m: Matrix): string {
         unexpected === 1 ? "result" : "results"
       }** (not what the column's expectations say).`
       : "All results match the expectations.",
+    ...(notRun.length ? ["", `**Not run**: ${notRun.map((c) => `${text(c.id)}: ${text(c.notRun!)}`).join(" · ")}`] : []),
     "",
-    row(["Case", ...columns.map((c) => `${text(c.id)} ${text(c.version)}`)]),
+    row(["Case", ...columns.map((c) => ran(c) ? `${text(c.id)} ${text(c.version)}` : `${text(c.id)} (not run)`)]),
     row(["---", ...columns.map(() => "---")]),
   ];
   for (const { topic, cases } of byTopic(m)) {
     lines.push(row([`**${text(topic)}**`, ...columns.map(() => "")]));
     for (const c of cases) {
-      lines.push(row([`${code(c.id)} ${text(c.title)}`, ...columns.map((col) => cell(cellOf(m, col.id, c.id)))]));
+      lines.push(row([
+        `${code(c.id)} ${text(c.title)}`,
+        ...columns.map((col) => ran(col) ? cell(cellOf(m, col.id, c.id)) : ""),
+      ]));
     }
   }
   lines.push(
-    row([
-      "**Summary** (passed / diverging / unsupported / skipped)",
-      ...counts.map((n) =>
-        `${n.passed} / ${n.diverging} / ${n.unsupported} / ${n.skipped}${n.missing ? ` (${n.missing} missing)` : ""}`
-      ),
-    ]),
-    row(["**Unexpected**", ...counts.map((n) => n.unexpected ? `**‼ ${n.unexpected}**` : "0")]),
+    ...summaryRows(counts).map(row),
     "",
     `Host: ${text(`${m.host.os} ${m.host.release} (${m.host.arch})`)} · ` +
-      `${columns.map((c) => text(columnLabel(c))).join(" · ")} · generated ${text(m.generated)}`,
+      `${columns.map((c) => text(ran(c) ? columnLabel(c) : `${c.id}: not run`)).join(" · ")} · generated ${
+        text(m.generated)
+      }`,
   );
   for (const c of columns) {
-    const trouble = columnTrouble(c);
+    const trouble = ran(c) ? columnTrouble(c) : undefined;
     if (trouble) lines.push("", `⚠ ${text(c.id)}: ${text(clip(trouble, 200))}`);
   }
   lines.push(...judgements(m));
@@ -89,6 +94,21 @@ export function renderMarkdown(m: Matrix): string {
     "",
   );
   return lines.join("\n");
+}
+
+/** The per-column rows under the table; a column that did not run says so. */
+function summaryRows(counts: (Counts | undefined)[]): string[][] {
+  return [
+    [
+      "**Summary** (passed / diverging / unsupported / skipped)",
+      ...counts.map((n) =>
+        n
+          ? `${n.passed} / ${n.diverging} / ${n.unsupported} / ${n.skipped}${n.missing ? ` (${n.missing} missing)` : ""}`
+          : "not run"
+      ),
+    ],
+    ["**Unexpected**", ...counts.map((n) => !n ? "not run" : n.unexpected ? `**‼ ${n.unexpected}**` : "0")],
+  ];
 }
 
 function cell(c: MatrixCell | undefined): string {

@@ -2,7 +2,8 @@
  * The matrix report: the matrix built from the column runs, the matrix
  * file's schema and parser, and the views people and CI read: Markdown, a
  * static HTML page, JUnit XML per column, a terminal table, and a diff
- * between two matrices.
+ * between two matrices. The timeline: one column over releases of its
+ * runtime, as JSON, Markdown and the same HTML grid.
  *
  * @example
  * ```ts
@@ -32,4 +33,15 @@ export { type Change, diffMatrices, type MatrixDiff, renderDiff } from "./diff.t
 export { mergeMatrices } from "./merge.ts";
 export { buildMatrix } from "./build.ts";
 export { renderTerminal } from "./terminal.ts";
-export { writeReport } from "./write.ts";
+export { writeReport, writeTimeline } from "./write.ts";
+export {
+  buildTimeline,
+  type Timeline,
+  type TimelineCase,
+  type TimelineChange,
+  type TimelineVersion,
+  TIMELINE_SCHEMA,
+  type VersionRun,
+} from "./timeline.ts";
+export { renderTimelineMarkdown } from "./timeline_markdown.ts";
+export { renderTimelineHtml } from "./timeline_html.ts";

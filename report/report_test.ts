@@ -533,3 +533,42 @@ test("the diff of a matrix with itself says no changes", () => {
   const d = diffMatrices(fixture(), fixture());
   assert.equal(renderDiff(d), "no changes\n");
 });
+
+/** The fixture with a fourth column that did not run: its runtime was not found. */
+function withNotRun(): Matrix {
+  const m = fixture();
+  m.columns.push({ id: "bun-node", runtime: "bun", version: "", api: "node:net", notRun: "bun not found (npm i -D bun)" });
+  m.cells["bun-node"] = {};
+  return m;
+}
+
+test("Markdown names a column that did not run with its reason, and counts nothing against it", () => {
+  const md = renderMarkdown(withNotRun());
+  const plain = renderMarkdown(fixture());
+  assert.match(md, /\*\*Not run\*\*: bun-node: bun not found \(npm i -D bun\)/);
+  assert.match(md, /\| bun-node \(not run\) \|$/m);
+  // Its cells are empty, not "no result": the unexpected count is the fixture's own.
+  assert.equal(md.match(/‼/g)?.length, plain.match(/‼/g)?.length);
+  assert.match(md, /^\| \*\*Unexpected\*\* \|.*\| not run \|$/m);
+});
+
+test("JUnit skips every case of a column that did not run, saying why, and fails none", () => {
+  const m = withNotRun();
+  const xml = renderJunit(m, "bun-node");
+  assert.match(xml, new RegExp(`<testsuites name="sockcheck bun-node" tests="${m.catalog.length}" failures="0" errors="0" skipped="${m.catalog.length}"`));
+  assert.equal(xml.match(/<skipped message="not run: bun not found \(npm i -D bun\)"\/>/g)?.length, m.catalog.length);
+  assert.doesNotMatch(xml, /<failure/);
+});
+
+test("the diff does not compare a column that did not run on one side: it names it", () => {
+  const d = diffMatrices(fixture(), withNotRun());
+  assert.deepEqual(d.newColumns, ["bun-node"]);
+  const before = withNotRun();
+  const after = withNotRun();
+  after.columns[2] = { ...after.columns[2]!, notRun: "bun not found" };
+  after.cells.bun = {};
+  const gone = diffMatrices(before, after);
+  assert.deepEqual([gone.regressed, gone.fixed, gone.changed], [[], [], []]);
+  assert.deepEqual(gone.notRun, ["bun: not run in the new matrix (bun not found)", "bun-node: not run in the new matrix (bun not found (npm i -D bun))"]);
+  assert.match(renderDiff(gone), /Not compared \(2\):\n  bun: not run in the new matrix/);
+});

@@ -28,7 +28,8 @@ const SHORT: Readonly<Record<Verdict, string>> = {
  * ```
  */
 export function renderTerminal(m: Matrix): string {
-  const ids = m.columns.map((c) => c.id);
+  // A column that did not run has no cells; the command names it with its reason.
+  const ids = m.columns.filter((c) => c.notRun === undefined).map((c) => c.id);
   const width = Math.max(...m.catalog.map((c) => c.id.length));
   const colWidth = Math.max(6, ...ids.map((id) => id.length)) + 1;
   const lines = [`${"".padEnd(width)} ${ids.map((id) => id.padEnd(colWidth)).join("")}`];

@@ -1,6 +1,7 @@
 /**
  * Writes the report files: matrix.json, matrix.md, matrix.html and
- * junit-<column>.xml.
+ * junit-<column>.xml for a matrix; timeline.json, timeline.md and
+ * timeline.html for a timeline.
  *
  * @module
  */
@@ -10,6 +11,9 @@ import { renderHtml } from "./html.ts";
 import { renderJunit } from "./junit.ts";
 import { renderMarkdown } from "./markdown.ts";
 import type { Matrix } from "./schema.ts";
+import type { Timeline } from "./timeline.ts";
+import { renderTimelineHtml } from "./timeline_html.ts";
+import { renderTimelineMarkdown } from "./timeline_markdown.ts";
 
 /**
  * Writes every report file of `matrix` to the folder `out`, made if need be.
@@ -18,6 +22,9 @@ import type { Matrix } from "./schema.ts";
  * ```ts
  * import { writeReport } from "./write.ts";
  * import type { Matrix } from "./schema.ts";
+import type { Timeline } from "./timeline.ts";
+import { renderTimelineHtml } from "./timeline_html.ts";
+import { renderTimelineMarkdown } from "./timeline_markdown.ts";
  * declare const matrix: Matrix;
  * writeReport(matrix, "sockcheck-report");
  * ```
@@ -31,4 +38,23 @@ export function writeReport(matrix: Matrix, out: string): void {
     const file = column.id.replace(/[^A-Za-z0-9.-]+/g, "_");
     writeFileSync(join(out, `junit-${file}.xml`), renderJunit(matrix, column.id));
   }
+}
+
+/**
+ * Writes `timeline.json`, `timeline.md` and `timeline.html` to the folder
+ * `out`, made if need be.
+ *
+ * @example
+ * ```ts
+ * import { writeTimeline } from "./write.ts";
+ * import type { Timeline } from "./timeline.ts";
+ * declare const timeline: Timeline;
+ * writeTimeline(timeline, "sockcheck-timeline");
+ * ```
+ */
+export function writeTimeline(timeline: Timeline, out: string): void {
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "timeline.json"), JSON.stringify(timeline, null, 2) + "\n");
+  writeFileSync(join(out, "timeline.md"), renderTimelineMarkdown(timeline));
+  writeFileSync(join(out, "timeline.html"), renderTimelineHtml(timeline));
 }
