@@ -18,6 +18,7 @@ import { parseOptions, UsageError } from "./args.ts";
 import { casesFrom, selectEntries } from "./cases.ts";
 import { columnVersion, type Outcome, prepareColumn, runEntry } from "./column.ts";
 import { runLabEntries } from "./lab_batch.ts";
+import { peerPart, startColumnPeer } from "./peer.ts";
 import { COLUMN_OPTIONS, emit } from "./protocol.ts";
 
 /** The column's runtime inside this process, with the lab's reason where the parent gave one. */
@@ -33,17 +34,23 @@ async function runColumn(argv: string[]): Promise<void> {
   const column = findColumn(values.column);
   if (!column) throw new UsageError(`unknown column "${values.column}"`);
   const extra = values.cases === undefined ? undefined : await casesFrom(values.cases);
-  const host = await hostHere(column.host.hostModule, values["lab-unavailable"]);
-  const source = { file: values.expectations, extraIds: extra?.map((c) => c.id) };
-  const prepared = await prepareColumn(column, { host, source });
   const entries = selectEntries({ filter: values.filter, extra });
-  const version = columnVersion(column, host);
-  emit({ type: "start", column: column.id, runtime: host.runtime, version, api: column.adapter.api, cases: entries.length });
-  const report = ({ entry, result, judgement, expectation }: Outcome) =>
-    emit({ type: "result", id: entry.case.id, result, judgement, expectation });
-  if (values.concurrent) await runLabEntries(prepared, { entries, report });
-  else for (const entry of entries) report(await runEntry(prepared, entry));
-  emit({ type: "end" });
+  // First, so that its start overlaps loading the host and the adapter, and the cases before the first that needs it.
+  const started = startColumnPeer(entries);
+  try {
+    const host = await hostHere(column.host.hostModule, values["lab-unavailable"]);
+    const source = { file: values.expectations, extraIds: extra?.map((c) => c.id) };
+    const prepared = await prepareColumn(column, { host, source, peer: peerPart(started) });
+    const version = columnVersion(column, host);
+    emit({ type: "start", column: column.id, runtime: host.runtime, version, api: column.adapter.api, cases: entries.length });
+    const report = ({ entry, result, judgement, expectation }: Outcome) =>
+      emit({ type: "result", id: entry.case.id, result, judgement, expectation });
+    if (values.concurrent) await runLabEntries(prepared, { entries, report });
+    else for (const entry of entries) report(await runEntry(prepared, entry));
+    emit({ type: "end" });
+  } finally {
+    await started.peer?.close();
+  }
 }
 
 try {
