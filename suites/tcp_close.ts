@@ -223,7 +223,7 @@ export const resetIsAnError = defineCase({
   id: "tcp.close.reset-is-an-error",
   title: "a peer's RST after data: the reader gets the data, then ECONNRESET, never a plain EOF",
   semantic:
-    "When the other end aborts (RST) right after sending data, the read that follows the data fails with ECONNRESET: a reset is reported as an error, never as the EOF an orderly FIN gives. The reference peer sends the data and the RST, so every column answers. (The kernel also keeps the data that arrived before the RST readable first; how much the reader got is recorded, only the error is checked. tcp.close.read-after-peer-reset resets with nothing sent; here data precedes the RST, still unread when it arrives, and the end of that data must not read as EOF.)",
+    "When the other end aborts (RST) right after sending data, the read that follows the data fails with ECONNRESET: a reset is reported as an error, never as the EOF an orderly FIN gives. The reference peer sends the data, lets the column's runtime see it arrive, then sends the RST, so every column answers. (The kernel also keeps the data that arrived before the RST readable first; how much the reader got is recorded, only the error is checked. tcp.close.read-after-peer-reset resets with nothing sent; here data precedes the RST, still unread when it arrives, and the end of that data must not read as EOF.)",
   reference: "UNP 5.13, 7.5 (SO_LINGER 0: RST); RFC 9293 3.10.7.4 (RST in ESTABLISHED: the user is told the connection was reset); Linux tcp(7)",
   sides: "column+peer",
   async run(net, ctx) {
@@ -232,8 +232,10 @@ export const resetIsAnError = defineCase({
     try {
       const words = bytes("last words");
       await pair.peer.write(words);
+      // The data reaches the column's runtime (read ahead, if it does) before the RST: one order, every run.
+      await roundTripFromPeer(net, peer);
       await pair.peer.abort!();
-      await roundTripFromPeer(net, peer); // the data and the RST have reached the column's runtime
+      await roundTripFromPeer(net, peer); // the RST has reached the column's runtime
       const { data, last } = await readUntilEnd(pair.column);
       ctx.observe("read before the end", `${data.byteLength} of ${words.byteLength} bytes`);
       failureSeen(ctx, { key: "the read after the data", settled: last, reports: pair.column.reports, codes: ["ECONNRESET"] });
