@@ -52,6 +52,22 @@ export function startColumnPeer(entries: readonly CatalogEntry[]): { peer?: Peer
 }
 
 /**
+ * The peer of a column process whose parent asked for one (`--peer` among
+ * `argv`), started before anything else loads; `undefined` otherwise, and
+ * the column process starts one itself if its cases need it.
+ *
+ * @example
+ * ```ts
+ * import { startEarlyPeer } from "./peer.ts";
+ * const peer = startEarlyPeer(["--column=node", "--peer"]);
+ * await peer?.close();
+ * ```
+ */
+export function startEarlyPeer(argv: readonly string[]): Peer | undefined {
+  return argv.includes("--peer") && process.platform === "linux" ? startPeer() : undefined;
+}
+
+/**
  * The fixtures the peer gives once it has started: `peer` whether it runs,
  * `peerColumnView` whether it may read this process's sockets; both with
  * the reason where not.

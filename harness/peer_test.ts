@@ -23,6 +23,8 @@ import { labHere } from "./start.ts";
 
 const base = { title: "t", semantic: "s", reference: "r", async run() {} };
 const FIXTURE = new URL("../test/fixtures/peer_hold_cases.ts", import.meta.url).pathname;
+/** The CPU the peer may take to start and end (measured: about 130 ms, most of it Deno's own start). */
+const PEER_CPU_WITHIN_MS = 400;
 /** How long a killed column's peer and namespace may take to be gone. */
 const GONE_WITHIN_MS = 3000;
 
@@ -79,7 +81,8 @@ async function within(condition: () => boolean): Promise<boolean> {
 async function startHolding(host: HostDescriptor, column: string) {
   const lab = await labHere({});
   const command = host.command(host.installed(), "harness/main.ts", {
-    args: columnArgs({ column, cases: FIXTURE }),
+    // Node is told to start the peer first of all (as every parent does); Deno starts it once it knows its cases.
+    args: columnArgs({ column, cases: FIXTURE, peer: column === "node" }),
     needs: column === "kernel" ? ["ffi"] : [],
   });
   const { program, args } = lab.ok ? labCommand("syn-retries-1", lab.mode, command) : command;
@@ -114,3 +117,20 @@ for (const [host, column] of [[NODE, "node"], [DENO, "deno"]] as const) {
     }
   });
 }
+
+/** CPU ms used by this process's waited-for children so far (cutime + cstime). */
+function childrenCpuMs(): number {
+  const fields = readFileSync("/proc/self/stat", "utf8").replace(/^.*\) /s, "").split(" ");
+  return (Number(fields[13]) + Number(fields[14])) * 10; // clock ticks of 10 ms
+}
+
+test("the peer's start costs a column process little: its CPU from spawn to exit", async (t) => {
+  const before = childrenCpuMs();
+  const started = startColumnPeer([{ topic: "t", case: defineCase({ ...base, id: "test.cost", sides: "column+peer" }) }]);
+  const { startMs } = await started.peer!.ready();
+  await started.peer!.close();
+  const cpu = childrenCpuMs() - before;
+  // The wall-clock cost to a column's run is measured by scripts/peer_cost.ts: on a shared machine it is too noisy to assert.
+  t.diagnostic(`the peer ran ${startMs.toFixed(0)} ms after its spawn and used ${cpu} ms of CPU in all`);
+  assert.ok(cpu < PEER_CPU_WITHIN_MS, `the peer used ${cpu} ms of CPU to start and end`);
+});
