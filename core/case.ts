@@ -193,7 +193,16 @@ export interface Case {
   run(net: Adapter, ctx: CaseContext): Promise<void>;
 }
 
-/** Which sides a case measures: its `sides`, `column` when not given. */
+/**
+ * Which sides a case measures: its `sides`, `column` when not given.
+ *
+ * @example
+ * ```ts
+ * import { CATALOG } from "../suites/catalog.ts";
+ * import { sidesOf } from "./case.ts";
+ * const againstPeer = CATALOG.filter((e) => sidesOf(e.case) === "column+peer").map((e) => e.case.id);
+ * ```
+ */
 export function sidesOf(c: Case): Sides {
   return c.sides ?? "column";
 }

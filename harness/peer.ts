@@ -25,7 +25,16 @@ export interface PeerPart {
   fixtures: { peer: FixtureStatus; peerColumnView: FixtureStatus };
 }
 
-/** Whether any of `entries` needs the peer. */
+/**
+ * Whether any of `entries` needs the peer.
+ *
+ * @example
+ * ```ts
+ * import { needsPeer } from "./peer.ts";
+ * import { CATALOG } from "../suites/catalog.ts";
+ * needsPeer(CATALOG); // true: some cases run against the reference peer
+ * ```
+ */
 export function needsPeer(entries: readonly CatalogEntry[]): boolean {
   return entries.some((e) => sidesOf(e.case) === "column+peer");
 }
