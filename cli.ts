@@ -18,6 +18,7 @@
  */
 import { readFileSync } from "node:fs";
 import process from "node:process";
+import { sidesOf } from "./core/case.ts";
 import { COLUMNS } from "./columns/registry.ts";
 import { parseOptions, UsageError } from "./harness/args.ts";
 import { benchCommand } from "./cli/bench.ts";
@@ -48,6 +49,7 @@ function list(argv: string[]): Promise<number> {
       semantic: c.semantic,
       reference: c.reference,
       level: c.level ?? "kernel",
+      sides: sidesOf(c),
       requires: c.requires ?? {},
     }));
     process.stdout.write(JSON.stringify(catalog, null, 2) + "\n");

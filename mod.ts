@@ -49,12 +49,27 @@ export type {
 export {
   type Case,
   type CaseContext,
+  type CasePeer,
   DEFAULT_TIME_LIMIT_MS,
   defineCase,
   type DescriptorTable,
   type FilledTable,
   type Fixture,
+  type Sides,
+  sidesOf,
 } from "./core/case.ts";
+export {
+  type Backlog,
+  type ColumnSocket,
+  type ColumnSocketQuery,
+  type Peer,
+  type PeerReady,
+  type SocketOptionName,
+  type SocketOptions,
+  type TcpInfo,
+  UnavailableError,
+  type ViewStatus,
+} from "./core/peer.ts";
 export { ApiMissingError, errnoName, type RawError, SocketError, toSocketError, UNKNOWN } from "./core/errors.ts";
 export { ipAddress, unixAddress } from "./core/address.ts";
 export { closeOnce } from "./core/close_once.ts";

@@ -24,12 +24,14 @@ function sockcheck(...args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test("list --json gives every case with its semantic and reference", () => {
+test("list --json gives every case with its semantic, reference and sides", () => {
   const r = sockcheck("list", "--json");
   assert.equal(r.status, 0);
-  const listed = JSON.parse(r.stdout) as { id: string; semantic: string; reference: string }[];
+  const listed = JSON.parse(r.stdout) as { id: string; semantic: string; reference: string; sides: string }[];
   assert.deepEqual(listed.map((c) => c.id), CATALOG.map((e) => e.case.id));
   for (const c of listed) assert.ok(c.semantic && c.reference, `${c.id} lacks semantic or reference`);
+  assert.deepEqual(listed.map((c) => c.sides), CATALOG.map((e) => e.case.sides ?? "column"));
+  assert.ok(listed.some((c) => c.sides === "column+peer"), "no case runs against the reference peer");
 });
 
 const notABinary = join(work, "not-a-runtime");

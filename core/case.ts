@@ -6,6 +6,7 @@
  * @module
  */
 import type { Adapter, Capability } from "./adapter.ts";
+import type { Peer } from "./peer.ts";
 
 /** Things a case needs from the machine rather than from the adapter. */
 export type Fixture =
@@ -38,7 +39,27 @@ export type Fixture =
    * adapter's `handOff` child: always on Node and Bun; on Deno only with
    * `--allow-run` for its own binary.
    */
-  | "childProcess";
+  | "childProcess"
+  /**
+   * The reference peer runs beside this process (core/peer.ts). A case
+   * never lists it: `sides: "column+peer"` implies it.
+   */
+  | "peer"
+  /**
+   * The reference peer may read this process's own sockets (pidfd_getfd:
+   * root or CAP_SYS_PTRACE, Linux 5.6 or later): for cases that check what
+   * the runtime set or holds on the column's side, through
+   * `ctx.peer.columnSocket()`.
+   */
+  | "peerColumnView";
+
+/**
+ * Which sides of a connection the case measures on the column: `column`,
+ * both ends are the column's API; `column+peer`, one end is the column's and
+ * the other is the reference peer's (the kernel itself, in a process of its
+ * own), so what the case sees is the column's side alone.
+ */
+export type Sides = "column" | "column+peer";
 
 /**
  * A shape of the fault lab's namespace: the same routes and names files in
@@ -132,7 +153,17 @@ export interface CaseContext {
   socketDir(): string;
   /** Present with the `descriptorLimit` fixture. */
   readonly descriptors?: DescriptorTable;
+  /**
+   * The reference peer, present for a case whose `sides` is `column+peer`:
+   * the other end, driven with the adapter contract, and the kernel's view
+   * of both ends. It is shared by the whole column process: a case closes
+   * what it opened on it, never the peer itself.
+   */
+  readonly peer?: CasePeer;
 }
+
+/** The reference peer as a case gets it: everything but ending it. */
+export type CasePeer = Omit<Peer, "close">;
 
 /** One semantic, stated once, run on every column. */
 export interface Case {
@@ -155,11 +186,31 @@ export interface Case {
    * `skipped` there, with that reason, rather than held against the wrong rule.
    */
   differsOn?: Partial<Record<string, string>>;
+  /**
+   * `column` (the default): both ends are the column's. `column+peer`: one
+   * end is the reference peer's (`ctx.peer`), so a divergence is the
+   * column's alone; skipped where the host has no peer.
+   */
+  sides?: Sides;
   /** How the case uses the fault lab, beyond requiring the `lab` fixture. */
   lab?: LabUse;
   /** Time limit in ms; defaults to {@linkcode DEFAULT_TIME_LIMIT_MS}. */
   timeLimitMs?: number;
   run(net: Adapter, ctx: CaseContext): Promise<void>;
+}
+
+/**
+ * Which sides a case measures: its `sides`, `column` when not given.
+ *
+ * @example
+ * ```ts
+ * import { CATALOG } from "../suites/catalog.ts";
+ * import { sidesOf } from "./case.ts";
+ * const againstPeer = CATALOG.filter((e) => sidesOf(e.case) === "column+peer").map((e) => e.case.id);
+ * ```
+ */
+export function sidesOf(c: Case): Sides {
+  return c.sides ?? "column";
 }
 
 /** Default per-case time limit. */
@@ -190,6 +241,13 @@ export function defineCase(c: Case): Case {
   if (!ID.test(c.id)) throw new Error(`case id "${c.id}" is not a dotted lower-case id`);
   for (const field of ["title", "semantic", "reference"] as const) {
     if (!c[field]?.trim()) throw new Error(`case ${c.id} has no ${field}`);
+  }
+  const sides = c.sides ?? "column";
+  if (sides !== "column" && sides !== "column+peer") throw new Error(`case ${c.id}: sides must be "column" or "column+peer"`);
+  const fixtures = c.requires?.fixtures ?? [];
+  if (fixtures.includes("peer")) throw new Error(`case ${c.id}: say sides: "column+peer" rather than requiring the peer fixture`);
+  if (fixtures.includes("peerColumnView") && sides !== "column+peer") {
+    throw new Error(`case ${c.id}: the peerColumnView fixture needs sides: "column+peer"`);
   }
   return Object.freeze(c);
 }

@@ -17,8 +17,10 @@ import {
   type DescriptorTable,
   type Fixture,
   type LabContext,
+  sidesOf,
 } from "./case.ts";
 import { ApiMissingError, SocketError } from "./errors.ts";
+import { type Peer, UnavailableError } from "./peer.ts";
 import { type CaseResult, type NeverRan, neverRan } from "./result.ts";
 import { Scope } from "./_scope.ts";
 import { describe, show } from "./_describe.ts";
@@ -44,6 +46,12 @@ export interface Host {
   socketDir?(): string;
   /** Fills this process's descriptor table, where the host can (the `descriptorLimit` fixture). */
   descriptors?: DescriptorTable;
+  /**
+   * The reference peer this process started, for the cases whose `sides`
+   * is `column+peer`; the `peer` fixture says whether it runs, and
+   * `peerColumnView` whether it may read this process's sockets.
+   */
+  peer?: Peer;
 }
 
 function freshTempDir(): string {
@@ -61,7 +69,8 @@ export function precheck(c: Case, adapter: Adapter, host: Host): NeverRan | unde
   if (missing.length) {
     return { verdict: "unsupported", detail: `${adapter.api} has no ${missing.join(", ")}` };
   }
-  for (const fixture of c.requires?.fixtures ?? []) {
+  const implied: Fixture[] = sidesOf(c) === "column+peer" ? ["peer"] : [];
+  for (const fixture of [...implied, ...c.requires?.fixtures ?? []]) {
     const status = fixtureStatus(host, fixture);
     if (!status.ok) return { verdict: "skipped", detail: status.reason };
   }
@@ -78,6 +87,9 @@ export function fixtureStatus(host: Host, fixture: Fixture): FixtureStatus {
   if (fixture === "socketCount" && host.countSockets) return { ok: true };
   if (fixture === "socketCount") {
     return { ok: false, reason: "this host cannot count the process's socket descriptors, so a leak cannot be seen" };
+  }
+  if (fixture === "peer" || fixture === "peerColumnView") {
+    return { ok: false, reason: "this host runs no reference peer (sockcheck run and the test runners start one)" };
   }
   return { ok: false, reason: `fixture ${fixture} not provided by this host` };
 }
@@ -117,10 +129,12 @@ export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<Ca
 
   const observations: Record<string, unknown> = {};
   const controller = new AbortController();
-  const ctx = caseContext(host, { observations, signal: controller.signal });
   // Inside the lab's namespace `lo` is the only interface: multicast cannot leave it,
   // and names resolve through the lab's own files.
   const scope = new Scope({ lab: host.lab !== undefined, names: host.lab?.names });
+  // The peer's sockets are tracked like the column's, so what a case leaves open on it is closed too.
+  const peer = sidesOf(c) === "column+peer" && host.peer ? scope.wrap(host.peer) : undefined;
+  const ctx = caseContext(host, { observations, signal: controller.signal, peer });
   const baseline = host.countSockets ? await host.countSockets() : undefined;
   const limit = c.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
 
@@ -159,8 +173,11 @@ export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<Ca
 }
 
 /** What a case body gets from the host, recording into `observations`. */
-function caseContext(host: Host, options: { observations: Record<string, unknown>; signal: AbortSignal }): CaseContext {
-  const { observations, signal } = options;
+function caseContext(
+  host: Host,
+  options: { observations: Record<string, unknown>; signal: AbortSignal; peer?: Peer },
+): CaseContext {
+  const { observations, signal, peer } = options;
   return {
     observe(key, value) {
       observations[key] = value;
@@ -168,6 +185,7 @@ function caseContext(host: Host, options: { observations: Record<string, unknown
     signal,
     lab: host.lab,
     descriptors: host.descriptors,
+    peer,
     socketDir: () => host.socketDir ? host.socketDir() : freshTempDir(),
   };
 }
@@ -194,6 +212,8 @@ function classify(error: unknown): { partial: Partial<CaseResult>; actual?: stri
     return { partial, actual: show(error.actual) };
   }
   if (error instanceof ApiMissingError) return { partial: { verdict: "fail", detail: error.message } };
+  // The peer or its view of the column went away after the precheck: the case could not be asked.
+  if (error instanceof UnavailableError) return { partial: { verdict: "skipped", detail: error.reason } };
   if (error instanceof SocketError) {
     return {
       partial: {

@@ -8,6 +8,7 @@ import { test } from "node:test";
 import { fakeNet } from "../test/fixtures/fake_adapter.ts";
 import { checkLoopback, LoopbackViolation } from "./_loopback.ts";
 import { defineCase } from "./case.ts";
+import { type Peer, UnavailableError } from "./peer.ts";
 import { type Host, runCase } from "./runner.ts";
 
 const base = { title: "t", semantic: "s", reference: "r" };
@@ -165,4 +166,92 @@ test("a case whose kernel semantics differ on this platform is skipped there wit
   assert.equal(r.detail, "the kernel differs on plan9: no BSD sockets at all");
   assert.equal(ran, false);
   assert.equal((await runCase(c, adapter, host)).verdict, "pass");
+});
+
+/** A stand-in for the reference peer: the fake adapter, plus the peer's own operations (never called here). */
+function fakePeer(): { peer: Peer; open: Set<object> } {
+  const { adapter: peerNet, open } = fakeNet();
+  const never = () => Promise.reject(new Error("not in this fake"));
+  const peer: Peer = {
+    ...peerNet,
+    udp: { bind: never },
+    pid: 1,
+    ready: () => Promise.resolve({ pid: 1, columnView: { ok: true }, startMs: 0 }),
+    inq: never,
+    outq: never,
+    tcpInfo: never,
+    soError: never,
+    columnSocket: () => Promise.reject(new UnavailableError("pidfd_getfd: EPERM")),
+    close: () => Promise.resolve(),
+  };
+  return { peer, open };
+}
+
+test("a column+peer case without a peer on its host is skipped with the host's reason", async () => {
+  const c = defineCase({ ...base, id: "test.peer-missing", sides: "column+peer", async run() {} });
+  const none = await runCase(c, adapter, host);
+  assert.deepEqual([none.verdict, none.detail], ["skipped", "this host runs no reference peer (sockcheck run and the test runners start one)"]);
+  const failed = await runCase(c, adapter, { ...host, fixtures: { peer: { ok: false, reason: "cannot start deno" } } });
+  assert.deepEqual([failed.verdict, failed.detail], ["skipped", "cannot start deno"]);
+});
+
+test("a column+peer case gets the peer, and the runner closes what the case left open on it", async () => {
+  const { peer, open: peerOpen } = fakePeer();
+  const withPeer: Host = { ...host, peer, fixtures: { peer: { ok: true } } };
+  const c = defineCase({
+    ...base,
+    id: "test.peer-leaves-listener",
+    sides: "column+peer",
+    async run(_net, ctx) {
+      assert.ok(ctx.peer, "no peer in the context");
+      await ctx.peer.tcp.listen({ hostname: "127.0.0.1", port: 0 });
+    },
+  });
+  const r = await runCase(c, adapter, withPeer);
+  assert.equal(r.verdict, "pass");
+  assert.equal(r.observations.closedByRunner, 1);
+  assert.equal(peerOpen.size, 0);
+});
+
+test("a column case never sees the peer, even where the host has one", async () => {
+  const { peer } = fakePeer();
+  let seen: unknown = "not run";
+  const c = defineCase({ ...base, id: "test.column-only", async run(_net, ctx) { seen = ctx.peer; } });
+  assert.equal((await runCase(c, adapter, { ...host, peer, fixtures: { peer: { ok: true } } })).verdict, "pass");
+  assert.equal(seen, undefined);
+});
+
+test("a case that reads the column's sockets is skipped where the peer may not, and an unavailable view mid-case is skipped too", async () => {
+  const { peer } = fakePeer();
+  const viewless: Host = { ...host, peer, fixtures: { peer: { ok: true }, peerColumnView: { ok: false, reason: "no CAP_SYS_PTRACE" } } };
+  const needsView = defineCase({
+    ...base,
+    id: "test.peer-view",
+    sides: "column+peer",
+    requires: { fixtures: ["peerColumnView"] },
+    async run() {},
+  });
+  assert.deepEqual((await runCase(needsView, adapter, viewless)).detail, "no CAP_SYS_PTRACE");
+  const asks = defineCase({
+    ...base,
+    id: "test.peer-view-mid-case",
+    sides: "column+peer",
+    async run(_net, ctx) {
+      await ctx.peer!.columnSocket({ local: { hostname: "127.0.0.1", port: 1 } });
+    },
+  });
+  const r = await runCase(asks, adapter, { ...host, peer, fixtures: { peer: { ok: true } } });
+  assert.deepEqual([r.verdict, r.detail], ["skipped", "pidfd_getfd: EPERM"]);
+});
+
+test("a case says its sides plainly: column+peer for the peer, never the peer fixture", () => {
+  assert.throws(() => defineCase({ ...base, id: "test.sides-bad", sides: "peer" as "column", async run() {} }), /sides must be/);
+  assert.throws(
+    () => defineCase({ ...base, id: "test.sides-fixture", requires: { fixtures: ["peer"] }, async run() {} }),
+    /say sides: "column\+peer"/,
+  );
+  assert.throws(
+    () => defineCase({ ...base, id: "test.sides-view", requires: { fixtures: ["peerColumnView"] }, async run() {} }),
+    /needs sides: "column\+peer"/,
+  );
 });

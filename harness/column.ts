@@ -8,7 +8,7 @@
 import process from "node:process";
 import os from "node:os";
 import type { Adapter } from "../core/adapter.ts";
-import type { Case } from "../core/case.ts";
+import { type Case, sidesOf } from "../core/case.ts";
 import { type Expectation, type Expectations, type Judgement, judge } from "../core/expectations.ts";
 import { type CaseResult, type NeverRan, neverRan } from "../core/result.ts";
 import { precheck, runCase } from "../core/runner.ts";
@@ -18,6 +18,7 @@ import type { RuntimeHost } from "../hosts/in_process.ts";
 import { needsLab } from "../lab/placement.ts";
 import { DEFAULT_LAB_PROFILE } from "../lab/profiles.ts";
 import type { CatalogEntry } from "../suites/catalog.ts";
+import type { PeerPart } from "./peer.ts";
 
 /** A column ready to run on a host. */
 export interface PreparedColumn {
@@ -28,6 +29,11 @@ export interface PreparedColumn {
   host: RuntimeHost;
   /** Why the column cannot run on this platform: every case is skipped with it. */
   unavailable?: string;
+  /**
+   * The reference peer's part of the host, once the peer has started (or
+   * failed to): the cases that need the peer wait for it, the others never do.
+   */
+  peer?: Promise<PeerPart>;
 }
 
 /** Stands in for an adapter that cannot be loaded on this platform; never called. */
@@ -43,16 +49,29 @@ function absentAdapter(column: Column): Adapter {
  */
 export async function prepareColumn(
   column: Column,
-  options: { host: RuntimeHost; source?: ExpectationsSource },
+  options: { host: RuntimeHost; source?: ExpectationsSource; peer?: Promise<PeerPart> },
 ): Promise<PreparedColumn> {
   const expectations = loadExpectations(column, options.source);
   const host = hostFor(column, options.host);
+  const { peer } = options;
   const platforms = column.adapter.platforms;
   if (platforms && !platforms.includes(process.platform)) {
     const unavailable = `the ${column.id} column runs on ${platforms.join(", ")} only, not on ${process.platform}`;
-    return { column, adapter: absentAdapter(column), expectations, host, unavailable };
+    return { column, adapter: absentAdapter(column), expectations, host, unavailable, peer };
   }
-  return { column, adapter: await loadAdapter(column), expectations, host };
+  return { column, adapter: await loadAdapter(column), expectations, host, peer };
+}
+
+/**
+ * The column with the peer's part in its host (the peer, and the `peer` and
+ * `peerColumnView` fixtures), once the peer has started or failed to; as it
+ * is where this process has no peer.
+ */
+export async function withPeer(prepared: PreparedColumn): Promise<PreparedColumn> {
+  if (!prepared.peer) return prepared;
+  const { peer, fixtures } = await prepared.peer;
+  const host = { ...prepared.host, peer, fixtures: { ...prepared.host.fixtures, ...fixtures } };
+  return { ...prepared, host, peer: undefined };
 }
 
 /**
@@ -89,7 +108,8 @@ export interface Outcome {
 }
 
 /** Runs one catalog entry and judges it. */
-export async function runEntry(prepared: PreparedColumn, entry: CatalogEntry): Promise<Outcome> {
+export async function runEntry(column: PreparedColumn, entry: CatalogEntry): Promise<Outcome> {
+  const prepared = sidesOf(entry.case) === "column+peer" ? await withPeer(column) : column;
   const { adapter, host, unavailable } = prepared;
   const why = unavailable ? { verdict: "skipped" as const, detail: unavailable } : wrongProfile(entry.case, host);
   const result = why ? neverRan(entry.case.id, why) : await runCase(entry.case, adapter, host);

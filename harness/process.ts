@@ -12,6 +12,7 @@ import type { Command } from "../hosts/descriptor.ts";
 import type { CatalogEntry } from "../suites/catalog.ts";
 import { runBudgetMs } from "./budget.ts";
 import { lossDetail, lostResults } from "./never_ran.ts";
+import { needsPeer } from "./peer.ts";
 import { columnArgs, type ColumnRequest, readEvent, type ReportedResult } from "./protocol.ts";
 
 /** How a process ended. */
@@ -67,7 +68,7 @@ export interface ProcessOptions {
  * for every case it did not report.
  */
 export async function runProcess(column: Column, options: ProcessOptions): Promise<ColumnRun> {
-  const args = columnArgs({ ...options.request, column: column.id });
+  const args = columnArgs({ ...options.request, column: column.id, peer: needsPeer(options.entries) });
   const command = column.host.command(options.binary, "harness/main.ts", { args, needs: column.adapter.needs });
   const { program, args: argv } = options.wrap ? options.wrap(command) : command;
   const started = performance.now();

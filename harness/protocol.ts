@@ -45,6 +45,8 @@ export interface ColumnRequest {
   concurrent?: boolean;
   /** Why the lab could not be made here, for the lab cases' `skipped`. */
   labUnavailable?: string;
+  /** A case runs against the reference peer: the process starts it first of all (harness/main.ts). */
+  peer?: boolean;
 }
 
 /** The column process's options, as the parser takes them. */
@@ -55,6 +57,7 @@ export const COLUMN_OPTIONS = {
   expectations: { type: "string" },
   concurrent: { type: "boolean" },
   "lab-unavailable": { type: "string" },
+  peer: { type: "boolean" },
 } as const satisfies OptionSpec;
 
 /**
@@ -68,7 +71,7 @@ export const COLUMN_OPTIONS = {
  * ```
  */
 export function columnArgs(request: ColumnRequest): string[] {
-  const { column, filter, cases, expectations, concurrent, labUnavailable } = request;
+  const { column, filter, cases, expectations, concurrent, labUnavailable, peer } = request;
   const given: [string, string | undefined][] = [
     ["column", column],
     ["filter", filter],
@@ -77,7 +80,7 @@ export function columnArgs(request: ColumnRequest): string[] {
     ["lab-unavailable", labUnavailable],
   ];
   const args = given.filter(([, value]) => value !== undefined).map(([name, value]) => `--${name}=${value}`);
-  return concurrent ? [...args, "--concurrent"] : args;
+  return [...args, ...concurrent ? ["--concurrent"] : [], ...peer ? ["--peer"] : []];
 }
 
 /** Writes one event line, synchronously, so no line is lost when the process exits right after. */

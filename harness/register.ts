@@ -16,6 +16,12 @@
  * Where the lab cannot be made, the lab's cases are registered as skipped
  * with the reason, and the cases that only prefer the lab run here.
  *
+ * The test process starts one reference peer, before it registers anything
+ * (so before any test takes its socket baseline), shared by every column it
+ * registers: the `column+peer` cases run here as in a column process, and
+ * are skipped with the reason where the peer cannot start. It ends with the
+ * test process.
+ *
  * @module
  */
 import { DEFAULT_TIME_LIMIT_MS } from "../core/case.ts";
@@ -25,7 +31,8 @@ import type { RuntimeHost, TestDefinition } from "../hosts/in_process.ts";
 import { placeEntries } from "../lab/placement.ts";
 import { CATALOG, type CatalogEntry } from "../suites/catalog.ts";
 import { runBudgetMs } from "./budget.ts";
-import { blockedHere, type PreparedColumn, prepareColumn, runEntry, withFixtures } from "./column.ts";
+import { blockedHere, type PreparedColumn, prepareColumn, runEntry, withFixtures, withPeer } from "./column.ts";
+import { type PeerPart, peerPart, startColumnPeer } from "./peer.ts";
 import { type ColumnRun, labHere, runColumnProcess } from "./start.ts";
 
 /** Headroom for cleanup and leak checks beyond a case's own time limit. */
@@ -34,6 +41,8 @@ const CLEANUP_MS = 3000;
 /** The lab runs of the columns this process registered, started together by the first lab test. */
 const labPlans: { column: Column; entries: CatalogEntry[]; host: RuntimeHost; run?: Promise<ColumnRun> }[] = [];
 let labRunsDone: Promise<void> | undefined;
+/** This test process's reference peer, started by the first registration. */
+let testPeer: Promise<PeerPart> | undefined;
 
 function runLabs(): Promise<void> {
   return labRunsDone ??= (async () => {
@@ -65,6 +74,7 @@ export interface RegisterOptions {
  * ```
  */
 export async function registerColumns(host: RuntimeHost, options: RegisterOptions): Promise<void> {
+  testPeer ??= peerPart(startColumnPeer(CATALOG));
   const needs = [...options.needs ?? []].sort().join(",");
   const columns = COLUMNS.filter((c) => c.host.name === host.runtime && [...c.adapter.needs ?? []].sort().join(",") === needs);
   for (const column of columns) await registerColumn(column, { host, define: options.define });
@@ -75,7 +85,7 @@ async function registerColumn(column: Column, options: { host: RuntimeHost; defi
   const { host, define } = options;
   let prepared: PreparedColumn;
   try {
-    prepared = await prepareColumn(column, { host });
+    prepared = await withPeer(await prepareColumn(column, { host, peer: testPeer }));
   } catch (err) {
     const message = (err as Error).message;
     define({ name: `[${column.id}] the expectations file is valid`, timeoutMs: 1000, fn: () => Promise.reject(new Error(message)) });

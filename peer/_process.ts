@@ -25,8 +25,10 @@ import {
   type Ready,
   type Response,
   UnavailableError,
-  type ViewStatus,
 } from "./_protocol.ts";
+import type { PeerReady } from "../core/peer.ts";
+
+export type { PeerReady };
 
 /** How to start the peer. */
 export interface PeerOptions {
@@ -39,32 +41,36 @@ export interface PeerOptions {
   startTimeoutMs?: number;
 }
 
-/** What the peer says once it runs. */
-export interface PeerReady {
-  /** The peer process's id. */
-  pid: number;
-  /** Whether the column's own sockets can be read (pidfd_getfd), and if not, why. */
-  columnView: ViewStatus;
-  /** From the spawn to the peer's first line, in ms. */
-  startMs: number;
-}
 
 const DEFAULT_START_TIMEOUT_MS = 10_000;
 /** How long close() lets the peer exit on its own before it is killed. */
 const EXIT_GRACE_MS = 2000;
 const STDERR_TAIL = 4000;
 
-/** The Deno binary next to the package (node_modules/.bin, searched upwards), else `deno` on PATH. */
+/**
+ * The Deno binary next to the package (node_modules/.bin, searched upwards),
+ * else `deno` on PATH. A folder this process may not read (Deno's
+ * permissions name the places a column may look) is passed over.
+ */
 export function defaultDeno(): string {
   let dir = fileURLToPath(new URL("..", import.meta.url));
   for (let depth = 0; depth < 64; depth++) {
     const candidate = join(dir, "node_modules", ".bin", "deno");
-    if (existsSync(candidate)) return candidate;
+    if (readable(candidate)) return candidate;
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
   return "deno";
+}
+
+/** Whether `path` exists and may be read here. */
+function readable(path: string): boolean {
+  try {
+    return existsSync(path);
+  } catch {
+    return false; // Deno: no permission to look there
+  }
 }
 
 /** The arguments that start the peer: FFI and nothing else (it reads `/proc` through libc). */
@@ -83,6 +89,21 @@ export function peerArgs(parent: number): string[] {
   ];
 }
 
+/**
+ * The peer's environment: only what Deno needs to find its cache (so the
+ * peer's code is not compiled again on every start), never the column's
+ * whole environment, so a Deno column process needs `--allow-env` for these
+ * names alone.
+ */
+function peerEnv(): Record<string, string> {
+  const env: Record<string, string> = { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+  for (const name of ["HOME", "DENO_DIR", "XDG_CACHE_HOME"]) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
 type Pending = { resolve(value: unknown): void; reject(error: Error): void };
 type Refable = { ref?(): void; unref?(): void };
 
@@ -90,7 +111,7 @@ type Refable = { ref?(): void; unref?(): void };
 export class PeerProcess {
   /** Settles once the peer runs; rejects with an {@linkcode UnavailableError} when it cannot start. */
   readonly ready: Promise<PeerReady>;
-  #child: ChildProcess;
+  #child: ChildProcess | undefined;
   #pending = new Map<number, Pending>();
   #nextId = 1;
   #started = false;
@@ -100,13 +121,23 @@ export class PeerProcess {
   #closing?: Promise<void>;
 
   constructor(options: PeerOptions = {}) {
-    const deno = options.deno ?? defaultDeno();
     const began = performance.now();
-    this.#child = spawn(deno, peerArgs(process.pid), {
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" },
-    });
-    const child = this.#child;
+    let deno = options.deno ?? "deno";
+    let child: ChildProcess | undefined;
+    try {
+      deno = options.deno ?? defaultDeno();
+      child = spawn(deno, peerArgs(process.pid), { stdio: ["pipe", "pipe", "pipe"], env: peerEnv() });
+    } catch (err) {
+      // Deno refuses the spawn itself where its permissions do not name the binary.
+      this.#ended = new UnavailableError(`the reference peer did not start: cannot start ${deno}: ${(err as Error).message}`);
+    }
+    this.#child = child;
+    if (!child) {
+      this.#exited = Promise.resolve();
+      this.ready = Promise.reject(this.#ended);
+      this.ready.catch(() => {});
+      return;
+    }
     child.stdin!.on("error", () => {}); // the peer is gone: its exit says why
     child.stderr!.on("data", (chunk) => this.#stderr = (this.#stderr + String(chunk)).slice(-STDERR_TAIL));
     let readyLine!: (ready: Ready["ready"]) => void;
@@ -128,7 +159,7 @@ export class PeerProcess {
 
   /** The child's process id (undefined when it could not be started). */
   get pid(): number | undefined {
-    return this.#child.pid;
+    return this.#child?.pid;
   }
 
   async #whenReady(firstLine: Promise<Ready["ready"]>, began: number, limitMs: number): Promise<PeerReady> {
@@ -136,7 +167,7 @@ export class PeerProcess {
     // A bound on the start, not a wait for something: cleared as soon as the peer answers.
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        this.#child.kill("SIGKILL");
+        this.#child?.kill("SIGKILL");
         reject(new UnavailableError(`the reference peer did not start within ${limitMs} ms`));
       }, limitMs);
     });
@@ -177,6 +208,8 @@ export class PeerProcess {
 
   /** Keeps the column process alive only while an answer is awaited or the peer is starting. */
   #reference(): void {
+    // A child that never ran has nothing to hold (Deno's ref() of one throws).
+    if (this.#child?.pid === undefined || this.#ended) return;
     const busy = this.#pending.size > 0 || !this.#started;
     for (const target of [this.#child, this.#child.stdin, this.#child.stdout, this.#child.stderr] as Refable[]) {
       if (busy) target?.ref?.();
@@ -194,7 +227,7 @@ export class PeerProcess {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
     });
     this.#reference();
-    this.#child.stdin!.write(`${JSON.stringify({ id, op, args })}\n`);
+    this.#child!.stdin!.write(`${JSON.stringify({ id, op, args })}\n`);
     return { id, result };
   }
 
@@ -209,12 +242,12 @@ export class PeerProcess {
    */
   close(): Promise<void> {
     return this.#closing ??= (async () => {
-      this.#child.stdin!.end();
+      this.#child?.stdin!.end();
       let timer: ReturnType<typeof setTimeout> | undefined;
       // A bound on the exit, cleared once the peer is gone.
       const grace = new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), EXIT_GRACE_MS));
       if (await Promise.race([this.#exited, grace]) === "late") {
-        this.#child.kill("SIGKILL");
+        this.#child?.kill("SIGKILL");
         await this.#exited;
       }
       clearTimeout(timer);

@@ -12,9 +12,9 @@
 import { Buffer } from "node:buffer";
 import type { Address, Endpoint } from "../core/adapter.ts";
 import { type RawError, SocketError } from "../core/errors.ts";
+import { UnavailableError, type ViewStatus } from "../core/peer.ts";
 
-/** Whether the column's own sockets can be read, and if not, why. */
-export type ViewStatus = { ok: true } | { ok: false; reason: string };
+export { UnavailableError, type ViewStatus };
 
 /** The peer's first line. */
 export interface Ready {
@@ -147,25 +147,6 @@ export type WireError = WireSocketError | { kind: "unavailable"; reason: string 
 
 /** One response line. */
 export type Response = { id: number; result: unknown } | { id: number; error: WireError };
-
-/**
- * The column process's socket view cannot be had here (no permission, an
- * old kernel), or the peer cannot start: a case turns this into `skipped`,
- * with the reason.
- *
- * @example
- * ```ts
- * import { UnavailableError } from "./_protocol.ts";
- * const err = new UnavailableError("pidfd_getfd: EPERM");
- * err.message; // "unavailable: pidfd_getfd: EPERM"
- * ```
- */
-export class UnavailableError extends Error {
-  override name = "UnavailableError";
-  constructor(readonly reason: string) {
-    super(`unavailable: ${reason}`);
-  }
-}
 
 /** Bytes as base64 text. */
 export function toBase64(bytes: Uint8Array): string {

@@ -6,6 +6,9 @@
  *
  * @module
  */
+import type { TcpInfo } from "../core/peer.ts";
+
+export type { TcpInfo };
 
 /** The kernel's TCP state names, by number (include/net/tcp_states.h). */
 const STATES: readonly string[] = [
@@ -24,66 +27,6 @@ const STATES: readonly string[] = [
   "NEW_SYN_RECV",
 ];
 
-/**
- * A TCP socket's state as the kernel keeps it: the fields of
- * `struct tcp_info` without their `tcpi_` prefix, in camel case; times in
- * microseconds (`rto`, `rtt`) or milliseconds (`lastDataSent`) as the
- * kernel gives them. On a listening socket the kernel reuses two fields:
- * `unacked` is the number of connections waiting for accept() and `sacked`
- * the accept queue's limit (the backlog after the somaxconn clamp).
- */
-export interface TcpInfo {
-  /** `ESTABLISHED`, `LISTEN`, `CLOSE_WAIT`, ... */
-  state: string;
-  caState: number;
-  /** Retransmissions of the current unacknowledged segment (timeouts in a row). */
-  retransmits: number;
-  /** Zero-window probes or keepalive probes sent without an answer. */
-  probes: number;
-  backoff: number;
-  /** TCPI_OPT_* bits: 1 timestamps, 2 SACK, 4 window scaling, 8 ECN, ... */
-  options: number;
-  sndWscale: number;
-  rcvWscale: number;
-  rto: number;
-  ato: number;
-  sndMss: number;
-  rcvMss: number;
-  unacked: number;
-  sacked: number;
-  lost: number;
-  retrans: number;
-  lastDataSent: number;
-  lastDataRecv: number;
-  lastAckRecv: number;
-  pmtu: number;
-  rcvSsthresh: number;
-  rtt: number;
-  rttvar: number;
-  sndSsthresh: number;
-  sndCwnd: number;
-  advmss: number;
-  reordering: number;
-  rcvRtt: number;
-  rcvSpace: number;
-  totalRetrans: number;
-  bytesAcked?: number;
-  bytesReceived?: number;
-  segsOut?: number;
-  segsIn?: number;
-  /** Bytes written but not yet sent. */
-  notsentBytes?: number;
-  minRtt?: number;
-  dataSegsIn?: number;
-  dataSegsOut?: number;
-  delivered?: number;
-  bytesSent?: number;
-  bytesRetrans?: number;
-  /** The peer's advertised receive window after scaling, in bytes. */
-  sndWnd?: number;
-  /** This side's advertised receive window after scaling, in bytes. */
-  rcvWnd?: number;
-}
 
 type Width = 8 | 32 | 64;
 

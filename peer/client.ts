@@ -31,9 +31,19 @@ import type {
   Listener,
   ListenOptions,
 } from "../core/adapter.ts";
+import {
+  type Backlog,
+  type ColumnSocket,
+  type ColumnSocketQuery,
+  type Peer as KernelPeer,
+  type SocketOptionName,
+  type SocketOptions,
+  type TcpInfo,
+  UnavailableError,
+} from "../core/peer.ts";
 import { NO_REPORTS } from "../core/report_log.ts";
 import { bulkApi, type PeerBulk } from "./_bulk_client.ts";
-import { type PeerOptions, PeerProcess, type PeerReady } from "./_process.ts";
+import { type PeerOptions, PeerProcess } from "./_process.ts";
 import {
   type AddressState,
   type ColumnSocketRef,
@@ -42,80 +52,9 @@ import {
   fromWireError,
   type MemoryFigures,
   toBase64,
-  UnavailableError,
 } from "./_protocol.ts";
-import type { TcpInfo } from "./_tcp_info.ts";
 
-/** Socket options the column-socket view reads, by their C names. */
-export type SocketOptionName =
-  | "SO_REUSEADDR"
-  | "SO_REUSEPORT"
-  | "SO_KEEPALIVE"
-  | "SO_BROADCAST"
-  | "SO_RCVBUF"
-  | "SO_SNDBUF"
-  | "IP_RECVERR"
-  | "TCP_NODELAY"
-  | "TCP_KEEPIDLE"
-  | "TCP_KEEPINTVL"
-  | "TCP_KEEPCNT"
-  | "IPV6_V6ONLY"
-  | "IPV6_RECVERR";
-
-/**
- * The options of one socket as getsockopt reads them (ints: 0/1 for flags,
- * bytes for buffers, seconds for keepalive times). Only the options that
- * apply to the socket's kind are present: `TCP_*` on TCP sockets, `IPV6_*`
- * on IPv6 sockets.
- */
-export type SocketOptions = Partial<Record<SocketOptionName, number>>;
-
-/** A listening socket's accept queue, from TCP_INFO (the figures `ss -lt` shows). */
-export interface Backlog {
-  /** The queue's limit: the backlog passed to listen(), clamped to net.core.somaxconn. */
-  limit: number;
-  /** Connections completed and waiting for accept(). */
-  queued: number;
-}
-
-/** How a case names one of the column's sockets. */
-export interface ColumnSocketQuery {
-  /** `tcp` by default. */
-  protocol?: "tcp" | "udp";
-  /** The socket's own address, as the column's API reported it. */
-  local: { hostname: string; port: number };
-  /**
-   * The other end of a connection. Without it, the socket is one with no
-   * other end: a listener, or an unconnected UDP socket.
-   */
-  remote?: { hostname: string; port: number };
-  /** The process holding the socket; the column process (the peer's parent) by default. */
-  pid?: number;
-}
-
-/**
- * One of the column process's sockets, found by its endpoints. Each read
- * copies the descriptor into the peer (pidfd_getfd), checks it is still the
- * same socket, reads, and closes the copy at once. Reads only: nothing here
- * changes the socket (SO_ERROR, which reading clears, is left out).
- */
-export interface ColumnSocket {
-  readonly pid: number;
-  /** The descriptor number in the column process. */
-  readonly fd: number;
-  /** The socket's inode (`socket:[inode]`). */
-  readonly inode: number;
-  /** The socket options as the runtime left them. */
-  options(): Promise<SocketOptions>;
-  /** getsockopt TCP_INFO. */
-  tcpInfo(): Promise<TcpInfo>;
-  /** The accept queue of a listening TCP socket. */
-  backlog(): Promise<Backlog>;
-  /** Bytes the kernel holds that the runtime has not read yet (SIOCINQ). */
-  inq(): Promise<number>;
-  /** Bytes the runtime wrote that the other side has not acknowledged yet (SIOCOUTQ). */
-  outq(): Promise<number>;
-}
+export type { Backlog, ColumnSocket, ColumnSocketQuery, SocketOptionName, SocketOptions };
 
 const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   "halfClose",
@@ -132,10 +71,14 @@ const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   "pendingReceive",
 ]);
 
-/** The peer's socket objects → their handles in the peer. */
-const handles = new WeakMap<object, number>();
+/**
+ * Each peer socket object's handle in the peer, under a symbol: read as a
+ * property, so it is found through the runner's wrappers (proxies) too.
+ */
+const HANDLE: unique symbol = Symbol("reference peer handle");
 
 class PeerConn implements Conn {
+  readonly [HANDLE]: number;
   readonly reports = NO_REPORTS;
   readonly localAddr: Address;
   readonly remoteAddr: Address;
@@ -147,7 +90,7 @@ class PeerConn implements Conn {
     this.#handle = info.handle;
     this.localAddr = info.localAddr;
     this.remoteAddr = info.remoteAddr;
-    handles.set(this, info.handle);
+    this[HANDLE] = info.handle;
   }
 
   async read(): Promise<Uint8Array | null> {
@@ -169,6 +112,7 @@ class PeerConn implements Conn {
 }
 
 class PeerListener implements Listener {
+  readonly [HANDLE]: number;
   readonly reports = NO_REPORTS;
   readonly addr: Address;
   #peer: PeerProcess;
@@ -178,7 +122,7 @@ class PeerListener implements Listener {
     this.#peer = peer;
     this.#handle = handle;
     this.addr = addr;
-    handles.set(this, handle);
+    this[HANDLE] = handle;
   }
 
   async accept(): Promise<Conn | null> {
@@ -191,6 +135,7 @@ class PeerListener implements Listener {
 }
 
 class PeerDatagram implements DatagramSocket {
+  readonly [HANDLE]: number;
   readonly reports = NO_REPORTS;
   #peer: PeerProcess;
   #handle: number;
@@ -200,7 +145,7 @@ class PeerDatagram implements DatagramSocket {
     this.#peer = peer;
     this.#handle = handle;
     this.#state = state;
-    handles.set(this, handle);
+    this[HANDLE] = handle;
   }
 
   address(): Address {
@@ -261,34 +206,16 @@ class PeerColumnSocket implements ColumnSocket {
 }
 
 function handleOf(socket: object): number {
-  const handle = handles.get(socket);
-  if (handle === undefined) throw new TypeError("not a socket of the reference peer");
+  const handle = (socket as { [HANDLE]?: unknown })[HANDLE];
+  if (typeof handle !== "number") throw new TypeError("not a socket of the reference peer");
   return handle;
 }
 
-/** The reference peer: the adapter contract served by the kernel adapter in a process of its own, and the kernel's view. */
-export interface Peer extends Adapter {
-  readonly udp: NonNullable<Adapter["udp"]>;
-  /** The peer process's id, once spawned. */
-  readonly pid: number | undefined;
-  /** Resolves once the peer runs; rejects with an {@linkcode UnavailableError} when it cannot start. */
-  ready(): Promise<PeerReady>;
-  /** Bytes received on a peer socket and not read yet (SIOCINQ; on UDP, the next datagram's size). */
-  inq(socket: Conn | DatagramSocket): Promise<number>;
-  /** Bytes written on a peer socket and not acknowledged yet, sent or not (SIOCOUTQ). */
-  outq(socket: Conn | DatagramSocket): Promise<number>;
-  /** getsockopt TCP_INFO of a peer socket. */
-  tcpInfo(socket: Conn | Listener): Promise<TcpInfo>;
-  /** The pending error of a peer socket as an errno number, 0 for none (SO_ERROR; reading clears it). */
-  soError(socket: Conn | Listener | DatagramSocket): Promise<number>;
-  /**
-   * One of the column process's sockets, found by its endpoints in the
-   * kernel's socket table and the column's descriptors. Rejects with an
-   * {@linkcode UnavailableError} where the peer may not read another
-   * process's descriptors, and with an Error when no socket, or more than
-   * one, matches.
-   */
-  columnSocket(query: ColumnSocketQuery): Promise<ColumnSocket>;
+/**
+ * The peer as this process starts it: the contract of core/peer.ts (what a
+ * case gets as `ctx.peer`), plus what the performance lane uses.
+ */
+export interface Peer extends KernelPeer {
   /**
    * The column process's resident memory as the kernel counts it (VmRSS,
    * VmHWM from /proc, in bytes); `resetPeak` then restarts the peak from the
@@ -302,8 +229,6 @@ export interface Peer extends Adapter {
    * connections until stopped, so the peer protocol is not what is measured.
    */
   readonly bulk: PeerBulk;
-  /** Ends the peer process; resolves once it has exited. Idempotent. */
-  close(): Promise<void>;
 }
 
 function tcpApi(peer: PeerProcess): Peer["tcp"] {

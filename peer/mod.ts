@@ -22,11 +22,15 @@
  * or source datagrams) with one request each, and `peer.columnMemory()`
  * reads the column process's RSS and its peak.
  *
- * Wiring (for the runner): `startPeer()` once per column process, early (it
- * returns at once; its start overlaps the first cases), `peer.close()` at
- * the end. A peer that cannot start rejects every operation with an
+ * The contract (`Peer` and its view types) lives in core/peer.ts, so a
+ * case's context can carry it; this folder implements it. Wiring (the
+ * harness does it, harness/peer.ts): `startPeer()` once per column process,
+ * early (it returns at once; its start overlaps the column's own), closed
+ * at the end. A peer that cannot start rejects every operation with an
  * UnavailableError. Deno column processes need `--allow-run` for the Deno
- * binary and `--allow-env` (node:child_process reads the environment).
+ * binary, read access to find it, and `--allow-env` for the few variables
+ * the peer is given (HOME, DENO_DIR, XDG_CACHE_HOME) and NODE_V8_COVERAGE,
+ * which Deno's node:child_process reads.
  *
  * @example
  * ```ts

@@ -61,6 +61,8 @@ export interface GridRow {
   group: string;
   /** What the side panel says about the row (semantic, reference). */
   facts: GridFact[];
+  /** A short mark after the id (the matrix: a case run against the reference peer), with its meaning on hover. */
+  mark?: { text: string; title: string };
 }
 
 /** One cell: a row on a column. */
@@ -84,6 +86,8 @@ export interface GridPage {
   rows: GridRow[];
   /** The cell of a row on a column, or `undefined` where the column has no result. */
   cellAt: (rowId: string, columnId: string) => GridCell | undefined;
+  /** Sentences under the legend (what a row's mark means). */
+  notes?: string[];
 }
 
 /** Per-column tallies over every row. A column that did not run has none. */
@@ -215,6 +219,7 @@ ${page.meta.map((line) => `<p class="meta">${esc(line)}</p>`).join("\n")}
 </header>
 ${renderSummary(page)}
 ${renderLegend()}
+${(page.notes ?? []).map((line) => `<p class="note">${esc(line)}</p>`).join("\n")}
 <p class="controls" hidden><label>Filter <input type="search" id="search" placeholder="case id or title"></label></p>
 <div class="grid-wrap">
 ${renderGrid(page)}
@@ -398,7 +403,9 @@ function renderBand(page: GridPage, { group, span }: { group: string; span: numb
 function renderRow(page: GridPage, row: GridRow): string {
   const cells = page.columns.map((col) => col.notRun === undefined ? renderCell(page, { row, col }) : "").join("");
   return `<tr data-case="${esc(row.id)}" data-group="${esc(row.group)}">` +
-    `<th scope="row" title="${esc(row.title)}"><code>${esc(row.id)}</code><span class="title">${
+    `<th scope="row" title="${esc(row.title)}"><code>${esc(row.id)}</code>${
+      row.mark ? ` <abbr class="row-mark" title="${esc(row.mark.title)}">${esc(row.mark.text)}</abbr>` : ""
+    }<span class="title">${
       esc(row.title)
     }</span>` +
     `<template>${renderFacts([{ label: "title", text: row.title }, ...row.facts])}</template></th>${cells}</tr>`;

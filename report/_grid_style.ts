@@ -39,6 +39,8 @@ table.summary { border-collapse: collapse; font-size: .85rem; }
 .key .mark { width: 2.4rem; height: 1.5rem; }
 .key.notrun .mark { background: repeating-linear-gradient(45deg, #f6f8fa 0 5px, #d1d9e0 5px 7px); }
 .controls { margin: .5rem 0; }
+p.note { font-size: .85rem; color: #59636e; margin: .3rem 0; max-width: 60rem; }
+.row-mark { text-decoration: none; color: #0969da; font-weight: 700; }
 
 table.grid { border-collapse: separate; border-spacing: 0; table-layout: fixed; width: calc(var(--case) + var(--cols) * var(--col)); }
 .grid th, .grid td { border-right: 1px solid #d1d9e0; border-bottom: 1px solid #d1d9e0; padding: 0; background: #fff; }

@@ -16,6 +16,20 @@ export const ICON: Readonly<Record<Verdict, string>> = {
   crash: "💥",
 };
 
+/** The mark beside a case whose other end is the kernel reference peer (`sides: "column+peer"`). */
+export const PEER_MARK = "↔";
+
+/** What the two kinds of case are, for a report's legend. */
+export const SIDES_NOTE =
+  `${PEER_MARK} marks a case run against the kernel reference peer: the column's API is one end of each connection ` +
+  "and the kernel itself, in a process of its own, the other, so a divergence there is the column's alone. " +
+  "Unmarked cases run both ends on the column's own API.";
+
+/** Whether a case runs against the reference peer (a matrix from before cases said so: no). */
+export function againstPeer(c: MatrixCase): boolean {
+  return c.sides === "column+peer";
+}
+
 /** Verdicts that mean the column behaved differently from the kernel. */
 export const DIVERGING: ReadonlySet<Verdict> = new Set(["fail", "timeout", "crash"]);
 

@@ -6,6 +6,7 @@
  * @module
  */
 import os from "node:os";
+import { sidesOf } from "../core/case.ts";
 import type { ReportedResult } from "../harness/protocol.ts";
 import type { ColumnRun } from "../harness/start.ts";
 import type { CatalogEntry } from "../suites/catalog.ts";
@@ -42,7 +43,15 @@ function columnOf(run: ColumnRun): MatrixColumn {
 
 /** A catalog entry as the matrix describes it. */
 function caseOf({ topic, case: c }: CatalogEntry): MatrixCase {
-  return { id: c.id, title: c.title, semantic: c.semantic, reference: c.reference, topic, level: c.level ?? "kernel" };
+  return {
+    id: c.id,
+    title: c.title,
+    semantic: c.semantic,
+    reference: c.reference,
+    topic,
+    level: c.level ?? "kernel",
+    sides: sidesOf(c),
+  };
 }
 
 /**

@@ -10,7 +10,17 @@
  * @module
  */
 import type { Matrix, MatrixCase, MatrixCell, MatrixColumn } from "./schema.ts";
-import { byTopic, cellOf, clip, columnTrouble, explanation, orderedColumns } from "./_layout.ts";
+import {
+  againstPeer,
+  byTopic,
+  cellOf,
+  clip,
+  columnTrouble,
+  explanation,
+  orderedColumns,
+  PEER_MARK,
+  SIDES_NOTE,
+} from "./_layout.ts";
 import {
   type GridCell,
   type GridColumn,
@@ -64,6 +74,7 @@ export function matrixGridPage(m: Matrix): GridPage {
     meta: [`Host ${host} · generated ${m.generated}`],
     columns: orderedColumns(m).map((c) => gridColumnOf(c)),
     rows: byTopic(m).flatMap(({ cases }) => cases.map(gridRowOf)),
+    notes: m.catalog.some(againstPeer) ? [SIDES_NOTE] : [],
     cellAt: (caseId, columnId) => {
       const cell = cellOf(m, columnId, caseId);
       return cell && gridCellOf(cell);
@@ -128,7 +139,14 @@ export function gridRowOf(c: MatrixCase): GridRow {
       { label: "semantic", text: c.semantic },
       { label: "reference", text: c.reference },
       { label: "level", text: c.level === "kernel" ? "kernel semantics" : "runtime contract (no kernel counterpart)" },
+      {
+        label: "sides",
+        text: againstPeer(c)
+          ? "column+peer: the column's API at one end, the kernel reference peer at the other"
+          : "column: both ends on the column's API",
+      },
     ],
+    ...(againstPeer(c) ? { mark: { text: PEER_MARK, title: "run against the kernel reference peer (column+peer)" } } : {}),
   };
 }
 

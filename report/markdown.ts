@@ -6,6 +6,7 @@
  */
 import type { Matrix, MatrixCell, MatrixColumn } from "./schema.ts";
 import {
+  againstPeer,
   byTopic,
   cellOf,
   clip,
@@ -17,6 +18,8 @@ import {
   ICON,
   NO_CELL,
   orderedColumns,
+  PEER_MARK,
+  SIDES_NOTE,
 } from "./_layout.ts";
 
 /** How much of the observed behaviour a cell shows. */
@@ -67,10 +70,8 @@ export function renderMarkdown(m: Matrix): string {
   for (const { topic, cases } of byTopic(m)) {
     lines.push(row([`**${text(topic)}**`, ...columns.map(() => "")]));
     for (const c of cases) {
-      lines.push(row([
-        `${code(c.id)} ${text(c.title)}`,
-        ...columns.map((col) => ran(col) ? cell(cellOf(m, col.id, c.id)) : ""),
-      ]));
+      const label = `${code(c.id)}${againstPeer(c) ? ` ${PEER_MARK}` : ""} ${text(c.title)}`;
+      lines.push(row([label, ...columns.map((col) => ran(col) ? cell(cellOf(m, col.id, c.id)) : "")]));
     }
   }
   lines.push(
@@ -91,6 +92,8 @@ export function renderMarkdown(m: Matrix): string {
     `${ICON.pass} pass · ${ICON.fail} fail · ${ICON.unsupported} unsupported · ${ICON.skipped} skipped · ` +
       `${ICON.timeout} timeout · ${ICON.crash} crash · ${NO_CELL} no result · ` +
       `**‼ bold**: not what the expectations say · *(known)*: an expected divergence`,
+    "",
+    text(SIDES_NOTE),
     "",
   );
   return lines.join("\n");

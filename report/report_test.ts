@@ -214,6 +214,7 @@ test("parseMatrix rejects malformed input with a one-line message naming the pro
     ],
     ["a duplicate column", (m) => (m.columns.push({ ...m.columns[0] }), m), /column id "deno" twice/],
     ["a bad level", (m) => (m.catalog[0].level = "user", m), /catalog\[0\]\.level must be "kernel" or "runtime"/],
+    ["bad sides", (m) => (m.catalog[0].sides = "peer", m), /catalog\[0\]\.sides must be "column" or "column\+peer"/],
     [
       "an unknown verdict",
       (m) => (m.cells.deno["tcp.connect.refused"].verdict = "flaky", m),
@@ -571,4 +572,20 @@ test("the diff does not compare a column that did not run on one side: it names 
   assert.deepEqual([gone.regressed, gone.fixed, gone.changed], [[], [], []]);
   assert.deepEqual(gone.notRun, ["bun: not run in the new matrix (bun not found)", "bun-node: not run in the new matrix (bun not found (npm i -D bun))"]);
   assert.match(renderDiff(gone), /Not compared \(2\):\n  bun: not run in the new matrix/);
+});
+
+test("a case run against the reference peer is marked in Markdown and HTML, the two kinds explained once; a matrix without sides has no mark", () => {
+  const m = fixture();
+  m.catalog[1].sides = "column+peer";
+  m.catalog[0].sides = "column";
+  assert.deepEqual(parseMatrix(JSON.stringify(m), "matrix.json"), m);
+  const md = renderMarkdown(m);
+  assert.match(md, /\| `tcp\.connect\.timeout` ↔ /);
+  assert.match(md, /\| `tcp\.connect\.refused` Connect/);
+  assert.equal(md.split("↔ marks a case run against the kernel reference peer").length, 2, "the explanation once");
+  const html = renderHtml(m);
+  assert.match(html, /<code>tcp\.connect\.timeout<\/code> <abbr class="row-mark" title="run against the kernel reference peer \(column\+peer\)">↔<\/abbr>/);
+  assert.doesNotMatch(html, /<code>tcp\.connect\.refused<\/code> <abbr/);
+  assert.match(html, /<p class="note">↔ marks a case run against the kernel reference peer/);
+  assert.doesNotMatch(renderHtml(fixture()), /<abbr class="row-mark"|<p class="note">/, "an older matrix, without sides, has no mark and no note");
 });

@@ -54,6 +54,12 @@ export interface MatrixCase {
   /** The suite the case belongs to: `tcp_connect`. */
   topic: string;
   level: "kernel" | "runtime";
+  /**
+   * Which sides the case measures on the column: `column` (both ends are the
+   * column's API) or `column+peer` (the other end is the kernel reference
+   * peer). Absent in matrices written before cases said it: `column`.
+   */
+  sides?: "column" | "column+peer";
 }
 
 /** One case on one column. */
@@ -198,6 +204,9 @@ function parseCase(read: Reader, value: unknown, path: string): MatrixCase {
   const level = c.level === "kernel" || c.level === "runtime"
     ? c.level
     : read.bad(`${path}.level`, `must be "kernel" or "runtime" (got ${got(c.level)})`);
+  const sides = c.sides === undefined || c.sides === "column" || c.sides === "column+peer"
+    ? c.sides
+    : read.bad(`${path}.sides`, `must be "column" or "column+peer" (got ${got(c.sides)})`);
   return {
     id: read.string(c, "id", path),
     title: read.string(c, "title", path),
@@ -205,6 +214,7 @@ function parseCase(read: Reader, value: unknown, path: string): MatrixCase {
     reference: read.string(c, "reference", path),
     topic: read.string(c, "topic", path),
     level,
+    ...(sides === undefined ? {} : { sides }),
   };
 }
 

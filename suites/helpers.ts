@@ -9,7 +9,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import type { Adapter, Conn, DatagramSocket, Listener, ReportLog } from "../core/adapter.ts";
-import type { CaseContext } from "../core/case.ts";
+import type { CaseContext, CasePeer } from "../core/case.ts";
 import { SocketError } from "../core/errors.ts";
 
 /** The loopback addresses the suites use. */
@@ -97,6 +97,65 @@ export async function connectedPair(net: Adapter, hostname = LOOPBACK4): Promise
       await Promise.all([client.close(), server.close(), listener.close()]);
     },
   };
+}
+
+/** The reference peer of a `column+peer` case; fails the case if the runner gave none. */
+export function peerOf(ctx: CaseContext): CasePeer {
+  assert.ok(ctx.peer, "the runner gave this column+peer case no reference peer");
+  return ctx.peer;
+}
+
+/** A connection between the column and the reference peer, and the listener it came from. */
+export interface PeerPair {
+  /** The column's end. */
+  column: Conn;
+  /** The peer's end. */
+  peer: Conn;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects the column and the peer on `hostname`: the column connects to a
+ * peer's listener (`column: "client"`), or the peer connects to the column's
+ * (`column: "server"`), and the listener's side accepts.
+ */
+export async function peerPair(
+  net: Adapter,
+  options: { peer: CasePeer; column: "client" | "server"; hostname?: string },
+): Promise<PeerPair> {
+  const { peer, hostname = LOOPBACK4 } = options;
+  const [server, client] = options.column === "server" ? [net, peer] : [peer, net];
+  const listener = await server.tcp.listen({ hostname, port: 0 });
+  try {
+    const connecting = await client.tcp.connect({ hostname, port: listener.addr.port });
+    const accepted = await listener.accept();
+    if (!accepted) await connecting.close();
+    assert.ok(accepted, "accept returned no connection");
+    const [column, peerEnd] = options.column === "server" ? [accepted, connecting] : [connecting, accepted];
+    return {
+      column,
+      peer: peerEnd,
+      close: async () => void await Promise.all([column.close(), peerEnd.close()]),
+    };
+  } finally {
+    await listener.close();
+  }
+}
+
+/**
+ * A byte from the peer read by the column on a fresh connection: whatever
+ * the kernel had delivered to the column before it started (an RST, a FIN)
+ * has been seen by the column's event loop when it ends, which had to poll
+ * to read it. Only the column's client side is used.
+ */
+export async function roundTripFromPeer(net: Adapter, peer: CasePeer): Promise<void> {
+  const pair = await peerPair(net, { peer, column: "client" });
+  try {
+    await pair.peer.write(bytes("."));
+    await readExactly(pair.column, 1);
+  } finally {
+    await pair.close();
+  }
 }
 
 /** A port on `hostname` with no listener: bound by the kernel, then closed. */

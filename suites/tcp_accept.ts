@@ -13,6 +13,7 @@ import {
   connectedPair,
   failureSeen,
   LOOPBACK4,
+  peerOf,
   readExactly,
   reportsOf,
   settle,
@@ -31,11 +32,13 @@ export const waitsForClient = defineCase({
   id: "tcp.accept.waits-for-client",
   title: "a pending accept settles only when a client connects",
   semantic:
-    "accept() on a listener with an empty completed-connection queue waits; it returns once a client's handshake completes, with that client's connection.",
+    "accept() on a listener with an empty completed-connection queue waits; it returns once a client's handshake completes, with that client's connection. The client is the reference peer, so only the column's accept is measured.",
   reference: "UNP 4.6 (accept blocks until a connection completes); POSIX accept()",
   // Only an API with an accept operation can have one pending; an event API's "pending accept" would be the adapter's.
   requires: { capabilities: ["acceptOnDemand"] },
+  sides: "column+peer",
   async run(net, ctx) {
+    const peer = peerOf(ctx);
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
     let client: Conn | undefined;
     let server: Conn | null = null;
@@ -44,7 +47,7 @@ export const waitsForClient = defineCase({
       const waited = await stillPendingAfter(accepting, NO_CLIENT_MS);
       ctx.observe("pending without client", waited);
       assert.ok(waited, "accept settled with no client connecting");
-      client = await net.tcp.connect({ hostname: LOOPBACK4, port: listener.addr.port });
+      client = await peer.tcp.connect({ hostname: LOOPBACK4, port: listener.addr.port });
       server = await accepting;
       assert.ok(server, "accept returned no connection");
       assert.deepEqual(server.remoteAddr, client.localAddr);
@@ -59,16 +62,18 @@ export const fifo = defineCase({
   id: "tcp.accept.fifo",
   title: "completed connections are accepted in arrival order",
   semantic:
-    "Connections whose handshake completed wait in the listener's completed-connection queue, and accept() takes them first in, first out.",
+    "Connections whose handshake completed wait in the listener's completed-connection queue, and accept() takes them first in, first out. The reference peer connects three clients one after another; the column accepts them.",
   reference: "UNP 4.5 (completed connection queue, FIFO), 4.6",
   // The connections wait in the kernel's queue only where the API accepts when asked.
   requires: { capabilities: ["acceptOnDemand"] },
+  sides: "column+peer",
   async run(net, ctx) {
+    const peer = peerOf(ctx);
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
     const clients: Conn[] = [];
     const accepted: Conn[] = [];
     try {
-      for (let i = 0; i < 3; i++) clients.push(await net.tcp.connect({ hostname: LOOPBACK4, port: listener.addr.port }));
+      for (let i = 0; i < 3; i++) clients.push(await peer.tcp.connect({ hostname: LOOPBACK4, port: listener.addr.port }));
       for (let i = 0; i < 3; i++) {
         const conn = await listener.accept();
         assert.ok(conn, "accept returned no connection");
@@ -90,16 +95,24 @@ export const peerAddress = defineCase({
   id: "tcp.accept.peer-address",
   title: "accept reports the client's address and port",
   semantic:
-    "accept() returns the peer's address (what getpeername gives): the client's local IPv4 address and ephemeral port; the accepted socket's local address is the listener's.",
+    "accept() returns the peer's address (what getpeername gives): the client's local IPv4 address and ephemeral port; the accepted socket's local address is the listener's. The client is the reference peer, so the addresses compared with are the kernel's.",
   reference: "UNP 4.6 (accept's cliaddr), 4.10; POSIX accept()",
+  sides: "column+peer",
   async run(net, ctx) {
-    const pair = await connectedPair(net);
+    const peer = peerOf(ctx);
+    const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
+    let client: Conn | undefined;
+    let server: Conn | null = null;
     try {
-      ctx.observe("peer", `${pair.server.remoteAddr.hostname}:${pair.server.remoteAddr.port} (${pair.server.remoteAddr.family})`);
-      assert.deepEqual(pair.server.remoteAddr, { hostname: LOOPBACK4, port: pair.client.localAddr.port, family: "IPv4" });
-      assert.deepEqual(pair.server.localAddr, pair.listener.addr);
+      client = await peer.tcp.connect({ hostname: LOOPBACK4, port: listener.addr.port });
+      server = await listener.accept();
+      assert.ok(server, "accept returned no connection");
+      ctx.observe("peer", `${server.remoteAddr.hostname}:${server.remoteAddr.port} (${server.remoteAddr.family})`);
+      assert.deepEqual(server.remoteAddr, { hostname: LOOPBACK4, port: client.localAddr.port, family: "IPv4" });
+      assert.deepEqual(server.localAddr, listener.addr);
     } finally {
-      await pair.close();
+      await Promise.all([client?.close(), server?.close()]);
+      await listener.close();
     }
   },
 });

@@ -11,12 +11,15 @@ import {
   failureSeen,
   LOOPBACK4,
   pattern,
+  peerOf,
+  peerPair,
   piecesOf,
   readExactly,
   readToEnd,
   readUntilEnd,
   reportsOf,
   roundTrip,
+  roundTripFromPeer,
   settle,
   settlement,
   shown,
@@ -50,17 +53,20 @@ export const unreadDataSendsRst = defineCase({
   id: "tcp.close.unread-data-sends-rst",
   title: "closing with unread received data sends RST",
   semantic:
-    "If a socket is closed while data it received is still unread in its kernel receive buffer, the kernel discards the data and sends RST instead of FIN, so the peer's read fails with ECONNRESET. Here the server never reads: the 6 bytes the client wrote are unread in its kernel receive buffer, unless its runtime read them ahead of any read (then close finds nothing unread and sends FIN).",
+    "If a socket is closed while data it received is still unread in its kernel receive buffer, the kernel discards the data and sends RST instead of FIN, so the other end's read fails with ECONNRESET. Here the reference peer writes 6 bytes the column never reads, then the column closes: the bytes are unread in the column's kernel receive buffer, unless its runtime read them ahead of any read (then close finds nothing unread and sends FIN, and the peer reads EOF). What the peer's read gives and the state its kernel is left in are recorded.",
   reference: "RFC 2525 2.17; RFC 9293 3.10.4 (CLOSE); Linux tcp(7)",
+  sides: "column+peer",
   async run(net, ctx) {
-    const pair = await connectedPair(net);
+    const peer = peerOf(ctx);
+    const pair = await peerPair(net, { peer, column: "client" });
     try {
-      await pair.client.write(bytes("unread"));
-      // Lets the server's runtime see the data arrive (and read it ahead, if it does), as it would before any close.
-      await roundTrip(net);
-      await pair.server.close();
-      const read = await settle(pair.client.read());
-      failureSeen(ctx, { key: "client read", settled: read, reports: pair.client.reports, codes: ["ECONNRESET"] });
+      await pair.peer.write(bytes("unread"));
+      // Lets the column's runtime see the data arrive (and read it ahead, if it does), as it would before any close.
+      await roundTripFromPeer(net, peer);
+      await pair.column.close();
+      const read = await settle(pair.peer.read());
+      ctx.observe("peer's state after its read", (await peer.tcpInfo(pair.peer)).state);
+      failureSeen(ctx, { key: "peer read", settled: read, reports: pair.peer.reports, codes: ["ECONNRESET"] });
     } finally {
       await pair.close();
     }
@@ -113,16 +119,17 @@ export const readAfterPeerReset = defineCase({
   id: "tcp.close.read-after-peer-reset",
   title: "a read issued after the peer's RST arrived fails with ECONNRESET",
   semantic:
-    "Once an RST has arrived, the connection is gone: a later read (not one already pending) fails with ECONNRESET rather than returning EOF.",
+    "Once an RST has arrived, the connection is gone: a later read (not one already pending) fails with ECONNRESET rather than returning EOF. The reference peer sends the RST (SO_LINGER 0 and close), so every column answers, whether or not its own API can reset a connection.",
   reference: "UNP 5.13, 7.5; RFC 9293 3.10.7.4 (RST in ESTABLISHED); Linux tcp(7)",
-  requires: { capabilities: ["abortiveClose"] },
+  sides: "column+peer",
   async run(net, ctx) {
-    const pair = await connectedPair(net);
+    const peer = peerOf(ctx);
+    const pair = await peerPair(net, { peer, column: "client" });
     try {
-      await pair.client.abort!();
-      await roundTrip(net); // the RST has reached the server's runtime
-      const read = await settle(pair.server.read());
-      failureSeen(ctx, { key: "server read", settled: read, reports: pair.server.reports, codes: ["ECONNRESET"] });
+      await pair.peer.abort!();
+      await roundTripFromPeer(net, peer); // the RST has reached the column's runtime
+      const read = await settle(pair.column.read());
+      failureSeen(ctx, { key: "column read", settled: read, reports: pair.column.reports, codes: ["ECONNRESET"] });
     } finally {
       await pair.close();
     }
@@ -216,19 +223,22 @@ export const resetIsAnError = defineCase({
   id: "tcp.close.reset-is-an-error",
   title: "a peer's RST after data: the reader gets the data, then ECONNRESET, never a plain EOF",
   semantic:
-    "When the peer aborts (RST) right after sending data, the read that follows the data fails with ECONNRESET: a reset is reported as an error, never as the EOF an orderly FIN gives. (The kernel also keeps the data that arrived before the RST readable first; how much the reader got is recorded, only the error is checked. tcp.close.read-after-peer-reset aborts with nothing sent; here data precedes the RST, still unread when it arrives, and the end of that data must not read as EOF.)",
+    "When the other end aborts (RST) right after sending data, the read that follows the data fails with ECONNRESET: a reset is reported as an error, never as the EOF an orderly FIN gives. The reference peer sends the data, lets the column's runtime see it arrive, then sends the RST, so every column answers. (The kernel also keeps the data that arrived before the RST readable first; how much the reader got is recorded, only the error is checked. tcp.close.read-after-peer-reset resets with nothing sent; here data precedes the RST, still unread when it arrives, and the end of that data must not read as EOF.)",
   reference: "UNP 5.13, 7.5 (SO_LINGER 0: RST); RFC 9293 3.10.7.4 (RST in ESTABLISHED: the user is told the connection was reset); Linux tcp(7)",
-  requires: { capabilities: ["abortiveClose"] },
+  sides: "column+peer",
   async run(net, ctx) {
-    const pair = await connectedPair(net);
+    const peer = peerOf(ctx);
+    const pair = await peerPair(net, { peer, column: "client" });
     try {
       const words = bytes("last words");
-      await pair.server.write(words);
-      await pair.server.abort!();
-      await roundTrip(net); // the data and the RST have reached the client's runtime
-      const { data, last } = await readUntilEnd(pair.client);
+      await pair.peer.write(words);
+      // The data reaches the column's runtime (read ahead, if it does) before the RST: one order, every run.
+      await roundTripFromPeer(net, peer);
+      await pair.peer.abort!();
+      await roundTripFromPeer(net, peer); // the RST has reached the column's runtime
+      const { data, last } = await readUntilEnd(pair.column);
       ctx.observe("read before the end", `${data.byteLength} of ${words.byteLength} bytes`);
-      failureSeen(ctx, { key: "the read after the data", settled: last, reports: pair.client.reports, codes: ["ECONNRESET"] });
+      failureSeen(ctx, { key: "the read after the data", settled: last, reports: pair.column.reports, codes: ["ECONNRESET"] });
     } finally {
       await pair.close();
     }
@@ -297,19 +307,20 @@ export const writeAfterPeerReset = defineCase({
   id: "tcp.close.write-after-peer-reset",
   title: "writes after the peer's RST fail with ECONNRESET or EPIPE, never silently",
   semantic:
-    "Once the peer's RST has arrived the connection is gone: the first write fails with ECONNRESET (the error the RST left pending) and every later one with EPIPE; none is accepted. (tcp.close.write-after-peer-close starts from the peer's FIN, after which one write is accepted; here the RST comes first, so no write may succeed.)",
+    "Once the other end's RST has arrived the connection is gone: the first write fails with ECONNRESET (the error the RST left pending) and every later one with EPIPE; none is accepted. The reference peer sends the RST, so every column answers. (tcp.close.write-after-peer-close starts from the peer's FIN, after which one write is accepted; here the RST comes first, so no write may succeed.)",
   reference: "UNP 5.13 (writing to a socket that received RST: EPIPE), 7.5; RFC 9293 3.10.7.4; Linux tcp(7), send(2) [ECONNRESET, EPIPE]",
-  requires: { capabilities: ["abortiveClose"] },
+  sides: "column+peer",
   async run(net, ctx) {
-    const pair = await connectedPair(net);
+    const peer = peerOf(ctx);
+    const pair = await peerPair(net, { peer, column: "client" });
     try {
-      await pair.server.abort!();
-      await roundTrip(net); // the RST has reached the client's runtime
+      await pair.peer.abort!();
+      await roundTripFromPeer(net, peer); // the RST has reached the column's runtime
       const writes = [];
-      for (let i = 0; i < 3; i++) writes.push(await settle(pair.client.write(bytes("after the reset"))));
+      for (let i = 0; i < 3; i++) writes.push(await settle(pair.column.write(bytes("after the reset"))));
       writes.forEach((w, i) => ctx.observe(`write ${i + 1}`, shown(w)));
-      await roundTrip(net); // any report of these failures has been made
-      ctx.observe("reports", reportsOf(pair.client.reports));
+      await roundTripFromPeer(net, peer); // any report of these failures has been made
+      ctx.observe("reports", reportsOf(pair.column.reports));
       for (const [i, w] of writes.entries()) {
         assert.ok(!w.ok && ["ECONNRESET", "EPIPE"].includes(w.error.code), `write ${i + 1} gave ${shown(w)}, expected ECONNRESET or EPIPE`);
       }

@@ -20,6 +20,7 @@ import {
   isAbortError,
   LOOPBACK4,
   LOOPBACK6,
+  peerOf,
   readExactly,
   settle,
   stillPendingAfter,
@@ -30,12 +31,18 @@ export const established = defineCase({
   id: "tcp.connect.established",
   title: "connect to a listening port succeeds with the right addresses",
   semantic:
-    "connect() to a listening port completes the three-way handshake; getsockname gives a local 127.0.0.1 address and getpeername the listener's address and port, and the server's accepted socket sees the client's address as its peer.",
+    "connect() to a listening port completes the three-way handshake; getsockname gives a local 127.0.0.1 address and getpeername the listener's address and port, and the server's accepted socket sees the client's address as its peer. The column connects to the reference peer's listener, so the server's view is the kernel's.",
   reference: "UNP 4.3 (connect), 4.10 (getsockname/getpeername); POSIX connect()",
+  sides: "column+peer",
   async run(net, ctx) {
-    const pair = await connectedPair(net);
+    const peer = peerOf(ctx);
+    const listener = await peer.tcp.listen({ hostname: LOOPBACK4, port: 0 });
+    let client: Conn | undefined;
+    let server: Conn | null = null;
     try {
-      const { client, server, listener } = pair;
+      client = await net.tcp.connect({ hostname: LOOPBACK4, port: listener.addr.port });
+      server = await listener.accept();
+      assert.ok(server, "the peer's accept returned no connection");
       ctx.observe("client", `${client.localAddr.hostname}:${client.localAddr.port} -> ${client.remoteAddr.hostname}:${client.remoteAddr.port}`);
       assert.deepEqual(client.remoteAddr, { hostname: LOOPBACK4, port: listener.addr.port, family: "IPv4" });
       assert.equal(client.localAddr.hostname, LOOPBACK4);
@@ -43,7 +50,8 @@ export const established = defineCase({
       assert.deepEqual(server.remoteAddr, client.localAddr);
       assert.deepEqual(server.localAddr, client.remoteAddr);
     } finally {
-      await pair.close();
+      await Promise.all([client?.close(), server?.close()]);
+      await listener.close();
     }
   },
 });
@@ -130,6 +138,35 @@ export const completesBeforeAccept = defineCase({
       }
     } finally {
       await client.close();
+      await listener.close();
+    }
+  },
+});
+
+export const beforePeerAccepts = defineCase({
+  id: "tcp.connect.before-peer-accepts",
+  title: "connect completes and data can be sent before the server calls accept",
+  semantic:
+    "The kernel completes the three-way handshake for a listening socket and queues the connection: the client's connect() returns and it can send before the server calls accept(). The column connects to the reference peer's listener, which accepts only after the column has connected and written: the connection waits in its accept queue meanwhile, and the data is there once it accepts. (tcp.connect.completes-before-accept has the column on both ends, so it needs an API that accepts on demand.)",
+  reference: "UNP 4.5 (listen: incomplete and completed connection queues), 4.6; RFC 9293 3.5",
+  sides: "column+peer",
+  async run(net, ctx) {
+    const peer = peerOf(ctx);
+    const listener = await peer.tcp.listen({ hostname: LOOPBACK4, port: 0 });
+    let client: Conn | undefined;
+    let server: Conn | null = null;
+    try {
+      client = await net.tcp.connect({ hostname: LOOPBACK4, port: listener.addr.port });
+      await client.write(bytes("early"));
+      // For a listener, TCP_INFO's unacked is the number of connections waiting for accept().
+      const queued = (await peer.tcpInfo(listener)).unacked;
+      ctx.observe("waiting in the peer's accept queue", queued);
+      assert.equal(queued, 1, "the column's connection was not waiting in the peer's accept queue");
+      server = await listener.accept();
+      assert.ok(server, "the peer's accept returned no connection");
+      assert.equal(text(await readExactly(server, 5)), "early");
+    } finally {
+      await Promise.all([client?.close(), server?.close()]);
       await listener.close();
     }
   },

@@ -5,7 +5,19 @@
  */
 import assert from "node:assert/strict";
 import { defineCase } from "../core/case.ts";
-import { bytes, connectedPair, finishWrites, pattern, piecesOf, readExactly, readToEnd, text, writeUntilHeld } from "./helpers.ts";
+import {
+  bytes,
+  connectedPair,
+  finishWrites,
+  pattern,
+  peerOf,
+  peerPair,
+  piecesOf,
+  readExactly,
+  readToEnd,
+  text,
+  writeUntilHeld,
+} from "./helpers.ts";
 
 export const echo = defineCase({
   id: "tcp.data.echo",
@@ -97,27 +109,71 @@ const CHUNK = 64 * 1024;
 /** Far beyond any loopback send plus receive buffer and a runtime's read-ahead (a few MiB). */
 const MAX_UNREAD = 64 * 1024 * 1024;
 
-export const backpressure = defineCase({
-  id: "tcp.data.backpressure",
-  title: "a writer to a peer that does not read is held back, and nothing is lost",
+export const backpressureWriter = defineCase({
+  id: "tcp.data.backpressure-writer",
+  title: "a writer whose peer does not read is held back, and nothing is lost",
   semantic:
-    "When the peer does not read, its receive buffer and then our send buffer fill, and a write can no longer complete (a blocking write blocks). Nothing reads here until the writer is held: every byte written is unread, in the peer's kernel receive buffer, our send buffer, or whatever the peer's runtime read ahead (the total is recorded). Once the peer reads, the held write completes and every byte arrives.",
-  reference: "UNP 2.11 (buffer sizes and limits), 16.2; RFC 9293 3.8.6 (window)",
+    "When the other end does not read, its receive buffer and then the writer's send buffer fill, and a write can no longer complete (a blocking write blocks). The column writes to the reference peer, which reads nothing until the column's write is held: what the column's writes accepted before that, and what of it the peer's kernel holds unread, are recorded. Once the peer reads, the held write completes and every byte arrives.",
+  reference: "UNP 2.11 (buffer sizes and limits), 16.2 (nonblocking writes); RFC 9293 3.8.6 (window)",
+  sides: "column+peer",
   timeLimitMs: 15000,
   async run(net, ctx) {
-    const pair = await connectedPair(net);
+    const peer = peerOf(ctx);
+    const pair = await peerPair(net, { peer, column: "client" });
     try {
       const chunk = new Uint8Array(CHUNK).fill(7);
-      const { written, held } = await writeUntilHeld(pair.client, { piece: (offset) => offset < MAX_UNREAD ? chunk : undefined });
-      ctx.observe("written before held", written);
-      assert.ok(held, `every write of ${MAX_UNREAD} bytes completed with nobody reading`);
-      const reading = readToEnd(pair.server);
+      const { written, held } = await writeUntilHeld(pair.column, { piece: (offset) => offset < MAX_UNREAD ? chunk : undefined });
+      ctx.observe("column's writes accepted before held", written);
+      ctx.observe("unread in the peer's kernel", await peer.inq(pair.peer));
+      assert.ok(held, `every write of ${MAX_UNREAD} bytes completed with the peer not reading`);
+      const reading = readToEnd(pair.peer);
       await held.writing;
-      await pair.client.close();
+      await pair.column.close();
       const { data } = await reading;
-      ctx.observe("bytes read", data.byteLength);
+      ctx.observe("peer read", data.byteLength);
       assert.equal(data.byteLength, written + held.bytes);
       assert.ok(data.every((b) => b === 7), "bytes changed in transit");
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+export const backpressureReader = defineCase({
+  id: "tcp.data.backpressure-reader",
+  title: "a reader that stops reading holds its peer's writer back, and nothing is lost",
+  semantic:
+    "A reader that stops reading lets its kernel receive buffer fill; its window closes and the writer's send buffer fills, so the writer's write can no longer complete. The reference peer writes to the column, which reads once and then stops: the peer's write must be held. Recorded: the column's read-ahead, the bytes its runtime took from the kernel beyond what the case read (what the column's kernel received, less what it still holds unread, less the one read). Once the column reads again, the held write completes and every byte arrives.",
+  reference: "UNP 2.11 (buffer sizes and limits), 16.2; RFC 9293 3.8.6 (window management); Linux tcp(7) (SIOCINQ)",
+  sides: "column+peer",
+  requires: { fixtures: ["peerColumnView"] },
+  timeLimitMs: 15000,
+  async run(net, ctx) {
+    const peer = peerOf(ctx);
+    const pair = await peerPair(net, { peer, column: "client" });
+    try {
+      const chunk = new Uint8Array(CHUNK).fill(9);
+      await pair.peer.write(chunk);
+      const first = await pair.column.read();
+      assert.ok(first, "the column's first read gave EOF");
+      const { written, held } = await writeUntilHeld(pair.peer, {
+        piece: (offset) => offset < MAX_UNREAD - CHUNK ? chunk : undefined,
+      });
+      const theirs = await peer.columnSocket({ local: pair.column.localAddr, remote: pair.column.remoteAddr });
+      const [info, unread, unacked] = await Promise.all([theirs.tcpInfo(), theirs.inq(), peer.outq(pair.peer)]);
+      const readAhead = (info.bytesReceived ?? NaN) - unread - first.byteLength;
+      ctx.observe("peer's writes accepted before held", CHUNK + written);
+      ctx.observe("column read", first.byteLength);
+      ctx.observe("column's read-ahead", readAhead);
+      ctx.observe("unread in the column's kernel", unread);
+      ctx.observe("unacknowledged in the peer's kernel", unacked);
+      assert.ok(held, `every write of ${MAX_UNREAD} bytes completed with the column not reading`);
+      const reading = readToEnd(pair.column);
+      await held.writing;
+      await pair.peer.close();
+      const { data } = await reading;
+      assert.equal(first.byteLength + data.byteLength, CHUNK + written + held.bytes);
+      assert.ok(data.every((b) => b === 9), "bytes changed in transit");
     } finally {
       await pair.close();
     }

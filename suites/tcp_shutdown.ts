@@ -12,12 +12,15 @@ import {
   connectedPair,
   LOOPBACK4,
   pattern,
+  peerOf,
+  peerPair,
   piecesOf,
   readExactly,
   readToEnd,
   readUntilEnd,
   reportsOf,
   roundTrip,
+  settle,
   shown,
   text,
   within,
@@ -27,21 +30,52 @@ export const halfClose = defineCase({
   id: "tcp.shutdown.half-close",
   title: "after shutdown(SHUT_WR) the peer reads EOF and its reply still arrives",
   semantic:
-    "shutdown(SHUT_WR) sends FIN after the queued data: the peer reads the request then EOF, and can still send its reply, which the half-closed side reads before its own EOF.",
+    "shutdown(SHUT_WR) sends FIN after the queued data: the other end reads the request then EOF, and can still send its reply, which the half-closed side reads before its own EOF. The column half-closes; the reference peer reads, replies and half-closes in turn.",
   reference: "UNP 6.6 (shutdown), 6.7 (str_cli with shutdown); RFC 9293 3.6 (half-closed connections)",
   requires: { capabilities: ["halfClose"] },
+  sides: "column+peer",
   async run(net, ctx) {
-    const pair = await connectedPair(net);
+    const pair = await peerPair(net, { peer: peerOf(ctx), column: "client" });
     try {
-      await pair.client.write(bytes("request"));
-      await pair.client.closeWrite!();
-      const request = await readToEnd(pair.server);
-      ctx.observe("server read", `${text(request.data)} then EOF`);
+      await pair.column.write(bytes("request"));
+      await pair.column.closeWrite!();
+      const request = await readToEnd(pair.peer);
+      ctx.observe("peer read", `${text(request.data)} then EOF`);
       assert.equal(text(request.data), "request");
-      await pair.server.write(bytes("reply"));
-      await pair.server.closeWrite!();
-      const reply = await readToEnd(pair.client);
-      ctx.observe("client read", `${text(reply.data)} then EOF`);
+      await pair.peer.write(bytes("reply"));
+      await pair.peer.closeWrite!();
+      const reply = await readToEnd(pair.column);
+      ctx.observe("column read", `${text(reply.data)} then EOF`);
+      assert.equal(text(reply.data), "reply");
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+export const peerHalfClose = defineCase({
+  id: "tcp.shutdown.peer-half-close",
+  title: "after the peer's shutdown(SHUT_WR) the column reads EOF and can still reply",
+  semantic:
+    "A FIN ends only the sender's direction: the receiver reads the request then EOF, and its socket stays writable, so its reply reaches the half-closed sender, which reads it then the receiver's own EOF. The reference peer half-closes; the column reads EOF, replies and closes.",
+  reference: "UNP 6.6 (shutdown), 6.7; RFC 9293 3.6 (CLOSE-WAIT: the receiver may continue to send)",
+  sides: "column+peer",
+  async run(net, ctx) {
+    const pair = await peerPair(net, { peer: peerOf(ctx), column: "server" });
+    try {
+      await pair.peer.write(bytes("request"));
+      await pair.peer.closeWrite!();
+      const request = await readUntilEnd(pair.column);
+      ctx.observe("column read", `${text(request.data)}, then ${shown(request.last)}`);
+      assert.ok(request.last.ok, `the column's reads ended with ${shown(request.last)}, not EOF`);
+      assert.equal(text(request.data), "request");
+      const replying = await settle(pair.column.write(bytes("reply")));
+      ctx.observe("column's reply", shown(replying));
+      assert.ok(replying.ok, `the column could not reply after reading EOF: ${shown(replying)}`);
+      await pair.column.close();
+      const reply = await readUntilEnd(pair.peer);
+      ctx.observe("peer read", `${text(reply.data)}, then ${shown(reply.last)}`);
+      assert.ok(reply.last.ok, `the peer's reads ended with ${shown(reply.last)}`);
       assert.equal(text(reply.data), "reply");
     } finally {
       await pair.close();
