@@ -11,6 +11,7 @@ import * as tcpData from "./tcp_data.ts";
 import * as tcpShutdown from "./tcp_shutdown.ts";
 import * as tcpClose from "./tcp_close.ts";
 import * as tcpTimeout from "./tcp_timeout.ts";
+import * as tcpOptions from "./tcp_options.ts";
 import * as udp from "./udp.ts";
 import * as udpDeadPort from "./udp_dead_port.ts";
 import * as udpOptions from "./udp_options.ts";
@@ -27,6 +28,7 @@ const suites: Record<string, Record<string, Case>> = {
   tcp_shutdown: tcpShutdown,
   tcp_close: tcpClose,
   tcp_timeout: tcpTimeout,
+  tcp_options: tcpOptions,
   udp,
   udp_dead_port: udpDeadPort,
   udp_options: udpOptions,

@@ -1,0 +1,69 @@
+/**
+ * What the kernel sees: the options a TCP socket carries when the program
+ * asked for none, read from the column's own sockets by the reference peer
+ * (getsockopt on a copy of the descriptor). A runtime that sets an option
+ * on its own changes what the program gets from the kernel.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Conn } from "../core/adapter.ts";
+import { defineCase } from "../core/case.ts";
+import type { CasePeer } from "../core/case.ts";
+import type { SocketOptionName } from "../core/peer.ts";
+import { connectedPair, peerOf } from "./helpers.ts";
+
+/** One option of both ends of a connection made and accepted by the column, as the kernel holds them. */
+async function optionOfBothEnds(
+  peer: CasePeer,
+  ends: { client: Conn; server: Conn },
+  name: SocketOptionName,
+): Promise<{ connected?: number; accepted?: number }> {
+  const [connected, accepted] = await Promise.all([ends.client, ends.server].map(async (conn) => {
+    const socket = await peer.columnSocket({ local: conn.localAddr, remote: conn.remoteAddr });
+    return (await socket.options())[name];
+  }));
+  return { connected, accepted };
+}
+
+export const nodelayDefault = defineCase({
+  id: "tcp.options.nodelay-default",
+  title: "a new TCP socket, connected or accepted, has TCP_NODELAY 0: Nagle's algorithm is on",
+  semantic:
+    "TCP_NODELAY is off on a new TCP socket, so the Nagle algorithm holds small segments while data is unacknowledged; a program turns it on with setsockopt. Both the connecting socket and the one accept() returns read 0.",
+  reference: "Linux tcp(7) (TCP_NODELAY); UNP 7.9 (TCP_NODELAY); RFC 9293 3.7.4 (Nagle algorithm)",
+  sides: "column+peer",
+  requires: { fixtures: ["peerColumnView"] },
+  async run(net, ctx) {
+    const peer = peerOf(ctx);
+    const pair = await connectedPair(net);
+    try {
+      const seen = await optionOfBothEnds(peer, pair, "TCP_NODELAY");
+      ctx.observe("TCP_NODELAY", seen);
+      assert.deepEqual(seen, { connected: 0, accepted: 0 });
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+export const keepaliveDefault = defineCase({
+  id: "tcp.options.keepalive-default",
+  title: "a new TCP socket, connected or accepted, has SO_KEEPALIVE 0",
+  semantic:
+    "SO_KEEPALIVE is off on a new socket: an idle connection sends no keepalive probes until the program turns it on. Both the connecting socket and the one accept() returns read 0.",
+  reference: "Linux socket(7) (SO_KEEPALIVE), tcp(7) (tcp_keepalive_time); UNP 7.5 (SO_KEEPALIVE); RFC 9293 3.8.4",
+  sides: "column+peer",
+  requires: { fixtures: ["peerColumnView"] },
+  async run(net, ctx) {
+    const peer = peerOf(ctx);
+    const pair = await connectedPair(net);
+    try {
+      const seen = await optionOfBothEnds(peer, pair, "SO_KEEPALIVE");
+      ctx.observe("SO_KEEPALIVE", seen);
+      assert.deepEqual(seen, { connected: 0, accepted: 0 });
+    } finally {
+      await pair.close();
+    }
+  },
+});
