@@ -11,7 +11,7 @@ import type { Conn } from "../core/adapter.ts";
 import { defineCase } from "../core/case.ts";
 import type { CasePeer } from "../core/case.ts";
 import type { SocketOptionName } from "../core/peer.ts";
-import { connectedPair, peerOf } from "./helpers.ts";
+import { connectedPair, LOOPBACK4, peerOf } from "./helpers.ts";
 
 /** One option of both ends of a connection made and accepted by the column, as the kernel holds them. */
 async function optionOfBothEnds(
@@ -64,6 +64,28 @@ export const keepaliveDefault = defineCase({
       assert.deepEqual(seen, { connected: 0, accepted: 0 });
     } finally {
       await pair.close();
+    }
+  },
+});
+
+export const reuseaddrListener = defineCase({
+  id: "tcp.options.reuseaddr-listener",
+  title: "a new listening socket has SO_REUSEADDR 0 unless the program asks for it",
+  semantic:
+    "SO_REUSEADDR is off on a new socket: a listener binds a port that an old connection still holds in TIME_WAIT only if the program set it before bind(). A listener made without asking reads 0.",
+  reference: "Linux socket(7) (SO_REUSEADDR); UNP 7.5 (SO_REUSEADDR)",
+  sides: "column+peer",
+  requires: { fixtures: ["peerColumnView"] },
+  async run(net, ctx) {
+    const peer = peerOf(ctx);
+    const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
+    try {
+      const socket = await peer.columnSocket({ local: listener.addr });
+      const { SO_REUSEADDR } = await socket.options();
+      ctx.observe("SO_REUSEADDR", SO_REUSEADDR);
+      assert.equal(SO_REUSEADDR, 0);
+    } finally {
+      await listener.close();
     }
   },
 });
