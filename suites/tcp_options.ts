@@ -89,3 +89,27 @@ export const reuseaddrListener = defineCase({
     }
   },
 });
+
+export const v6onlyDefault = defineCase({
+  id: "tcp.options.v6only-default",
+  title: "a listener on :: has IPV6_V6ONLY 0: it takes IPv4 connections too",
+  semantic:
+    "An IPv6 socket takes its IPV6_V6ONLY from net.ipv6.bindv6only, 0 on Linux by default: a listener bound to :: without asking reads 0 and accepts IPv4 connections as IPv4-mapped addresses.",
+  reference: "Linux ipv6(7) (IPV6_V6ONLY, bindv6only); RFC 3493 5.3; UNP 12.2",
+  sides: "column+peer",
+  requires: { fixtures: ["peerColumnView", "ipv6"] },
+  // A wildcard listener: inside the lab where it can be made.
+  lab: { preferred: true },
+  async run(net, ctx) {
+    const peer = peerOf(ctx);
+    const listener = await net.tcp.listen({ hostname: "::", port: 0 });
+    try {
+      const socket = await peer.columnSocket({ local: listener.addr });
+      const { IPV6_V6ONLY } = await socket.options();
+      ctx.observe("IPV6_V6ONLY", IPV6_V6ONLY);
+      assert.equal(IPV6_V6ONLY, 0);
+    } finally {
+      await listener.close();
+    }
+  },
+});
