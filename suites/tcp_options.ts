@@ -113,3 +113,31 @@ export const v6onlyDefault = defineCase({
     }
   },
 });
+
+/** A backlog nothing uses by default, and far below net.core.somaxconn (4096 since Linux 5.4), which would clamp it. */
+const BACKLOG = 7;
+
+export const listenBacklog = defineCase({
+  id: "tcp.options.listen-backlog",
+  title: "the backlog a program passes to listen is the limit of the listener's accept queue",
+  semantic:
+    "listen(backlog) sets the limit of the queue of completed connections waiting for accept(), clamped to net.core.somaxconn: a listener asked for a backlog of 7 has a queue limit of 7 (the Send-Q `ss -lt` shows). Recorded as well: the limit the API sets when the program asks for none, the API's own default.",
+  reference: "POSIX listen(); Linux listen(2) (backlog, somaxconn), tcp(7); UNP 4.5",
+  sides: "column+peer",
+  requires: { capabilities: ["listenBacklog"], fixtures: ["peerColumnView"] },
+  async run(net, ctx) {
+    const peer = peerOf(ctx);
+    const limitOf = async (backlog?: number): Promise<number> => {
+      const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0, backlog });
+      try {
+        return (await (await peer.columnSocket({ local: listener.addr })).backlog()).limit;
+      } finally {
+        await listener.close();
+      }
+    };
+    ctx.observe("queue limit, none asked (the API's default)", await limitOf());
+    const asked = await limitOf(BACKLOG);
+    ctx.observe(`queue limit, ${BACKLOG} asked`, asked);
+    assert.equal(asked, BACKLOG);
+  },
+});
