@@ -20,8 +20,10 @@
  *   last one's error (UNP 11.12 tcp_connect); listen (`AI_PASSIVE`) uses
  *   the first address that binds and listens (UNP 11.13 tcp_listen). A
  *   failed lookup throws getaddrinfo's EAI_* name (raw class `Gai`)
- * - tcp.listen → `socket` + `setsockopt(SO_REUSEADDR, 1)` (what servers do
- *   so a restart can bind while old connections sit in TIME_WAIT, UNP 7.5)
+ * - tcp.listen → `socket` + `setsockopt(SO_REUSEADDR, 1)` when asked
+ *   (`reuseAddress`: what servers do so a restart can bind while old
+ *   connections sit in TIME_WAIT, UNP 7.5; never unasked, so a listener
+ *   carries the kernel's defaults)
  *   + `setsockopt(IPV6_V6ONLY)` when asked, on IPv6 sockets only
  *   + `setsockopt(SO_REUSEPORT, 1)` when asked
  *   + `bind` + `listen(backlog ?? 128)` + `getsockname`
@@ -422,7 +424,7 @@ async function listen(options: ListenOptions): Promise<Listener> {
   for (const address of addresses) {
     try {
       return await listenOn(address, (fd) => {
-        setIntOption("listen", fd, SOL_SOCKET, SO_REUSEADDR, 1);
+        if (options.reuseAddress) setIntOption("listen", fd, SOL_SOCKET, SO_REUSEADDR, 1);
         if (options.ipv6Only !== undefined && address.family === AF_INET6) {
           setIntOption("listen", fd, IPPROTO_IPV6, IPV6_V6ONLY, options.ipv6Only ? 1 : 0);
         }

@@ -42,8 +42,11 @@ export function isMulticast4(host: string): boolean {
     Number(parts[0]) >= 224 && Number(parts[0]) <= 239;
 }
 
-/** Methods that only bind locally, where a wildcard address is allowed. */
-const BINDING = new Set(["listen", "bind"]);
+/**
+ * Methods that only bind locally, or only look up a socket bound so (the
+ * peer's `columnSocket`, which sends nothing), where a wildcard address is allowed.
+ */
+const BINDING = new Set(["listen", "bind", "columnSocket"]);
 
 /** The fields that carry an address: a destination or bind address, a multicast group, an interface. */
 const ADDRESS_FIELDS = ["hostname", "group", "interface"] as const;

@@ -225,6 +225,13 @@ export interface ListenOptions {
   ipv6Only?: boolean;
   /** SO_REUSEPORT; only with the `reusePort` capability. */
   reusePort?: boolean;
+  /**
+   * SO_REUSEADDR before bind(): may bind a port whose only other users are
+   * in TIME_WAIT. Where the API has no such option the adapter passes
+   * nothing (runtimes that set it on every listener do so anyway: measured
+   * by `tcp.options.reuseaddr-listener`).
+   */
+  reuseAddress?: boolean;
 }
 
 export interface TcpApi {

@@ -36,9 +36,12 @@ function show(cell: Cell | undefined): string {
   if (cell.verdict === "pass") return "ok";
   if (cell.verdict === "unsupported") {
     const missing = cell.detail?.match(/has no (.+)$/)?.[1];
-    return missing ? `n/a: ${missing}` : `n/a: ${clip(cell.detail ?? "")}`;
+    if (missing) return `n/a: ${missing}`;
+    return cell.detail?.startsWith("a JavaScript-level contract") ? "n/a: JS-level" : `n/a: ${clip(cell.detail ?? "")}`;
   }
-  return `**${cell.verdict}**: ${clip(cell.detail ?? cell.observed)}`;
+  // An assertion's first line names no value; what was observed does.
+  const said = cell.detail && !/^Expected values/.test(cell.detail) ? cell.detail : cell.observed;
+  return `**${cell.verdict}**: ${clip(said)}`;
 }
 
 const lines = [

@@ -12,6 +12,7 @@ import * as tcpShutdown from "./tcp_shutdown.ts";
 import * as tcpClose from "./tcp_close.ts";
 import * as tcpTimeout from "./tcp_timeout.ts";
 import * as tcpFork from "./tcp_fork.ts";
+import * as tcpOptions from "./tcp_options.ts";
 import * as udp from "./udp.ts";
 import * as udpDeadPort from "./udp_dead_port.ts";
 import * as udpOptions from "./udp_options.ts";
@@ -29,6 +30,7 @@ const suites: Record<string, Record<string, Case>> = {
   tcp_close: tcpClose,
   tcp_timeout: tcpTimeout,
   tcp_fork: tcpFork,
+  tcp_options: tcpOptions,
   udp,
   udp_dead_port: udpDeadPort,
   udp_options: udpOptions,

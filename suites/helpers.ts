@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import type { Adapter, Conn, DatagramSocket, Listener, ReportLog } from "../core/adapter.ts";
+import type { Adapter, Conn, DatagramSocket, Listener, ListenOptions, ReportLog } from "../core/adapter.ts";
 import type { CaseContext, CasePeer } from "../core/case.ts";
 import { SocketError } from "../core/errors.ts";
 
@@ -83,9 +83,16 @@ export interface Pair {
   close(): Promise<void>;
 }
 
-/** Listens on `hostname`, connects a client and accepts it. */
-export async function connectedPair(net: Adapter, hostname = LOOPBACK4): Promise<Pair> {
-  const listener = await net.tcp.listen({ hostname, port: 0 });
+/**
+ * Listens on `hostname` (or with `options`: a host name and the listener's
+ * other options), connects a client and accepts it.
+ */
+export async function connectedPair(
+  net: Adapter,
+  options: string | Omit<ListenOptions, "port" | "hostname"> & { hostname?: string } = LOOPBACK4,
+): Promise<Pair> {
+  const { hostname = LOOPBACK4, ...rest } = typeof options === "string" ? { hostname: options } : options;
+  const listener = await net.tcp.listen({ ...rest, hostname, port: 0 });
   const client = await net.tcp.connect({ hostname, port: listener.addr.port });
   const server = await listener.accept();
   assert.ok(server, "accept returned no connection");

@@ -96,12 +96,12 @@ export const reuseAfterClose = defineCase({
   id: "tcp.listen.reuse-after-close",
   title: "a server can listen again on its port while an old connection sits in TIME_WAIT",
   semantic:
-    "The side that closes a connection first holds it in TIME_WAIT afterwards (for 2MSL, a minute on Linux). After the server closes an accepted connection first and then its listener, the kernel lists that connection in TIME_WAIT on the server's port, and a new listener on the same port still succeeds: a listener set up as servers set it up (SO_REUSEADDR) may bind a port whose only other users are in TIME_WAIT.",
+    "The side that closes a connection first holds it in TIME_WAIT afterwards (for 2MSL, a minute on Linux). After the server closes an accepted connection first and then its listener, the kernel lists that connection in TIME_WAIT on the server's port, and a new listener on the same port still succeeds: a listener set up as servers set it up (SO_REUSEADDR) may bind a port whose only other users are in TIME_WAIT. On Linux the TIME_WAIT socket must carry SO_REUSEADDR too, inherited from the listener that accepted it: both listeners ask for it.",
   reference: "UNP 2.7 (TIME_WAIT), 7.5 (SO_REUSEADDR); RFC 9293 3.6; Linux socket(7), tcp(7)",
   // The kernel's socket table shows TIME_WAIT where the lab can be made.
   lab: { preferred: true },
   async run(net, ctx) {
-    const pair = await connectedPair(net);
+    const pair = await connectedPair(net, { reuseAddress: true });
     const port = pair.listener.addr.port;
     await pair.server.close(); // active close: the server's end goes to TIME_WAIT
     assert.equal((await readToEnd(pair.client)).data.byteLength, 0);
@@ -116,7 +116,7 @@ export const reuseAfterClose = defineCase({
     } else {
       ctx.observe("TIME_WAIT on the port", "not checked (no socket table outside the lab)");
     }
-    const again = await net.tcp.listen({ hostname: LOOPBACK4, port });
+    const again = await net.tcp.listen({ hostname: LOOPBACK4, port, reuseAddress: true });
     try {
       ctx.observe("relisten", "ok");
       assert.equal(again.addr.port, port);

@@ -1,6 +1,7 @@
 /**
  * UDP socket options that change where datagrams go or how they travel:
- * SO_BROADCAST, multicast membership, IP_TTL, SO_REUSEPORT.
+ * SO_BROADCAST, multicast membership, IP_TTL, SO_REUSEPORT; and what the
+ * kernel sees on a new UDP socket (its options, read by the reference peer).
  *
  * Broadcast and multicast run inside the fault lab (lab/topology.ts): the
  * receiver binds the wildcard address there, and `lo` is the namespace's
@@ -13,8 +14,10 @@ import assert from "node:assert/strict";
 import type { Adapter, Datagram, DatagramSocket } from "../core/adapter.ts";
 import { rejectsWith } from "../core/assert.ts";
 import { defineCase } from "../core/case.ts";
+import type { CasePeer } from "../core/case.ts";
+import type { SocketOptions } from "../core/peer.ts";
 import { LAB_ADDRESSES } from "../lab/topology.ts";
-import { bindUdp, bytes, LOOPBACK4, text } from "./helpers.ts";
+import { bindUdp, bytes, LOOPBACK4, peerOf, text } from "./helpers.ts";
 
 const { local: LOCAL, broadcast: BROADCAST, multicastGroup: GROUP } = LAB_ADDRESSES;
 
@@ -168,3 +171,52 @@ async function spread(net: Adapter, sockets: readonly [DatagramSocket, DatagramS
   }
   return counts;
 }
+
+/** The options of one of the column's UDP sockets, as the kernel holds them. */
+async function udpOptionsOf(peer: CasePeer, socket: DatagramSocket): Promise<SocketOptions> {
+  return await (await peer.columnSocket({ protocol: "udp", local: socket.address() })).options();
+}
+
+export const recverrDefault = defineCase({
+  id: "udp.options.recverr-default",
+  title: "a new UDP socket has IP_RECVERR 0",
+  semantic:
+    "IP_RECVERR is off on a new socket: the kernel queues no extended errors (an ICMP port unreachable is not reported on an unconnected UDP socket) until the program sets it. A bound UDP socket reads 0.",
+  reference: "Linux ip(7) (IP_RECVERR); UNP 8.9 (asynchronous errors)",
+  sides: "column+peer",
+  requires: { capabilities: ["udp"], fixtures: ["peerColumnView"] },
+  async run(net, ctx) {
+    const peer = peerOf(ctx);
+    const socket = await bindUdp(net);
+    try {
+      const { IP_RECVERR } = await udpOptionsOf(peer, socket);
+      ctx.observe("IP_RECVERR", IP_RECVERR);
+      assert.equal(IP_RECVERR, 0);
+    } finally {
+      await socket.close();
+    }
+  },
+});
+
+export const broadcastDefault = defineCase({
+  id: "udp.options.broadcast-default",
+  title: "a new UDP socket has SO_BROADCAST 0 until the program enables broadcast",
+  semantic:
+    "SO_BROADCAST is off on a new socket, so a send to a broadcast address fails with EACCES; the program turns it on with setsockopt. A bound UDP socket reads 0, and 1 once broadcast is enabled (where the API can enable it).",
+  reference: "Linux socket(7) (SO_BROADCAST); UNP 7.5 (SO_BROADCAST), 20.4",
+  sides: "column+peer",
+  requires: { capabilities: ["udp"], fixtures: ["peerColumnView"] },
+  async run(net, ctx) {
+    const peer = peerOf(ctx);
+    const socket = await bindUdp(net);
+    try {
+      const before = (await udpOptionsOf(peer, socket)).SO_BROADCAST;
+      const enabled = socket.setBroadcast ? (await socket.setBroadcast(true), (await udpOptionsOf(peer, socket)).SO_BROADCAST) : "not offered";
+      ctx.observe("SO_BROADCAST", { new: before, enabled });
+      assert.equal(before, 0);
+      if (socket.setBroadcast) assert.equal(enabled, 1, "enabling broadcast left SO_BROADCAST off");
+    } finally {
+      await socket.close();
+    }
+  },
+});
