@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { SocketError } from "../core/errors.ts";
+import { ss } from "../test/fixtures/deno_ss.ts";
 import { assertReadsPulled } from "../test/fixtures/pull_reads.ts";
 import { adapter } from "./deno.ts";
 
@@ -54,9 +55,3 @@ Deno.test({
     assert.ok(figures.written > 0);
   },
 });
-
-/** `ss` (iproute2), which the permission set lets this test run, for the kernel's TCP_INFO. */
-function ss(args: string[]): string {
-  const { stdout } = new Deno.Command("ss", { args, stdout: "piped", stderr: "inherit" }).outputSync();
-  return new TextDecoder().decode(stdout);
-}
