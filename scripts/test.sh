@@ -6,18 +6,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DENO_NO_UPDATE_CHECK=1 NO_COLOR=1
 bin=node_modules/.bin
+# Every stage is bounded, so a hang ends the run with a failure that names its stage
+# instead of holding CI to its limit.
+bounded() { local limit=$1; shift; timeout -k 15 "$limit" "$@" || { local rc=$?; [ $rc -eq 124 ] && echo "== timed out after ${limit}s: $*" >&2; return $rc; }; }
+echo "== on $(nproc) cores, descriptor limit $(ulimit -Sn)/$(ulimit -Hn), load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 
 echo "== type check: tsc (Node and Bun types), deno check (Deno-facing files)"
 "$bin/tsc" -p .
 "$bin/deno" check --quiet mod.ts adapters/deno.ts adapters/deno_test.ts adapters/libc.ts adapters/libc_test.ts adapters/_libc_child.ts hosts/deno/*.ts peer/main.ts
 echo "== node --test: core, harness, report, CLI, hosts, examples, the peer, the bench, the node:net adapter and the node column"
-node --import tsx --test --test-reporter=dot \
+bounded 1500 node --import tsx --test --test-timeout=300000 --test-force-exit \
+  --test-reporter=dot --test-reporter-destination=stdout \
+  --test-reporter=./scripts/failures_reporter.mjs --test-reporter-destination=stderr \
   $(ls core/*_test.ts columns/*_test.ts harness/*_test.ts report/*_test.ts cli/*_test.ts hosts/*_test.ts \
     lab/*_test.ts examples/*_test.ts peer/*_test.ts bench/*_test.ts hosts/workerd/*_test.ts test/*_test.ts 2>/dev/null) \
   adapters/node_test.ts hosts/node/node.test.ts
 echo "== deno test: the deno and deno-node columns and the Deno adapter"
-"$bin/deno" test -P --quiet
+bounded 900 "$bin/deno" test -P --quiet
 echo "== deno test: the kernel reference column and the libc adapter (FFI, their own permission set)"
-"$bin/deno" test -P=kernel --quiet hosts/deno/kernel.test.ts adapters/libc_test.ts
+bounded 600 "$bin/deno" test -P=kernel --quiet hosts/deno/kernel.test.ts adapters/libc_test.ts
 echo "== bun test: the bun and bun-node columns and the Bun adapter"
-"$bin/bun" test
+bounded 600 "$bin/bun" test
