@@ -124,10 +124,10 @@ function ends(value: { connected?: number; accepted?: number }): string {
 /** The keep-alive options of both ends, as the kernel holds them. */
 async function keepaliveOptions(
   peer: CasePeer,
-  ends: { client: Conn; server: Conn },
+  pair: { client: Conn; server: Conn },
 ): Promise<Record<"SO_KEEPALIVE" | "TCP_KEEPIDLE" | "TCP_KEEPINTVL" | "TCP_KEEPCNT", { connected?: number; accepted?: number }>> {
   const [SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT] = await Promise.all(
-    (["SO_KEEPALIVE", "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT"] as const).map((name) => optionOfBothEnds(peer, ends, name)),
+    (["SO_KEEPALIVE", "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT"] as const).map((name) => optionOfBothEnds(peer, pair, name)),
   );
   return { SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT };
 }
