@@ -31,6 +31,10 @@
  * - closeWrite → `socket.shutdown()` (shutdown(SHUT_WR)), after earlier writes
  * - close → `socket.close()` (close(2)), settled by the `close` handler
  * - abort → `socket.terminate()` (SO_LINGER 0, then close(2): RST)
+ * - setNoDelay → `socket.setNoDelay(on)`; setKeepAlive →
+ *   `socket.setKeepAlive(on, initialDelayMs)`. Each returns whether it
+ *   succeeded: `false` comes with no error and rejects `UNKNOWN` with that
+ *   `false` as raw
  * - reports (connection) → every `error` handler call (channel `error
  *   handler`) and every `close` handler call that carries an error (channel
  *   `close handler`), each once, beside ending the read stream
@@ -94,7 +98,8 @@
  * SO_REUSEPORT on UDP (`Bun.udpSocket` has no `reusePort` option: measured,
  * it is ignored and a second bind fails EADDRINUSE); IPV6_V6ONLY on a UDP
  * socket (no such option: measured, an `ipv6Only: true` is ignored and IPv4
- * datagrams still arrive); IP_RECVTTL; a caller-chosen receive buffer; Unix
+ * datagrams still arrive); IP_RECVTTL; a caller-chosen receive buffer; SO_RCVBUF and SO_SNDBUF
+ * on a UDP socket (`Bun.udpSocket` has no such options or methods); Unix
  * datagram sockets
  * (`Bun.udpSocket` is UDP only); pending accept, read and receive
  * operations (above); an idle timeout in milliseconds (`socket.timeout()`
@@ -283,6 +288,22 @@ class BunConn implements Conn {
     if (!this.#stream.closed) this.#socket.terminate();
     return this.#closed;
   }
+
+  setNoDelay(on: boolean): Promise<void> {
+    return succeeded("setNoDelay", () => this.#socket.setNoDelay(on));
+  }
+
+  setKeepAlive(on: boolean, initialDelayMs: number): Promise<void> {
+    return succeeded("setKeepAlive", () => this.#socket.setKeepAlive(on, initialDelayMs));
+  }
+}
+
+/** A Bun call that returns whether it succeeded: its throw is the failure, and so is a `false`, which Bun gives no error with. */
+function succeeded(op: string, call: () => unknown): Promise<void> {
+  return attempt(op, () => {
+    const result = call();
+    if (result === false) throw toSocketError(op, result);
+  });
 }
 
 class BunListener implements Listener {
@@ -371,13 +392,7 @@ class BunDatagramSocket implements DatagramSocket {
 
   /** A socket option call: its throw is the failure; `false` is a failure Bun gave no error for. */
   #option(op: string, call: () => unknown): Promise<void> {
-    try {
-      const result = call();
-      if (result === false) throw toSocketError(op, result);
-      return Promise.resolve();
-    } catch (err) {
-      return Promise.reject(toSocketError(op, err));
-    }
+    return succeeded(op, call);
   }
 
   close(): Promise<void> {
@@ -476,6 +491,8 @@ export const adapter: Adapter = {
     "udpTtl",
     "unixStream",
     "unixAbstract",
+    "noDelay",
+    "keepAlive",
   ]),
   tcp: {
     connect: ({ hostname, port }) => connect(false, (base) => Bun.connect<Stream>({ hostname, port, ...base })),

@@ -22,6 +22,8 @@
  * - close → `conn.close()`, once (Deno throws `BadResource` on a second close).
  *   Deno issues shutdown(SHUT_WR) before close(2), so the peer sees a FIN
  *   even where the close then sends RST (unread data): a finding, kept as is
+ * - setNoDelay → `conn.setNoDelay(on)` (`Deno.TcpConn`, synchronous: its
+ *   throw is the failure)
  * - listener.close → `listener.close()`, once
  * - close of a connection, listener or datagram socket resolves once the
  *   reads, accepts or receives pending on it have settled: Deno releases the
@@ -56,7 +58,11 @@
  * IP_MULTICAST_TTL), IP_RECVTTL, and SO_REUSEPORT on UDP (listenDatagram's
  * `reuseAddress` sets SO_REUSEADDR only: measured, a second socket bound
  * with it takes every datagram), an idle timeout and byte counters
- * (Deno.Conn has neither).
+ * (Deno.Conn has neither), keep-alive with an initial delay
+ * (`TcpConn.setKeepAlive(on)` takes no delay: it sets SO_KEEPALIVE alone
+ * and leaves TCP_KEEPIDLE at net.ipv4.tcp_keepalive_time, so the idle time
+ * the program asks for cannot be expressed), SO_RCVBUF and SO_SNDBUF on a
+ * UDP socket (DatagramConn has no such options).
  *
  * Errors keep Deno's own `.code` where it gives one (it sets the errno name
  * for OS errors); the class table below is the fallback for errors that
@@ -67,7 +73,7 @@
 import type { Adapter, Address, Conn, Datagram, DatagramSocket, Endpoint, Listener } from "../core/adapter.ts";
 import { ipAddress, unixAddress } from "../core/address.ts";
 import { closeOnce } from "../core/close_once.ts";
-import { toSocketError } from "../core/errors.ts";
+import { ApiMissingError, toSocketError } from "../core/errors.ts";
 import { NO_REPORTS } from "../core/report_log.ts";
 import { attempt } from "../core/settle.ts";
 
@@ -178,6 +184,13 @@ class DenoConn implements Conn {
   closeWrite(): Promise<void> {
     return call("closeWrite", () => this.#conn.closeWrite());
   }
+
+  setNoDelay(on: boolean): Promise<void> {
+    // Only a TCP connection (Deno.TcpConn) has it.
+    const conn = this.#conn as Partial<Deno.TcpConn>;
+    if (typeof conn.setNoDelay !== "function") return Promise.reject(new ApiMissingError("Deno.TcpConn.setNoDelay"));
+    return callSync("setNoDelay", () => conn.setNoDelay!(on));
+  }
 }
 
 class DenoListener implements Listener {
@@ -271,6 +284,7 @@ export const adapter: Adapter = {
     "acceptOnDemand",
     "pendingRead",
     "pendingReceive",
+    "noDelay",
   ]),
   tcp: {
     connect: async ({ hostname, port, signal }) =>

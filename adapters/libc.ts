@@ -37,6 +37,11 @@
  * - close → `close`, once
  * - abort → `setsockopt(SO_LINGER, { l_onoff: 1, l_linger: 0 })` + `close`
  *   (RST on TCP; SO_LINGER changes nothing for a Unix socket)
+ * - setNoDelay → `setsockopt(IPPROTO_TCP, TCP_NODELAY)`; setKeepAlive →
+ *   `setsockopt(SO_KEEPALIVE)`, then, when turning it on with a delay,
+ *   `setsockopt(IPPROTO_TCP, TCP_KEEPIDLE, delay / 1000)`: whole seconds,
+ *   so a delay that is not one is refused (RangeError) before any call;
+ *   a delay of 0 leaves TCP_KEEPIDLE as it was (the kernel refuses 0)
  * - localAddr / remoteAddr → `getsockname` / `getpeername`, formatted by
  *   `inet_ntop` (an IPv4-mapped peer reads `::ffff:a.b.c.d`, family IPv6).
  *   If `getpeername` fails right after a successful connect (the peer has
@@ -88,7 +93,9 @@
  * - disconnect → `connect` with a sockaddr of family AF_UNSPEC
  * - setBroadcast → `setsockopt(SO_BROADCAST)`; setTtl →
  *   `setsockopt(IPPROTO_IP, IP_TTL)`; joinGroup →
- *   `setsockopt(IPPROTO_IP, IP_ADD_MEMBERSHIP, struct ip_mreq)`
+ *   `setsockopt(IPPROTO_IP, IP_ADD_MEMBERSHIP, struct ip_mreq)`;
+ *   setRecvBufferSize / setSendBufferSize → `setsockopt(SO_RCVBUF)` /
+ *   `setsockopt(SO_SNDBUF)` with the size asked (the kernel doubles it)
  * - address() → `getsockname`, at each call
  *
  * - handOff.spawnChild (`_libc_hand_off.ts`) → `socketpair(AF_UNIX,
@@ -155,6 +162,7 @@ import {
   IP_TTL,
   IPPROTO_IP,
   IPPROTO_IPV6,
+  IPPROTO_TCP,
   IPV6_V6ONLY,
   joinGroup,
   libc,
@@ -170,8 +178,11 @@ import {
   SHUT_WR,
   SO_BROADCAST,
   SO_ERROR,
+  SO_KEEPALIVE,
+  SO_RCVBUF,
   SO_REUSEADDR,
   SO_REUSEPORT,
+  SO_SNDBUF,
   type SockAddr,
   Socket,
   SOCK_CLOEXEC,
@@ -180,6 +191,8 @@ import {
   SOCK_STREAM,
   socketName,
   SOL_SOCKET,
+  TCP_KEEPIDLE,
+  TCP_NODELAY,
   unixSockaddr,
 } from "./_libc.ts";
 import { spawnKernelChild } from "./_libc_hand_off.ts";
@@ -285,6 +298,27 @@ class KernelConn implements Conn {
       if (setLinger(fd, 1, 0) < 0) throw errnoError("abort", "setsockopt", errno());
     });
   }
+
+  setNoDelay(on: boolean): Promise<void> {
+    return setOptions(this.#socket, "setNoDelay", [[IPPROTO_TCP, TCP_NODELAY, on ? 1 : 0]]);
+  }
+
+  setKeepAlive(on: boolean, initialDelayMs: number): Promise<void> {
+    if (!Number.isInteger(initialDelayMs / 1000) || initialDelayMs < 0) {
+      return Promise.reject(new RangeError(`TCP_KEEPIDLE takes whole seconds: ${initialDelayMs} ms is not`));
+    }
+    const options: [number, number, number][] = [[SOL_SOCKET, SO_KEEPALIVE, on ? 1 : 0]];
+    if (on && initialDelayMs > 0) options.push([IPPROTO_TCP, TCP_KEEPIDLE, initialDelayMs / 1000]);
+    return setOptions(this.#socket, "setKeepAlive", options);
+  }
+}
+
+/** setsockopt of each `[level, name, value]` in turn on an open socket; the first failure is the operation's. */
+function setOptions(socket: Socket, op: string, options: readonly [number, number, number][]): Promise<void> {
+  return attempt(op, () => {
+    if (socket.closed) throw closedError(op, "setsockopt");
+    for (const [level, name, value] of options) setIntOption(op, socket.fd, level, name, value);
+  });
 }
 
 /** A connection's addresses; the socket is closed if getsockname fails. */
@@ -579,6 +613,14 @@ class KernelDatagram implements DatagramSocket {
     });
   }
 
+  setRecvBufferSize(bytes: number): Promise<void> {
+    return setOptions(this.#socket, "setRecvBufferSize", [[SOL_SOCKET, SO_RCVBUF, bytes]]);
+  }
+
+  setSendBufferSize(bytes: number): Promise<void> {
+    return setOptions(this.#socket, "setSendBufferSize", [[SOL_SOCKET, SO_SNDBUF, bytes]]);
+  }
+
   /** One synchronous call on the open descriptor; a negative result is its errno. */
   #call(op: string, options: { syscall: string; call: (fd: number) => number | void }): Promise<void> {
     const { syscall, call } = options;
@@ -723,6 +765,9 @@ export const adapter: Adapter = {
     "pendingRead",
     "pendingReceive",
     "handOff",
+    "noDelay",
+    "keepAlive",
+    "udpBufferSizes",
   ]),
   reference: true,
   tcp: { connect, listen },

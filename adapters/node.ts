@@ -49,6 +49,10 @@
  * - setIdleTimeout → `socket.setTimeout(ms)` (0 disables); idleTimeouts →
  *   every `timeout` event, counted. node's own timer: the adapter runs none
  * - byteCounts → `socket.bytesRead`, `socket.bytesWritten`
+ * - setNoDelay → `socket.setNoDelay(on)`; setKeepAlive →
+ *   `socket.setKeepAlive(on, initialDelayMs)` (node sets TCP_KEEPIDLE to the
+ *   delay in whole seconds). Both are synchronous, report nothing and throw
+ *   only on bad arguments: a throw is the operation's failure
  * - reports → every `error` event of a socket or server, channel
  *   `"error" event`. node often reports one failure twice (a write's
  *   callback and the `error` event); both stay visible.
@@ -82,7 +86,9 @@
  *   no receive, since node gave it to none.
  * - connect → `socket.connect(port, address, cb)`; disconnect → `socket.disconnect()`
  * - setBroadcast → `socket.setBroadcast(on)`; setTtl → `socket.setTTL(ttl)`;
- *   joinGroup → `socket.addMembership(group, interface)`; each throws on failure
+ *   joinGroup → `socket.addMembership(group, interface)`;
+ *   setRecvBufferSize / setSendBufferSize → `socket.setRecvBufferSize(bytes)` /
+ *   `socket.setSendBufferSize(bytes)` (the size asked, passed on); each throws on failure
  * - address → `socket.address()`
  * - close → `socket.close(cb)`
  *
@@ -181,6 +187,16 @@ class NodeConn implements Conn {
 
   byteCounts(): { read: number; written: number } {
     return { read: this.#socket.bytesRead, written: this.#socket.bytesWritten };
+  }
+
+  async setNoDelay(on: boolean): Promise<void> {
+    requireMethod(this.#socket.setNoDelay, "net.Socket.prototype.setNoDelay");
+    await attempt("setNoDelay", () => this.#socket.setNoDelay(on));
+  }
+
+  async setKeepAlive(on: boolean, initialDelayMs: number): Promise<void> {
+    requireMethod(this.#socket.setKeepAlive, "net.Socket.prototype.setKeepAlive");
+    await attempt("setKeepAlive", () => this.#socket.setKeepAlive(on, initialDelayMs));
   }
 
   async read(): Promise<Uint8Array | null> {
@@ -327,10 +343,21 @@ class NodeDatagram implements DatagramSocket {
     return this.#sync("setTtl", { method: "setTTL", call: (s) => s.setTTL(ttl) });
   }
 
+  setRecvBufferSize(bytes: number): Promise<void> {
+    return this.#sync("setRecvBufferSize", { method: "setRecvBufferSize", call: (s) => s.setRecvBufferSize(bytes) });
+  }
+
+  setSendBufferSize(bytes: number): Promise<void> {
+    return this.#sync("setSendBufferSize", { method: "setSendBufferSize", call: (s) => s.setSendBufferSize(bytes) });
+  }
+
   /** A synchronous dgram.Socket method: its throw is the operation's failure. */
   #sync(
     op: string,
-    options: { method: "disconnect" | "setBroadcast" | "addMembership" | "setTTL"; call: (socket: dgram.Socket) => unknown },
+    options: {
+      method: "disconnect" | "setBroadcast" | "addMembership" | "setTTL" | "setRecvBufferSize" | "setSendBufferSize";
+      call: (socket: dgram.Socket) => unknown;
+    },
   ): Promise<void> {
     const { method, call } = options;
     try {
@@ -488,6 +515,9 @@ export const adapter: Adapter = {
     "pendingRead",
     "idleTimeout",
     "byteCounters",
+    "noDelay",
+    "keepAlive",
+    "udpBufferSizes",
     // child_process.fork + child.send(message, socket or server).
     "handOff",
   ]),

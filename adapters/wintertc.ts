@@ -31,6 +31,8 @@
  * - reports → a rejection of `socket.closed` (the API's own channel for a
  *   connection that failed or broke), recorded as `closed promise`.
  * - tcp.listen → rejects with NoListenerError: the API has no listener.
+ * - no socket options: the API has no TCP_NODELAY or keep-alive switch
+ *   (no `noDelay`, no `keepAlive`), and no UDP.
  *
  * Errors: the API gives no structured identity (workerd rejects with a plain
  * `Error` whose message is all it says), so failures are `UNKNOWN` with the

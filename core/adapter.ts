@@ -103,6 +103,16 @@ export type Capability =
   | "idleTimeout"
   /** The runtime counts a connection's bytes read and written (node:net `bytesRead`, `bytesWritten`). */
   | "byteCounters"
+  /** TCP_NODELAY on a connection, both ways: `Conn.setNoDelay`. */
+  | "noDelay"
+  /**
+   * SO_KEEPALIVE on a connection together with the idle time before the
+   * first probe (TCP_KEEPIDLE): `Conn.setKeepAlive`. An API that turns
+   * keep-alive on but cannot choose that time lacks it.
+   */
+  | "keepAlive"
+  /** SO_RCVBUF and SO_SNDBUF on a UDP socket: `DatagramSocket.setRecvBufferSize`, `setSendBufferSize`. */
+  | "udpBufferSizes"
   /**
    * The API accepts only when asked: a listener with no accept pending
    * leaves completed connections in the kernel's queue, and an accept can be
@@ -181,6 +191,17 @@ export interface Conn {
   readonly idleTimeouts?: EventCount;
   /** The runtime's own count of this connection's bytes (`byteCounters`). */
   byteCounts?(): { read: number; written: number };
+  /**
+   * setsockopt(TCP_NODELAY): `true` turns Nagle's algorithm off, `false`
+   * on again (`noDelay`). Resolves once the runtime has made the call.
+   */
+  setNoDelay?(on: boolean): Promise<void>;
+  /**
+   * setsockopt(SO_KEEPALIVE) and, when turning it on, the idle time before
+   * the first probe, in milliseconds as the APIs take it (TCP_KEEPIDLE is in
+   * whole seconds) (`keepAlive`).
+   */
+  setKeepAlive?(on: boolean, initialDelayMs: number): Promise<void>;
 }
 
 /** A listening TCP (or Unix stream) socket. */
@@ -290,6 +311,10 @@ export interface DatagramSocket {
   joinGroup?(membership: { group: string; interface: string }): Promise<void>;
   /** setsockopt(IP_TTL): the TTL of the datagrams this socket sends (`udpTtl`). */
   setTtl?(ttl: number): Promise<void>;
+  /** setsockopt(SO_RCVBUF): the receive buffer's size in bytes, as the program asks it (`udpBufferSizes`). */
+  setRecvBufferSize?(bytes: number): Promise<void>;
+  /** setsockopt(SO_SNDBUF): the send buffer's size in bytes, as the program asks it (`udpBufferSizes`). */
+  setSendBufferSize?(bytes: number): Promise<void>;
   /** Resolves once the descriptor is released. Idempotent. */
   close(): Promise<void>;
   /** Failures the runtime reported for this socket outside an operation's result (e.g. ICMP errors as `error` events). */

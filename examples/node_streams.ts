@@ -31,7 +31,8 @@
  *
  * Not offered: abortive close (a stream has no RST: `abort()` destroys the
  * socket), UDP and Unix datagrams (no streams), pending accepts (node accepts
- * on readiness).
+ * on readiness), socket options such as TCP_NODELAY and keep-alive (a stream
+ * socket of WinterTC's shape has none).
  *
  * @module
  */

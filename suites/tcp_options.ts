@@ -47,6 +47,91 @@ export const nodelayDefault = defineCase({
   },
 });
 
+export const setNodelay = defineCase({
+  id: "tcp.options.set-nodelay",
+  title: "turning no-delay on and then off reaches the kernel both ways: TCP_NODELAY 1, then 0",
+  semantic:
+    "setsockopt(TCP_NODELAY, 1) turns the Nagle algorithm off and setsockopt(TCP_NODELAY, 0) turns it on again; the kernel keeps what was set last. On both the connecting socket and the one accept() returns, turning no-delay on reads 1, and turning it off afterwards reads 0.",
+  reference: "Linux tcp(7) (TCP_NODELAY); UNP 7.9 (TCP_NODELAY); RFC 9293 3.7.4 (Nagle algorithm)",
+  sides: "column+peer",
+  requires: { capabilities: ["noDelay"], fixtures: ["peerColumnView"] },
+  async run(net, ctx) {
+    const peer = peerOf(ctx);
+    const pair = await connectedPair(net);
+    try {
+      const ends = [pair.client, pair.server];
+      const set = (on: boolean) => Promise.all(ends.map((conn) => conn.setNoDelay!(on)));
+      const before = await optionOfBothEnds(peer, pair, "TCP_NODELAY");
+      await set(true);
+      const on = await optionOfBothEnds(peer, pair, "TCP_NODELAY");
+      await set(false);
+      const off = await optionOfBothEnds(peer, pair, "TCP_NODELAY");
+      ctx.observe("TCP_NODELAY", { new: before, on, off });
+      assert.deepEqual({ on, off }, { on: { connected: 1, accepted: 1 }, off: { connected: 0, accepted: 0 } });
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+/** The keep-alive idle time the case asks for, in ms as the APIs take it; nothing uses it by default (tcp_keepalive_time is 7200 s). */
+const KEEPALIVE_DELAY_MS = 3_000;
+
+export const keepalive = defineCase({
+  id: "tcp.options.keepalive",
+  title: "enabling keep-alive with a 3 s initial delay sets SO_KEEPALIVE 1 and TCP_KEEPIDLE 3, and nothing else",
+  semantic:
+    "setsockopt(SO_KEEPALIVE, 1) turns keepalive probes on, and setsockopt(TCP_KEEPIDLE, 3) makes the first probe go after 3 s of idleness instead of net.ipv4.tcp_keepalive_time (7200 s); the time between probes (TCP_KEEPINTVL) and their number (TCP_KEEPCNT) stay what they were (tcp_keepalive_intvl and tcp_keepalive_probes: 75 s and 9 by default). On both the connecting socket and the one accept() returns, keep-alive enabled with a 3 s initial delay reads SO_KEEPALIVE 1 and TCP_KEEPIDLE 3, and TCP_KEEPINTVL and TCP_KEEPCNT as before (observed: connected/accepted, before → after).",
+  reference:
+    "Linux socket(7) (SO_KEEPALIVE), tcp(7) (TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, tcp_keepalive_time); UNP 7.5 (SO_KEEPALIVE); RFC 9293 3.8.4 (TCP keep-alives)",
+  sides: "column+peer",
+  requires: { capabilities: ["keepAlive"], fixtures: ["peerColumnView"] },
+  async run(net, ctx) {
+    const peer = peerOf(ctx);
+    const pair = await connectedPair(net);
+    try {
+      const read = () => keepaliveOptions(peer, pair);
+      const before = await read();
+      await Promise.all([pair.client, pair.server].map((conn) => conn.setKeepAlive!(true, KEEPALIVE_DELAY_MS)));
+      const after = await read();
+      // What the program did not ask for first: it is what a runtime adds.
+      for (const name of ["TCP_KEEPINTVL", "TCP_KEEPCNT", "SO_KEEPALIVE", "TCP_KEEPIDLE"] as const) {
+        ctx.observe(name, `${ends(before[name])} → ${ends(after[name])}`);
+      }
+      const both = (value: number) => ({ connected: value, accepted: value });
+      assert.deepEqual(
+        { SO_KEEPALIVE: after.SO_KEEPALIVE, TCP_KEEPIDLE: after.TCP_KEEPIDLE },
+        { SO_KEEPALIVE: both(1), TCP_KEEPIDLE: both(KEEPALIVE_DELAY_MS / 1000) },
+      );
+      assert.deepEqual(
+        { TCP_KEEPINTVL: after.TCP_KEEPINTVL, TCP_KEEPCNT: after.TCP_KEEPCNT },
+        { TCP_KEEPINTVL: before.TCP_KEEPINTVL, TCP_KEEPCNT: before.TCP_KEEPCNT },
+        `TCP_KEEPINTVL ${ends(before.TCP_KEEPINTVL)} → ${ends(after.TCP_KEEPINTVL)}, TCP_KEEPCNT ${
+          ends(before.TCP_KEEPCNT)
+        } → ${ends(after.TCP_KEEPCNT)}: neither asked for`,
+      );
+    } finally {
+      await pair.close();
+    }
+  },
+});
+
+/** One option of both ends as `connected/accepted`. */
+function ends(value: { connected?: number; accepted?: number }): string {
+  return `${value.connected}/${value.accepted}`;
+}
+
+/** The keep-alive options of both ends, as the kernel holds them. */
+async function keepaliveOptions(
+  peer: CasePeer,
+  pair: { client: Conn; server: Conn },
+): Promise<Record<"SO_KEEPALIVE" | "TCP_KEEPIDLE" | "TCP_KEEPINTVL" | "TCP_KEEPCNT", { connected?: number; accepted?: number }>> {
+  const [SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT] = await Promise.all(
+    (["SO_KEEPALIVE", "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT"] as const).map((name) => optionOfBothEnds(peer, pair, name)),
+  );
+  return { SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT };
+}
+
 export const keepaliveDefault = defineCase({
   id: "tcp.options.keepalive-default",
   title: "a new TCP socket, connected or accepted, has SO_KEEPALIVE 0",

@@ -220,3 +220,60 @@ export const broadcastDefault = defineCase({
     }
   },
 });
+
+/**
+ * The buffer size the buffer cases ask for: far below net.core.rmem_max and
+ * wmem_max (212992 by default), which would clamp it, and doubled unlike
+ * either default (rmem_default and wmem_default, 212992).
+ */
+const BUFFER_SIZE = 40_000;
+
+/** A buffer case: `set` asks for {@linkcode BUFFER_SIZE}, and `option` must read twice that. */
+function bufferCase(options: {
+  id: string;
+  which: "receive" | "send";
+  option: "SO_RCVBUF" | "SO_SNDBUF";
+  set: (socket: DatagramSocket, bytes: number) => Promise<void>;
+}) {
+  const { id, which, option, set } = options;
+  return defineCase({
+    id,
+    title: `setting a UDP socket's ${which} buffer to N gives ${option} 2N`,
+    semantic:
+      `setsockopt(${option}, N) sets the socket's ${which} buffer, and Linux doubles N (at most net.core.${
+        which === "receive" ? "rmem_max" : "wmem_max"
+      } before doubling) to leave room for its own bookkeeping, so getsockopt reads 2N: a UDP socket whose ${which} buffer was set to ${BUFFER_SIZE} bytes reads ${
+        2 * BUFFER_SIZE
+      }.`,
+    reference: `Linux socket(7) (${option}: "the kernel doubles this value"); UNP 7.5 (SO_RCVBUF and SO_SNDBUF)`,
+    sides: "column+peer",
+    requires: { capabilities: ["udp", "udpBufferSizes"], fixtures: ["peerColumnView"] },
+    async run(net, ctx) {
+      const peer = peerOf(ctx);
+      const socket = await bindUdp(net);
+      try {
+        const before = (await udpOptionsOf(peer, socket))[option];
+        await set(socket, BUFFER_SIZE);
+        const after = (await udpOptionsOf(peer, socket))[option];
+        ctx.observe(option, { new: before, [`${BUFFER_SIZE} asked`]: after });
+        assert.equal(after, 2 * BUFFER_SIZE);
+      } finally {
+        await socket.close();
+      }
+    },
+  });
+}
+
+export const recvBuffer = bufferCase({
+  id: "udp.options.recv-buffer",
+  which: "receive",
+  option: "SO_RCVBUF",
+  set: (socket, bytes) => socket.setRecvBufferSize!(bytes),
+});
+
+export const sendBuffer = bufferCase({
+  id: "udp.options.send-buffer",
+  which: "send",
+  option: "SO_SNDBUF",
+  set: (socket, bytes) => socket.setSendBufferSize!(bytes),
+});
