@@ -32,6 +32,8 @@ const decoder = new TextDecoder();
 const COUNT_LOOP = 'while read -r _; do n=0; for f in /proc/"$1"/fd/*; do [ -S "$f" ] && n=$((n+1)); done; echo "$n"; done';
 
 interface Counter {
+  /** Kept unreferenced but while a count waits: the shell never holds the process open, and an awaited count does. */
+  child: Deno.ChildProcess;
   ask: WritableStreamDefaultWriter<Uint8Array>;
   /** Read only while a count waits, so no read is left pending to hold the process open. */
   answers: ReadableStreamDefaultReader<Uint8Array>;
@@ -49,15 +51,20 @@ function startCounter(): Counter {
     stderr: "null",
   }).spawn();
   child.unref();
-  return { ask: child.stdin.getWriter(), answers: child.stdout.getReader(), buffered: "" };
+  return { child, ask: child.stdin.getWriter(), answers: child.stdout.getReader(), buffered: "" };
 }
 
 async function askCounter(c: Counter): Promise<number> {
-  await c.ask.write(new TextEncoder().encode("\n"));
-  while (!c.buffered.includes("\n")) {
-    const { value, done } = await c.answers.read();
-    if (done) throw new Error("the socket counter (sh) ended");
-    c.buffered += decoder.decode(value, { stream: true });
+  c.child.ref();
+  try {
+    await c.ask.write(new TextEncoder().encode("\n"));
+    while (!c.buffered.includes("\n")) {
+      const { value, done } = await c.answers.read();
+      if (done) throw new Error("the socket counter (sh) ended");
+      c.buffered += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    c.child.unref();
   }
   const end = c.buffered.indexOf("\n");
   const answer = c.buffered.slice(0, end);
