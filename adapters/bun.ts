@@ -479,6 +479,7 @@ function listen<L extends SocketListener<Stream>>(
 export const adapter: Adapter = {
   api: "Bun.connect/Bun.listen/Bun.udpSocket",
   capabilities: new Set([
+    "tcpListen",
     "halfClose",
     "abortiveClose",
     "ipv6Only",

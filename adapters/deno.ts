@@ -269,6 +269,7 @@ class DenoDatagramSocket implements DatagramSocket {
 export const adapter: Adapter = {
   api: "Deno.connect/Deno.listen/Deno.listenDatagram",
   capabilities: new Set([
+    "tcpListen",
     "halfClose",
     "connectAbort",
     "listenBacklog",

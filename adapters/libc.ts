@@ -740,6 +740,7 @@ export function adoptListener(fd: number): Listener {
 export const adapter: Adapter = {
   api: "libc (BSD sockets via FFI)",
   capabilities: new Set([
+    "tcpListen",
     "halfClose",
     "abortiveClose",
     "connectAbort",

@@ -492,6 +492,7 @@ export function adoptServer(server: net.Server): Listener {
 export const adapter: Adapter = {
   api: "node:net",
   capabilities: new Set([
+    "tcpListen",
     "halfClose",
     "connectAbort",
     "listenBacklog",

@@ -30,7 +30,9 @@
  * - close → `socket.close()`, once; later calls return the same promise.
  * - reports → a rejection of `socket.closed` (the API's own channel for a
  *   connection that failed or broke), recorded as `closed promise`.
- * - tcp.listen → rejects with NoListenerError: the API has no listener.
+ * - tcp.listen → rejects with NoListenerError: the API has no listener (no
+ *   `tcpListen` capability, so the cases that listen are `unsupported`).
+ * - socketsApi → `connect` itself, unchanged.
  * - no socket options: the API has no TCP_NODELAY or keep-alive switch
  *   (no `noDelay`, no `keepAlive`), and no UDP.
  *
@@ -45,29 +47,7 @@ import { connect as runtimeConnect } from "cloudflare:sockets";
 import type { Adapter, Address, Capability, Conn, ConnectOptions, Listener } from "../core/adapter.ts";
 import { ApiMissingError, toSocketError } from "../core/errors.ts";
 import { Reports } from "../core/report_log.ts";
-
-/** `SocketInfo`, as the spec's IDL has it. */
-interface SocketInfo {
-  remoteAddress?: string | null;
-  localAddress?: string | null;
-  alpn?: string | null;
-}
-
-/** `Socket`, as the spec's IDL has it. */
-interface Socket {
-  readonly readable: ReadableStream<Uint8Array>;
-  readonly writable: WritableStream<Uint8Array>;
-  readonly opened: Promise<SocketInfo>;
-  readonly closed: Promise<void>;
-  close(reason?: unknown): Promise<void>;
-  startTls(): Socket;
-}
-
-/** The spec's `connect(address, options)`. */
-type Connect = (
-  address: { hostname: string; port: number } | string,
-  options?: { secureTransport?: "off" | "on" | "starttls"; allowHalfOpen?: boolean },
-) => Socket;
+import type { Connect, Socket, SocketInfo } from "../core/sockets_api.ts";
 
 const connect: Connect = runtimeConnect;
 
@@ -174,13 +154,15 @@ async function open({ hostname, port, signal }: ConnectOptions): Promise<Conn> {
   }
 }
 
-const capabilities = new Set<Capability>(["halfClose", "connectAbort", "pendingRead"]);
+const capabilities = new Set<Capability>(["halfClose", "connectAbort", "pendingRead", "socketsApi"]);
 
 /**
  * The adapter for the WinterTC sockets API as workerd offers it
  * (`cloudflare:sockets`). Capabilities: half-close (`writer.close()` with
  * `allowHalfOpen`), connect abort (`socket.close(reason)`), pending reads
- * (`reader.read()`). It loads only inside workerd.
+ * (`reader.read()`), and the API itself (`socketsApi`: `connect` as the
+ * runtime gives it, for the cases of the specification's own semantics).
+ * No `tcpListen`, UDP or Unix: the API has none. It loads only inside workerd.
  *
  * @example
  * ```ts
@@ -194,6 +176,7 @@ const capabilities = new Set<Capability>(["halfClose", "connectAbort", "pendingR
 export const adapter: Adapter = {
   api: "WinterTC connect() (cloudflare:sockets)",
   capabilities,
+  socketsApi: { connect },
   tcp: {
     connect: open,
     listen(): Promise<Listener> {

@@ -17,7 +17,7 @@ import type { CatalogEntry } from "../suites/catalog.ts";
 import { bisectReleases, type Tried } from "./bisect_search.ts";
 import { installProgress } from "./install_progress.ts";
 import { checkExpectations, unknownColumn } from "./options.ts";
-import { publishedBetween, releaseBinary, releaseNumber } from "./releases.ts";
+import { publishedBetween, releasedRuntime, releaseBinary, releaseNumber } from "./releases.ts";
 
 const OPTIONS = {
   runtime: { type: "string" },
@@ -61,7 +61,7 @@ export async function bisectCommand(argv: string[]): Promise<number> {
   const good = releaseNumber(values.good!, "--good");
   const bad = releaseNumber(values.bad!, "--bad");
   if (good === bad) throw new UsageError(`--good and --bad are both ${good}: give two releases`);
-  const versions = await publishedBetween(column.host.name, good, bad);
+  const versions = await publishedBetween(releasedRuntime(column), good, bad);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`${entry.case.id} on ${column.id}: ${versions.length} published ${column.host.name} releases from ` +
     `${versions[0]} to ${versions.at(-1)}; good ${good}, bad ${bad}`);

@@ -9,7 +9,7 @@ import type { Column } from "../columns/registry.ts";
 import { UsageError } from "../harness/args.ts";
 import { HostError } from "../hosts/errors.ts";
 import type { InstallProgress } from "../hosts/install.ts";
-import type { RuntimeName } from "../hosts/runtime.ts";
+import { isRuntimeName, type RuntimeName } from "../hosts/runtime.ts";
 import {
   between,
   isStableVersion,
@@ -135,4 +135,21 @@ export async function releaseBinary(
   // An explicit release is installed, never looked for elsewhere: a miss here is a cache that may not install.
   if (!lookup.found) throw new UsageError(`${lookup.reason}; ${lookup.hint}`);
   return lookup.path;
+}
+
+/**
+ * The runtime whose published releases a command walks for `column`; a
+ * UsageError for a host whose releases sockcheck does not install (workerd).
+ *
+ * @example
+ * ```ts
+ * import { releasedRuntime } from "./releases.ts";
+ * import { findColumn } from "../columns/registry.ts";
+ * releasedRuntime(findColumn("bun-node")!); // "bun"
+ * ```
+ */
+export function releasedRuntime(column: Column): RuntimeName {
+  const { name } = column.host;
+  if (isRuntimeName(name)) return name;
+  throw new UsageError(`${column.id}: releases are walked for the runtimes sockcheck installs, not for ${name}`);
 }

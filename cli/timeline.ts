@@ -18,7 +18,7 @@ import { casesInOrder } from "../report/timeline.ts";
 import { installProgress } from "./install_progress.ts";
 import { checkExpectations, entriesFor, unknownColumn } from "./options.ts";
 import { progress } from "./progress.ts";
-import { releaseBinary, timelineReleases } from "./releases.ts";
+import { releaseBinary, releasedRuntime, timelineReleases } from "./releases.ts";
 
 const OPTIONS = {
   runtime: { type: "string" },
@@ -50,7 +50,7 @@ export async function timelineCommand(argv: string[]): Promise<number> {
   const extra = cases === undefined ? undefined : await casesFrom(cases);
   const entries = entriesFor({ filter: values.filter, extra });
   checkExpectations(column, { extraIds: extra?.map((c) => c.id) });
-  const versions = await timelineReleases(column.host.name, values);
+  const versions = await timelineReleases(releasedRuntime(column), values);
   const out = values.out ?? "sockcheck-timeline";
   // Every release is in the cache before anything runs, so a bad one stops the timeline at once.
   const onProgress = installProgress();

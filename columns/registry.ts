@@ -3,7 +3,9 @@
  * runtime), with the platforms it runs on and its expectations file,
  * `columns/<id>.json`. The `node:net` adapter serves three columns, one per
  * runtime that offers `node:net`. Adding a column is one entry here plus its
- * expectations file.
+ * expectations file. The `workerd` column runs the WinterTC adapter inside
+ * workerd; its host descriptor starts a column process of its own that
+ * forwards each case to the worker (hosts/workerd.ts).
  *
  * @module
  */
@@ -12,6 +14,7 @@ import { BUN } from "../hosts/bun.ts";
 import { DENO } from "../hosts/deno.ts";
 import type { HostDescriptor, HostNeed } from "../hosts/descriptor.ts";
 import { NODE } from "../hosts/node.ts";
+import { WORKERD } from "../hosts/workerd.ts";
 
 /** An adapter module, as the registry knows it without loading it. */
 export interface AdapterEntry {
@@ -56,6 +59,8 @@ const ADAPTERS = {
   deno: { module: new URL("../adapters/deno.ts", import.meta.url), api: "Deno.connect/Deno.listen/Deno.listenDatagram" },
   bun: { module: new URL("../adapters/bun.ts", import.meta.url), api: "Bun.connect/Bun.listen/Bun.udpSocket" },
   node: { module: new URL("../adapters/node.ts", import.meta.url), api: "node:net/node:dgram" },
+  // Loaded by workerd's worker (bundled), never by a column process: it imports `cloudflare:sockets`.
+  wintertc: { module: new URL("../adapters/wintertc.ts", import.meta.url), api: "WinterTC connect() (cloudflare:sockets)" },
 } as const satisfies Record<string, AdapterEntry>;
 
 function column(id: string, adapter: AdapterEntry, host: HostDescriptor): Column {
@@ -70,6 +75,7 @@ export const COLUMNS: readonly Column[] = [
   column("node", ADAPTERS.node, NODE),
   column("deno-node", ADAPTERS.node, DENO),
   column("bun-node", ADAPTERS.node, BUN),
+  column("workerd", ADAPTERS.wintertc, WORKERD),
 ];
 
 /** The hosts the columns run on, each once, in the columns' order. */

@@ -21,7 +21,7 @@ test("every column's expectations file is valid against the catalog", () => {
 test("one adapter serves several columns, one per host that offers its API", () => {
   const nodeNet = COLUMNS.filter((c) => c.adapter === findColumn("node")!.adapter).map((c) => `${c.id}@${c.host.name}`);
   assert.deepEqual(nodeNet, ["node@node", "deno-node@deno", "bun-node@bun"]);
-  assert.deepEqual(HOSTS.map((h) => h.name), ["deno", "bun", "node"]);
+  assert.deepEqual(HOSTS.map((h) => h.name), ["deno", "bun", "node", "workerd"]);
 });
 
 test("exactly one column is the kernel reference, and it is listed first", () => {

@@ -23,6 +23,7 @@
  * @module
  */
 import type { SocketError } from "./errors.ts";
+import type { SocketsApi } from "./sockets_api.ts";
 
 /** An endpoint as the runtime reports it. */
 export interface Address {
@@ -44,6 +45,16 @@ export type Endpoint = { hostname: string; port: number } | { path: string };
  * does not declare is reported `unsupported`, never `fail`.
  */
 export type Capability =
+  /**
+   * A TCP listener: `tcp.listen`, and the cases whose column side listens or
+   * accepts. Client-only APIs (the WinterTC sockets API) have no listener.
+   */
+  | "tcpListen"
+  /**
+   * The WinterTC sockets API itself (`Adapter.socketsApi`): the
+   * specification's own semantics, beyond the BSD-socket contract.
+   */
+  | "socketsApi"
   /** `shutdown(SHUT_WR)`: send FIN and keep reading. */
   | "halfClose"
   /** Close with SO_LINGER 0, sending RST. */
@@ -453,6 +464,8 @@ export interface Adapter {
   readonly unix?: UnixApi;
   /** Present with `handOff`. */
   readonly handOff?: HandOffApi;
+  /** Present with `socketsApi`: the WinterTC sockets API as the runtime offers it, unchanged. */
+  readonly socketsApi?: SocketsApi;
   /**
    * The kernel reference: runtime-level cases (a pending promise settles)
    * state a JavaScript contract the kernel has no counterpart for, so they

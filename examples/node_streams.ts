@@ -173,7 +173,7 @@ async function serve(options: net.ListenOptions): Promise<Listener> {
  */
 export const adapter: Adapter = {
   api: "node:net through WHATWG streams (Duplex.toWeb)",
-  capabilities: new Set(["halfClose", "connectAbort", "listenBacklog", "ipv6Only", "unixStream", "pendingRead"]),
+  capabilities: new Set(["tcpListen", "halfClose", "connectAbort", "listenBacklog", "ipv6Only", "unixStream", "pendingRead"]),
   tcp: {
     connect: ({ hostname, port, signal }) => open({ host: hostname, port, allowHalfOpen: false, signal }, false),
     listen: ({ hostname, port, backlog, ipv6Only }) => serve({ host: hostname, port, backlog, ipv6Only }),

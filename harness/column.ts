@@ -34,6 +34,12 @@ export interface PreparedColumn {
    * failed to): the cases that need the peer wait for it, the others never do.
    */
   peer?: Promise<PeerPart>;
+  /**
+   * Where a case runs: in this process by default (the runner's
+   * `runCase`); a host whose runtime runs outside this process (workerd's
+   * worker) forwards it there. Never throws, as `runCase`.
+   */
+  runCase?: typeof runCase;
 }
 
 /** Stands in for an adapter that cannot be loaded on this platform; never called. */
@@ -112,7 +118,7 @@ export async function runEntry(column: PreparedColumn, entry: CatalogEntry): Pro
   const prepared = sidesOf(entry.case) === "column+peer" ? await withPeer(column) : column;
   const { adapter, host, unavailable } = prepared;
   const why = unavailable ? { verdict: "skipped" as const, detail: unavailable } : wrongProfile(entry.case, host);
-  const result = why ? neverRan(entry.case.id, why) : await runCase(entry.case, adapter, host);
+  const result = why ? neverRan(entry.case.id, why) : await (prepared.runCase ?? runCase)(entry.case, adapter, host);
   return judged(prepared, { entry, result });
 }
 

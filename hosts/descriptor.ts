@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RuntimeLookup } from "./find_runtime.ts";
 import type { InstallProgress } from "./install.ts";
-import type { RuntimeName } from "./runtime.ts";
+import type { HostName } from "./runtime.ts";
 
 /** The package's root folder. */
 export const PACKAGE_ROOT: string = fileURLToPath(new URL("..", import.meta.url));
@@ -33,7 +33,7 @@ export type HostNeed = "ffi";
 
 /** One runtime, as the harness and the CLI start it. */
 export interface HostDescriptor {
-  readonly name: RuntimeName;
+  readonly name: HostName;
   /**
    * Finds the binary and asks its version: the value given (`--deno PATH` or
    * `--deno VERSION`), else the project's `node_modules/.bin`, else the PATH.

@@ -14,15 +14,15 @@ import { fileURLToPath } from "node:url";
 import { HostError } from "./errors.ts";
 import { cachedRuntime, type InstallProgress, installVersion } from "./install.ts";
 import { probeRuntime } from "./_probe.ts";
-import type { RuntimeName } from "./runtime.ts";
+import type { HostName, RuntimeName } from "./runtime.ts";
 
 /** Where a runtime binary was found. */
 export type RuntimeSource = "explicit" | "project" | "path" | "cache";
 
 /** A runtime found (its binary and exact version), or why not and how to get it. */
 export type RuntimeLookup =
-  | { found: true; runtime: RuntimeName; path: string; version: string; source: RuntimeSource }
-  | { found: false; runtime: RuntimeName; reason: string; hint: string; passedOver?: string[] };
+  | { found: true; runtime: HostName; path: string; version: string; source: RuntimeSource }
+  | { found: false; runtime: HostName; reason: string; hint: string; passedOver?: string[] };
 
 /** Options of {@linkcode findRuntime}. */
 export interface FindRuntimeOptions {

@@ -16,11 +16,11 @@ import { LAB_NAMES } from "../lab/names.ts";
 import { isLabProfile, LAB_ENV } from "../lab/profiles.ts";
 import { parseProcNetTcp } from "../lab/tcp_table.ts";
 import type { ChildStarter } from "./child.ts";
-import type { RuntimeName } from "./runtime.ts";
+import type { HostName } from "./runtime.ts";
 
 /** A host plus the runtime it is, as its own process sees it. */
 export interface RuntimeHost extends Host {
-  runtime: RuntimeName;
+  runtime: HostName;
   /** The runtime's exact version. */
   version: string;
   /** How this runtime starts child processes, where `node:child_process` will not do. */

@@ -7,6 +7,13 @@
 /** A JavaScript runtime sockcheck can find, install and start. */
 export type RuntimeName = "deno" | "bun" | "node";
 
+/**
+ * A host a column runs on: a runtime sockcheck finds, installs and starts,
+ * or `workerd`, whose column process is a Node process driving a
+ * `workerd serve` (hosts/workerd.ts).
+ */
+export type HostName = RuntimeName | "workerd";
+
 /** Every runtime name, in the order they are listed to users. */
 export const RUNTIME_NAMES: readonly RuntimeName[] = ["deno", "bun", "node"];
 

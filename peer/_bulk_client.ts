@@ -9,8 +9,7 @@
  * @module
  */
 import type { Conn, DatagramSocket, Listener } from "../core/adapter.ts";
-import type { PeerProcess } from "./_process.ts";
-import type { Op, Operations } from "./_protocol.ts";
+import type { Op, Operations, PeerChannel } from "./_protocol.ts";
 
 const DEFAULT_LIMIT_MS = 30_000;
 
@@ -67,7 +66,7 @@ export interface PeerBulk {
 }
 
 /** The client side of the bulk loops; `handleOf` names a peer socket's handle. */
-export function bulkApi(peer: PeerProcess, handleOf: (socket: object) => number): PeerBulk {
+export function bulkApi(peer: PeerChannel, handleOf: (socket: object) => number): PeerBulk {
   const limit = (options?: BulkOptions) => options?.limitMs ?? DEFAULT_LIMIT_MS;
   const stoppable = <K extends Op>(op: K, args: Operations[K]["args"]): BulkRun<Operations[K]["result"]> => {
     const { id, result } = peer.request(op, args);

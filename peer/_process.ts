@@ -22,6 +22,7 @@ import {
   fromWireError,
   type Op,
   type Operations,
+  type PeerChannel,
   type Ready,
   type Response,
   UnavailableError,
@@ -108,7 +109,7 @@ type Pending = { resolve(value: unknown): void; reject(error: Error): void };
 type Refable = { ref?(): void; unref?(): void };
 
 /** One peer process and its requests. */
-export class PeerProcess {
+export class PeerProcess implements PeerChannel {
   /** Settles once the peer runs; rejects with an {@linkcode UnavailableError} when it cannot start. */
   readonly ready: Promise<PeerReady>;
   #child: ChildProcess | undefined;

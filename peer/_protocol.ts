@@ -12,7 +12,7 @@
 import { Buffer } from "node:buffer";
 import type { Address, Endpoint } from "../core/adapter.ts";
 import { type RawError, SocketError } from "../core/errors.ts";
-import { UnavailableError, type ViewStatus } from "../core/peer.ts";
+import { type PeerReady, UnavailableError, type ViewStatus } from "../core/peer.ts";
 
 export { UnavailableError, type ViewStatus };
 
@@ -132,6 +132,23 @@ export interface Request<K extends Op = Op> {
   id: number;
   op: K;
   args: Operations[K]["args"];
+}
+
+/**
+ * What carries requests to the peer and brings its answers back: the peer
+ * process's stdin and stdout (_process.ts), or a bridge to them.
+ */
+export interface PeerChannel {
+  /** Settles once the peer runs; rejects with an {@linkcode UnavailableError} when it cannot start. */
+  readonly ready: Promise<PeerReady>;
+  /** The peer process's id, once spawned. */
+  readonly pid: number | undefined;
+  /** Sends a request; its id (to cancel it) and its answer. */
+  request<K extends Op>(op: K, args: Operations[K]["args"]): { id: number; result: Promise<Operations[K]["result"]> };
+  /** Sends a request and awaits its answer. */
+  call<K extends Op>(op: K, args: Operations[K]["args"]): Promise<Operations[K]["result"]>;
+  /** Ends the peer (or the channel's use of it). */
+  close(): Promise<void>;
 }
 
 /** A SocketError as it travels. */

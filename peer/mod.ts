@@ -69,8 +69,10 @@ export {
   type SocketOptionName,
   type SocketOptions,
   startPeer,
+  startPeerChannel,
 } from "./client.ts";
+export { peerOver } from "./channel_peer.ts";
 export { type BulkOptions, type BulkRun, type PeerBulk } from "./_bulk_client.ts";
 export { type PeerOptions, type PeerReady } from "./_process.ts";
-export { type MemoryFigures, UnavailableError, type ViewStatus } from "./_protocol.ts";
+export { type MemoryFigures, type PeerChannel, UnavailableError, type ViewStatus } from "./_protocol.ts";
 export type { TcpInfo } from "./_tcp_info.ts";

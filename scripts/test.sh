@@ -15,13 +15,13 @@ echo "== type check: tsc (Node and Bun types), deno check (Deno-facing files)"
 "$bin/tsc" -p .
 "$bin/deno" check --quiet mod.ts adapters/deno.ts adapters/deno_test.ts adapters/libc.ts adapters/libc_test.ts adapters/_libc_child.ts hosts/deno/*.ts peer/main.ts
 # Two test files at a time (Node's default is one less than the cores); every case is made to hold under load.
-echo "== node --test: core, harness, report, CLI, hosts, examples, the peer, the bench, the node:net adapter and the node column"
+echo "== node --test: core, harness, report, CLI, hosts, examples, the peer, the bench, the node:net adapter, the node and workerd columns"
 bounded 1500 node --import tsx --test --test-concurrency=2 --test-timeout=300000 --test-force-exit \
   --test-reporter=dot --test-reporter-destination=stdout \
   --test-reporter=./scripts/failures_reporter.mjs --test-reporter-destination=stderr \
   $(ls core/*_test.ts columns/*_test.ts harness/*_test.ts report/*_test.ts cli/*_test.ts hosts/*_test.ts \
     lab/*_test.ts examples/*_test.ts peer/*_test.ts bench/*_test.ts hosts/workerd/*_test.ts test/*_test.ts 2>/dev/null) \
-  adapters/node_test.ts hosts/node/node.test.ts
+  adapters/node_test.ts hosts/node/node.test.ts hosts/workerd/workerd.test.ts
 echo "== deno test: the deno and deno-node columns and the Deno adapter"
 bounded 900 "$bin/deno" test -P --quiet
 echo "== deno test: the kernel reference column and the libc adapter (FFI, their own permission set)"

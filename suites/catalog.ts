@@ -20,6 +20,7 @@ import * as ipv6 from "./ipv6.ts";
 import * as unix from "./unix.ts";
 import * as tcpFaults from "./tcp_faults.ts";
 import * as udpFaults from "./udp_faults.ts";
+import * as socketsApi from "./sockets_api.ts";
 
 const suites: Record<string, Record<string, Case>> = {
   tcp_connect: tcpConnect,
@@ -38,6 +39,7 @@ const suites: Record<string, Record<string, Case>> = {
   unix,
   tcp_faults: tcpFaults,
   udp_faults: udpFaults,
+  sockets_api: socketsApi,
 };
 
 /** A case with the suite (topic) it belongs to. */

@@ -20,7 +20,7 @@ export const tcpLoopback = defineCase({
   semantic:
     "A listener on ::1 accepts a client connecting to ::1; data flows both ways, and getsockname/getpeername on both ends give ::1 (AF_INET6) with the listener's and the client's ports.",
   reference: "UNP 4.3, 4.10, 12.1; RFC 4291 2.5.3 (the loopback address); Linux ipv6(7)",
-  requires: { fixtures: ["ipv6"] },
+  requires: { capabilities: ["tcpListen"], fixtures: ["ipv6"] },
   async run(net, ctx) {
     const pair = await connectedPair(net, LOOPBACK6);
     try {
@@ -47,7 +47,7 @@ export const dualStack = defineCase({
   semantic:
     "An AF_INET6 listener on the wildcard :: without IPV6_V6ONLY (Linux's default, net.ipv6.bindv6only=0) also accepts IPv4 clients; accept() reports such a client's address as IPv4-mapped, ::ffff:127.0.0.1 (AF_INET6) with the client's port, while the client itself sees plain 127.0.0.1, and data flows.",
   reference: "UNP 12.2 (IPv4 client, IPv6 server); RFC 4291 2.5.5.2 (IPv4-mapped addresses); RFC 3493 3.7; Linux ipv6(7)",
-  requires: { fixtures: ["ipv6"] },
+  requires: { capabilities: ["tcpListen"], fixtures: ["ipv6"] },
   // A wildcard listener: inside the lab where it can be made.
   lab: { preferred: true },
   async run(net, ctx) {
@@ -79,7 +79,7 @@ export const v6only = defineCase({
   semantic:
     "With IPV6_V6ONLY set, a listener on :: takes IPv6 clients only: a connect to 127.0.0.1 on its port finds no listener and gets RST (ECONNREFUSED), a connect to ::1 is accepted, and an IPv4 socket can bind 127.0.0.1 on the same port.",
   reference: "UNP 7.8 (IPV6_V6ONLY), 12.2; RFC 3493 5.3; Linux ipv6(7)",
-  requires: { capabilities: ["ipv6Only"], fixtures: ["ipv6"] },
+  requires: { capabilities: ["tcpListen", "ipv6Only"], fixtures: ["ipv6"] },
   // A wildcard listener: inside the lab where it can be made.
   lab: { preferred: true },
   async run(net, ctx) {
@@ -221,7 +221,7 @@ export const mappedConnect = defineCase({
   semantic:
     "An AF_INET6 socket connecting to the IPv4-mapped address ::ffff:127.0.0.1 talks IPv4 on the wire and reaches a listener on 127.0.0.1: the client's own addresses read IPv4-mapped (AF_INET6), the server sees a plain IPv4 client at 127.0.0.1 with the client's port, and data flows.",
   reference: "RFC 4291 2.5.5.2 (IPv4-mapped addresses); RFC 3493 3.7; UNP 12.3 (IPv6 client, IPv4 server); Linux ipv6(7)",
-  requires: { fixtures: ["ipv6"] },
+  requires: { capabilities: ["tcpListen"], fixtures: ["ipv6"] },
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
     try {

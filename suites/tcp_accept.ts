@@ -35,7 +35,7 @@ export const waitsForClient = defineCase({
     "accept() on a listener with an empty completed-connection queue waits; it returns once a client's handshake completes, with that client's connection. The client is the reference peer, so only the column's accept is measured.",
   reference: "UNP 4.6 (accept blocks until a connection completes); POSIX accept()",
   // Only an API with an accept operation can have one pending; an event API's "pending accept" would be the adapter's.
-  requires: { capabilities: ["acceptOnDemand"] },
+  requires: { capabilities: ["tcpListen", "acceptOnDemand"] },
   sides: "column+peer",
   async run(net, ctx) {
     const peer = peerOf(ctx);
@@ -65,7 +65,7 @@ export const fifo = defineCase({
     "Connections whose handshake completed wait in the listener's completed-connection queue, and accept() takes them first in, first out. The reference peer connects three clients one after another; the column accepts them.",
   reference: "UNP 4.5 (completed connection queue, FIFO), 4.6",
   // The connections wait in the kernel's queue only where the API accepts when asked.
-  requires: { capabilities: ["acceptOnDemand"] },
+  requires: { capabilities: ["tcpListen", "acceptOnDemand"] },
   sides: "column+peer",
   async run(net, ctx) {
     const peer = peerOf(ctx);
@@ -98,6 +98,7 @@ export const peerAddress = defineCase({
     "accept() returns the peer's address (what getpeername gives): the client's local IPv4 address and ephemeral port; the accepted socket's local address is the listener's. The client is the reference peer, so the addresses compared with are the kernel's.",
   reference: "UNP 4.6 (accept's cliaddr), 4.10; POSIX accept()",
   sides: "column+peer",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const peer = peerOf(ctx);
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
@@ -124,7 +125,7 @@ export const listenerCloseSettlesPending = defineCase({
     "An accept pending when its own listener is closed must settle, with no connection or with an error, rather than hang. The kernel's blocking accept() has no such rule on Linux (close() in another thread does not wake it); this is the JavaScript API's contract, for APIs whose accept is an operation that can be pending.",
   reference: "UNP 4.6; Linux accept(2), close(2) (NOTES: closing a descriptor in use by another thread)",
   level: "runtime",
-  requires: { capabilities: ["acceptOnDemand"] },
+  requires: { capabilities: ["tcpListen", "acceptOnDemand"] },
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
     const accepting = listener.accept();
@@ -145,6 +146,7 @@ export const listenerCloseKeepsConnections = defineCase({
   semantic:
     "The listening socket and an accepted socket are independent descriptors: closing the listener (as a concurrent server's child does, UNP 4.8) leaves the accepted connection working in both directions.",
   reference: "UNP 4.8 (concurrent servers: close of the listening socket), 4.9",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -168,6 +170,7 @@ export const concurrentClients = defineCase({
   semantic:
     "64 clients connecting at once all complete (the backlog holds them) and each is accepted as its own connection: a server answering each with its own request uppercased reaches the right client every time.",
   reference: "UNP 4.5 (backlog), 4.8 (concurrent servers)",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
     const served: Conn[] = [];
@@ -218,7 +221,7 @@ export const resetBeforeAccept = defineCase({
     "When a completed connection is reset by its client before the server accepts it, Linux leaves it in the queue: accept() returns it, its first read fails with ECONNRESET, and the listener goes on accepting new clients as before.",
   reference: "UNP 5.11 (connection abort before accept returns); POSIX accept() [ECONNABORTED]; Linux accept(2), tcp(7)",
   // The connection waits in the kernel's queue only where the API accepts when asked; the client must send RST.
-  requires: { capabilities: ["acceptOnDemand", "abortiveClose"] },
+  requires: { capabilities: ["tcpListen", "acceptOnDemand", "abortiveClose"] },
   differsOn: {
     darwin: "BSD-derived kernels take a connection reset in the queue out of it: accept() never returns it (UNP 5.11)",
     freebsd: "BSD-derived kernels take a connection reset in the queue out of it: accept() never returns it (UNP 5.11)",
@@ -334,7 +337,7 @@ export const emfileRecovers = defineCase({
   semantic:
     "accept() needs a new descriptor: with the process at its RLIMIT_NOFILE it fails with EMFILE (or, in an API that waits, does not return yet) and the completed connection stays in the listener's queue. The listener survives: once a descriptor is free the waiting client is accepted, data flows, and later clients are accepted as before.",
   reference: "UNP 4.6 (accept); POSIX accept() [EMFILE]; Linux accept(2) (EMFILE), getrlimit(2) (RLIMIT_NOFILE)",
-  requires: { fixtures: ["descriptorLimit"] },
+  requires: { capabilities: ["tcpListen"], fixtures: ["descriptorLimit"] },
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
     const opened: Conn[] = [];

@@ -35,6 +35,7 @@ export const peerReadsEof = defineCase({
   semantic:
     "close() on a socket with no unread data sends the queued data and then FIN: the peer reads everything written and then EOF (read returns 0).",
   reference: "UNP 4.9 (close), 5.12; RFC 9293 3.6",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -85,7 +86,7 @@ export const abortive = defineCase({
   semantic:
     "With SO_LINGER {on, 0}, close() aborts the connection: it sends RST and discards the data still unsent in its send buffer, and the peer's pending read fails with ECONNRESET. With the peer not reading, a writer held by flow control has data unsent; after the abort the peer reads at most what had reached it (its runtime's read-ahead and its kernel receive buffer), fewer bytes than were written, then ECONNRESET.",
   reference: "UNP 7.5 (SO_LINGER), figure 7.7; RFC 9293 3.10.4 (ABORT: queued SENDs are flushed); Linux socket(7)",
-  requires: { capabilities: ["abortiveClose"] },
+  requires: { capabilities: ["tcpListen", "abortiveClose"] },
   timeLimitMs: 15000,
   async run(net, ctx) {
     const pair = await connectedPair(net);
@@ -142,6 +143,7 @@ export const writeAfterPeerClose = defineCase({
   semantic:
     "After the peer has closed (its FIN read as EOF), the first write is accepted: the kernel sends the data and the closed peer answers it with RST. Every later write fails with EPIPE (Linux reports the RST to a socket that had the peer's FIN as EPIPE, and the connection stays unwritable), so exactly one write is accepted.",
   reference: "UNP 5.12, 5.13 (SIGPIPE: writing to a socket that received RST returns EPIPE); RFC 9293 3.10.7.4; Linux tcp(7)",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -171,7 +173,7 @@ export const pendingReadSettles = defineCase({
     "Closing a connection while a read is pending on it settles that read (EOF or an error) instead of leaving it hanging, and the peer still sees an orderly FIN. The kernel has no such rule for a read blocked in another thread; this is the JavaScript API's contract, for APIs whose read is an operation that can be pending.",
   reference: "Linux close(2) (NOTES); UNP 4.9",
   level: "runtime",
-  requires: { capabilities: ["pendingRead"] },
+  requires: { capabilities: ["tcpListen", "pendingRead"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -199,6 +201,7 @@ export const deliversWrittenData = defineCase({
   semantic:
     "close() with nothing unread is an orderly release: data the kernel has taken but not yet delivered (here 1 MiB written to a peer that was not reading, most of it still in our send buffer) is not discarded: the kernel keeps sending it after close returns, then FIN, so the peer reads every byte in order, then EOF. Only SO_LINGER 0 discards it. (tcp.close.peer-reads-eof closes after 3 bytes that have already arrived; here most of the data is still queued at the close.)",
   reference: "UNP 7.5 (SO_LINGER off: close returns at once and the kernel tries to deliver the remaining data), 4.9; RFC 9293 3.10.4 (CLOSE: queued SENDs are sent, then FIN)",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -251,6 +254,7 @@ export const localCloseNoError = defineCase({
   semantic:
     "close() by this side is not a failure: it succeeds, and nothing is reported on the connection afterwards (no ECONNRESET, EPIPE or other error of its own making), even with data exchanged both ways just before.",
   reference: "POSIX close(); UNP 4.9 (close), 2.6; RFC 9293 3.10.4 (CLOSE)",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -279,7 +283,7 @@ export const abortDiscardsUnsent = defineCase({
   semantic:
     "With SO_LINGER {on, 0}, close() discards the data still queued in the send buffer and sends RST at once: the connection leaves the kernel's socket table at once (a graceful close would leave it in FIN_WAIT1, still trying to send the queue to a peer that is not reading), and the peer reads at most what had reached it, then ECONNRESET. Every write had completed (1 MiB, all taken by the kernel), so what the peer lacks was discarded by the kernel, not held back by the runtime. (tcp.close.abortive aborts with a write still held by flow control and checks the peer; here nothing is held, and the point is that no socket remains.)",
   reference: "UNP 7.5 (SO_LINGER with l_linger 0: the data in the send buffer is discarded and RST is sent); RFC 9293 3.10.4 (ABORT); Linux socket(7), tcp(7)",
-  requires: { capabilities: ["abortiveClose"], fixtures: ["lab"] },
+  requires: { capabilities: ["tcpListen", "abortiveClose"], fixtures: ["lab"] },
   async run(net, ctx) {
     const lab = ctx.lab;
     assert.ok(lab, "the lab's socket table is not available to this case");
@@ -338,6 +342,7 @@ export const settlesHeldWrite = defineCase({
   reference: "Linux close(2) (NOTES: closing a descriptor other threads use); UNP 4.9, 16.2 (nonblocking writes)",
   level: "runtime",
   timeLimitMs: 15000,
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {

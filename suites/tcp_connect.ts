@@ -62,6 +62,7 @@ export const ephemeralPort = defineCase({
   semantic:
     "A socket that connects without bind() is given an ephemeral local port by the kernel: non-zero, and different for two simultaneous connections to the same destination.",
   reference: "UNP 4.3, 4.4 (bind: ephemeral ports); Linux ip(7) ip_local_port_range",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
     const a = await net.tcp.connect({ hostname: LOOPBACK4, port: listener.addr.port });
@@ -84,7 +85,7 @@ export const sourceAddress = defineCase({
   semantic:
     "An unbound socket connecting to 127.0.0.1 gets local address 127.0.0.1, and one connecting to ::1 gets ::1: the kernel chooses the source address from the route to the destination.",
   reference: "UNP 4.3 (connect assigns the local address), 4.10; Linux ip(7), ipv6(7)",
-  requires: { fixtures: ["ipv6"] },
+  requires: { capabilities: ["tcpListen"], fixtures: ["ipv6"] },
   async run(net, ctx) {
     for (const hostname of [LOOPBACK4, LOOPBACK6]) {
       const pair = await connectedPair(net, hostname);
@@ -105,6 +106,7 @@ export const refused = defineCase({
   semantic:
     "A SYN to a port with no listener is answered with RST, and connect() fails with ECONNREFUSED within one round trip (well under a second on loopback).",
   reference: "UNP 4.3 (hard error: RST); RFC 9293 3.10.7.3; Linux tcp(7)",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const port = await closedPort(net);
     const started = performance.now();
@@ -122,7 +124,7 @@ export const completesBeforeAccept = defineCase({
     "The kernel completes the three-way handshake for a listening socket and queues the connection; connect() returns and the client can send before the server calls accept(), and the data is there once it does. No accept is made until the client has connected and written.",
   reference: "UNP 4.5 (listen: incomplete and completed connection queues), 4.6",
   // An API that accepts on readiness takes the connection at once: the premise (no accept yet) cannot be set up.
-  requires: { capabilities: ["acceptOnDemand"] },
+  requires: { capabilities: ["tcpListen", "acceptOnDemand"] },
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
     const client = await net.tcp.connect({ hostname: LOOPBACK4, port: listener.addr.port });
@@ -180,7 +182,7 @@ export const failureLeaksNothing = defineCase({
   semantic:
     "A socket whose connect() failed is still a descriptor the caller must close; an API that hides the socket must close it. After 200 refused connects the process holds no more sockets than before (counted by the runner from the process's descriptor table).",
   reference: "UNP 4.3 (a failed connect leaves the socket unusable and to be closed); POSIX connect(), close()",
-  requires: { fixtures: ["socketCount"] },
+  requires: { capabilities: ["tcpListen"], fixtures: ["socketCount"] },
   async run(net, ctx) {
     const port = await closedPort(net);
     const codes = new Map<string, number>();
@@ -213,6 +215,7 @@ export const errorIdentity = defineCase({
   semantic:
     "connect() to a closed port fails with errno ECONNREFUSED (111 on Linux), set by the connect call toward that address and port. The API's error carries all five: the errno's name and number, the system call (`connect`), and the destination address and port, as node:net documents for its system errors.",
   reference: "UNP 4.3 (connect), 1.4 (errno); POSIX connect() [ECONNREFUSED]; Linux errno(3); node:net docs, class SystemError (address, code, errno, port, syscall)",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const port = await closedPort(net);
     const connected = await settle(net.tcp.connect({ hostname: LOOPBACK4, port }));
@@ -244,7 +247,7 @@ export const abortBeforeStart = defineCase({
   semantic:
     "A connect whose AbortSignal was aborted before the call is never started: it rejects at once with the API's abort error, and no socket is made, so no SYN reaches the listener at the destination: the first connection the listener accepts afterwards is a later client's.",
   reference: "DOM Standard, AbortSignal (an aborted signal rejects before the operation starts); UNP 4.3 (connect sends the SYN), 4.5 (accept queue, in arrival order); node:net socket.connect(options.signal)",
-  requires: { capabilities: ["connectAbort"] },
+  requires: { capabilities: ["tcpListen", "connectAbort"] },
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
     const target = { hostname: LOOPBACK4, port: listener.addr.port };
@@ -299,7 +302,7 @@ export const refusedManyConcurrent = defineCase({
   semantic:
     "Each of 100 connects in flight at the same time toward a port with no listener gets its own RST and fails with ECONNREFUSED within a round trip: none succeeds, none waits on another or hangs, and each failed socket is closed, so the process holds no more sockets than before (counted by the runner). (tcp.connect.failure-leaks-nothing makes its connects 20 at a time and checks only the count; here all 100 are in flight at once and each must fail promptly.)",
   reference: "UNP 4.3 (RST: a hard error, ECONNREFUSED at once), 16.3 (nonblocking connect); RFC 9293 3.10.7.1; POSIX connect()",
-  requires: { fixtures: ["socketCount"] },
+  requires: { capabilities: ["tcpListen"], fixtures: ["socketCount"] },
   async run(net, ctx) {
     const port = await closedPort(net);
     const started = performance.now();
@@ -353,7 +356,7 @@ export const localhostV4OnlyServer = defineCase({
   semantic:
     "With localhost both ::1 and 127.0.0.1 in the hosts file, getaddrinfo gives ::1 first (RFC 6724 rule 6: ::1 has precedence 50, IPv4 35). A client connecting to a name tries each address in that order until one connects: ::1 refuses (no listener there), 127.0.0.1 answers. So a server on 127.0.0.1 alone is reached by connect(\"localhost\"). In the lab, whose own hosts file says exactly that.",
   reference: "UNP 11.6 (getaddrinfo), 11.12 (tcp_connect: try each address in turn); getaddrinfo(3), gai.conf(5); RFC 6724 section 6 (rule 6) and 2.1 (default policy table); RFC 8305 (Happy Eyeballs)",
-  requires: { fixtures: ["lab", "ipv6"] },
+  requires: { capabilities: ["tcpListen"], fixtures: ["lab", "ipv6"] },
   async run(net, ctx) {
     await reachedByName(net, ctx, LOOPBACK4);
   },
@@ -365,7 +368,7 @@ export const localhostV6OnlyServer = defineCase({
   semantic:
     "With localhost both ::1 and 127.0.0.1 in the hosts file, getaddrinfo gives ::1 first (RFC 6724 rule 6), and a client connecting to the name tries each address until one connects: ::1 answers at once. So a server on ::1 alone is reached by connect(\"localhost\"), never refused because 127.0.0.1 was tried alone. In the lab, whose own hosts file says exactly that.",
   reference: "UNP 11.6 (getaddrinfo), 11.12 (tcp_connect: try each address in turn); getaddrinfo(3), gai.conf(5); RFC 6724 section 6 (rule 6); RFC 8305 (Happy Eyeballs)",
-  requires: { fixtures: ["lab", "ipv6"] },
+  requires: { capabilities: ["tcpListen"], fixtures: ["lab", "ipv6"] },
   async run(net, ctx) {
     await reachedByName(net, ctx, LOOPBACK6);
   },
@@ -377,7 +380,7 @@ export const ipv4OnlyNamespace = defineCase({
   semantic:
     "Where IPv6 is disabled (no ::1 on any interface) but the hosts file still lists ::1 for localhost, getaddrinfo puts 127.0.0.1 first (RFC 6724 rule 1: avoid unusable destinations, ::1 has no source address), and a connect to localhost succeeds over 127.0.0.1; an attempt on ::1 fails at once and is passed over. In the lab's namespace with net.ipv6.conf.all.disable_ipv6=1.",
   reference: "UNP 11.12 (tcp_connect: try each address in turn); getaddrinfo(3); RFC 6724 section 6 (rule 1); Linux ipv6(7), ip-sysctl (disable_ipv6)",
-  requires: { fixtures: ["lab"] },
+  requires: { capabilities: ["tcpListen"], fixtures: ["lab"] },
   lab: { profile: "ipv4-only" },
   async run(net, ctx) {
     await reachedByName(net, ctx, LOOPBACK4);

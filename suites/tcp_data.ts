@@ -25,6 +25,7 @@ export const echo = defineCase({
   semantic:
     "Bytes written on one end of a connection are read, in order and unchanged, on the other: a server that reads a request and writes it back uppercased gives the client its answer.",
   reference: "UNP 5.2–5.5 (TCP echo client/server)",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -52,6 +53,7 @@ export const largeTransfer = defineCase({
     "Both ends write 16 MiB at once. While neither reads, each writer gets only as far as the other side's read-ahead and the kernel's buffers take it (recorded); once both read while they write, each side's reads drain the other's send buffer, both writers finish and every byte arrives in order.",
   reference: "UNP 6.2 (I/O models), 16.2 (nonblocking reads and writes); RFC 9293 3.8.6 (flow control)",
   timeLimitMs: 20000,
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -85,6 +87,7 @@ export const noMessageBoundaries = defineCase({
   semantic:
     "TCP is a byte stream: 100 writes of 10 bytes arrive as 1000 bytes in order, in however many reads the receiver gets (often fewer than the writes); no write boundary is preserved.",
   reference: "UNP 3.9 (readn/writen: a read may return fewer bytes), 2.4; RFC 9293 2.2",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -186,6 +189,7 @@ export const zeroLengthWrite = defineCase({
   semantic:
     "write() of 0 bytes on a connected TCP socket returns 0 and sends no segment: the peer sees neither data nor EOF, and the next real bytes arrive first.",
   reference: "POSIX write() (nbyte 0); UNP 3.9",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -211,7 +215,7 @@ export const byteCounters = defineCase({
     "A runtime's per-connection counters of bytes read and written match what the kernel moved: after 1 MiB from client to server and 1 MiB back, fully read on each side, both ends count 1,048,576 bytes read and 1,048,576 written.",
   reference: "node:net socket.bytesRead, socket.bytesWritten; no BSD socket counterpart for a connection's totals (TCP_INFO's tcpi_bytes_acked/received count what the peer acknowledged)",
   level: "runtime",
-  requires: { capabilities: ["byteCounters"] },
+  requires: { capabilities: ["tcpListen", "byteCounters"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {

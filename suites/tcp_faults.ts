@@ -109,7 +109,7 @@ export const backlogFullDropsSyn = defineCase({
     "The kernel queues completed connections for accept() up to the listen backlog; while that queue is full, a new SYN is dropped (no RST: the client retransmits). Once the server accepts one connection, the next retransmitted SYN (1 s after the first) gets in and the pending connect completes. In the lab somaxconn=0 leaves room for one connection and tcp_syn_retries=2 gives retransmissions at 1 s and 3 s.",
   reference: "UNP 4.5 (listen: the completed connection queue; a full queue makes TCP ignore the SYN); Linux listen(2), tcp(7) (tcp_syn_retries, somaxconn)",
   // The queue fills only where the API leaves connections in it until asked to accept.
-  requires: { capabilities: ["acceptOnDemand"], fixtures: ["lab"] },
+  requires: { capabilities: ["tcpListen", "acceptOnDemand"], fixtures: ["lab"] },
   lab: { profile: "syn-retries-2", slow: true },
   timeLimitMs: 10_000,
   async run(net, ctx) {

@@ -21,7 +21,7 @@ const NOTHING_MS = 300;
 /** What is sent now (a FIN, a reply) arrives at once on loopback; still pending after this, it is not coming. */
 const PROMPT_MS = 3000;
 
-const requires = { capabilities: ["handOff" as const], fixtures: ["childProcess" as const] };
+const requires = { capabilities: ["tcpListen" as const, "handOff" as const], fixtures: ["childProcess" as const] };
 
 /** Reads until `length` bytes have come (the first read may already be pending); their text. */
 async function readText(conn: Conn, options: { length: number; first?: Promise<Uint8Array | null> }): Promise<string> {

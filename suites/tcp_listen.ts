@@ -17,6 +17,7 @@ export const portZero = defineCase({
   semantic:
     "bind() with port 0 lets the kernel choose an ephemeral port; getsockname reports it, and connections to it are accepted.",
   reference: "UNP 4.4 (bind with port 0), 4.10 (getsockname)",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -35,6 +36,7 @@ export const addrInUse = defineCase({
   semantic:
     "Binding a TCP socket to an address and port that a listening socket holds fails with EADDRINUSE.",
   reference: "UNP 4.4, 7.5 (TCP never allows a completely duplicate binding); POSIX bind() [EADDRINUSE]; Linux socket(7)",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const first = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
     try {
@@ -51,6 +53,7 @@ export const specificAddress = defineCase({
   semantic:
     "A listener bound to one local address accepts only connections to that address: a SYN to the same port on another local address (127.0.0.2) finds no listener and gets RST, ECONNREFUSED.",
   reference: "UNP 4.4 (bind to a specific IP address); RFC 9293 3.10.7.1",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
     try {
@@ -69,6 +72,7 @@ export const anyAddress = defineCase({
   reference: "UNP 4.4 (wildcard address, INADDR_ANY), 4.10",
   // A wildcard listener: inside the lab's namespace where there is one.
   lab: { preferred: true },
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: "0.0.0.0", port: 0 });
     try {
@@ -100,6 +104,7 @@ export const reuseAfterClose = defineCase({
   reference: "UNP 2.7 (TIME_WAIT), 7.5 (SO_REUSEADDR); RFC 9293 3.6; Linux socket(7), tcp(7)",
   // The kernel's socket table shows TIME_WAIT where the lab can be made.
   lab: { preferred: true },
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const pair = await connectedPair(net, { reuseAddress: true });
     const port = pair.listener.addr.port;
@@ -132,7 +137,7 @@ export const localhostMeetsConnect = defineCase({
   semantic:
     "A server listening on a name binds the first address getaddrinfo gives for it that binds (::1 for localhost when the hosts file lists both families), and a client connecting to the same name tries the same addresses in the same order until one connects, so the two meet: the listener accepts the client's connection, at the address the client reached. In the lab, whose own hosts file lists localhost as ::1 and 127.0.0.1.",
   reference: "UNP 11.12 (tcp_connect), 11.13 (tcp_listen: bind the first address that works); getaddrinfo(3) (AI_PASSIVE); RFC 6724 section 6",
-  requires: { fixtures: ["lab", "ipv6"] },
+  requires: { capabilities: ["tcpListen"], fixtures: ["lab", "ipv6"] },
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: LAB_NAMES.localhost, port: 0 });
     const opened: Conn[] = [];
@@ -167,7 +172,7 @@ export const reusePort = defineCase({
   semantic:
     "With SO_REUSEPORT set on both before bind, two listening sockets bind the same address and port; the kernel hands each new connection to one of them by a hash of its 4-tuple, so over enough clients (here at most 64, each with its own ephemeral port) both accept at least one.",
   reference: "Linux socket(7) (SO_REUSEPORT); UNP 7.5 (SO_REUSEPORT)",
-  requires: { capabilities: ["reusePort"] },
+  requires: { capabilities: ["tcpListen", "reusePort"] },
   async run(net, ctx) {
     const listeners: Listener[] = [await net.tcp.listen({ hostname: LOOPBACK4, port: 0, reusePort: true })];
     const conns: Conn[] = [];
@@ -201,6 +206,7 @@ export const closeRefusesNew = defineCase({
   semantic:
     "Closing the listening socket removes the listener from the port: a later SYN to it finds none and gets RST, so connect() fails with ECONNREFUSED, although a connection the listener accepted still uses the same local port.",
   reference: "UNP 4.8 (the listening socket closed, the connected socket kept); RFC 9293 3.10.7.1; Linux tcp(7)",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -222,7 +228,7 @@ export const closeResetsQueued = defineCase({
     "Connections whose handshake completed but that were never accepted belong to the listening socket: closing it aborts each of them with RST, so every such client's read fails with ECONNRESET.",
   reference: "UNP 4.5 (completed connection queue); RFC 9293 3.10.4 (CLOSE: RST); Linux tcp(7)",
   // Connections wait in the kernel's queue only where the API accepts when asked.
-  requires: { capabilities: ["acceptOnDemand"] },
+  requires: { capabilities: ["tcpListen", "acceptOnDemand"] },
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
     const clients: Conn[] = [];

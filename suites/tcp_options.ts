@@ -33,7 +33,7 @@ export const nodelayDefault = defineCase({
     "TCP_NODELAY is off on a new TCP socket, so the Nagle algorithm holds small segments while data is unacknowledged; a program turns it on with setsockopt. Both the connecting socket and the one accept() returns read 0.",
   reference: "Linux tcp(7) (TCP_NODELAY); UNP 7.9 (TCP_NODELAY); RFC 9293 3.7.4 (Nagle algorithm)",
   sides: "column+peer",
-  requires: { fixtures: ["peerColumnView"] },
+  requires: { capabilities: ["tcpListen"], fixtures: ["peerColumnView"] },
   async run(net, ctx) {
     const peer = peerOf(ctx);
     const pair = await connectedPair(net);
@@ -139,7 +139,7 @@ export const keepaliveDefault = defineCase({
     "SO_KEEPALIVE is off on a new socket: an idle connection sends no keepalive probes until the program turns it on. Both the connecting socket and the one accept() returns read 0.",
   reference: "Linux socket(7) (SO_KEEPALIVE), tcp(7) (tcp_keepalive_time); UNP 7.5 (SO_KEEPALIVE); RFC 9293 3.8.4",
   sides: "column+peer",
-  requires: { fixtures: ["peerColumnView"] },
+  requires: { capabilities: ["tcpListen"], fixtures: ["peerColumnView"] },
   async run(net, ctx) {
     const peer = peerOf(ctx);
     const pair = await connectedPair(net);
@@ -160,7 +160,7 @@ export const reuseaddrListener = defineCase({
     "SO_REUSEADDR is off on a new socket: a listener binds a port that an old connection still holds in TIME_WAIT only if the program set it before bind(). A listener made without asking reads 0.",
   reference: "Linux socket(7) (SO_REUSEADDR); UNP 7.5 (SO_REUSEADDR)",
   sides: "column+peer",
-  requires: { fixtures: ["peerColumnView"] },
+  requires: { capabilities: ["tcpListen"], fixtures: ["peerColumnView"] },
   async run(net, ctx) {
     const peer = peerOf(ctx);
     const listener = await net.tcp.listen({ hostname: LOOPBACK4, port: 0 });
@@ -182,7 +182,7 @@ export const v6onlyDefault = defineCase({
     "An IPv6 socket takes its IPV6_V6ONLY from net.ipv6.bindv6only, 0 on Linux by default: a listener bound to :: without asking reads 0 and accepts IPv4 connections as IPv4-mapped addresses.",
   reference: "Linux ipv6(7) (IPV6_V6ONLY, bindv6only); RFC 3493 5.3; UNP 12.2",
   sides: "column+peer",
-  requires: { fixtures: ["peerColumnView", "ipv6"] },
+  requires: { capabilities: ["tcpListen"], fixtures: ["peerColumnView", "ipv6"] },
   // A wildcard listener: inside the lab where it can be made.
   lab: { preferred: true },
   async run(net, ctx) {
@@ -209,7 +209,7 @@ export const listenBacklog = defineCase({
     "listen(backlog) sets the limit of the queue of completed connections waiting for accept(), clamped to net.core.somaxconn: a listener asked for a backlog of 7 has a queue limit of 7 (the Send-Q `ss -lt` shows). Recorded as well: the limit the API sets when the program asks for none, the API's own default.",
   reference: "POSIX listen(); Linux listen(2) (backlog, somaxconn), tcp(7); UNP 4.5",
   sides: "column+peer",
-  requires: { capabilities: ["listenBacklog"], fixtures: ["peerColumnView"] },
+  requires: { capabilities: ["tcpListen", "listenBacklog"], fixtures: ["peerColumnView"] },
   async run(net, ctx) {
     const peer = peerOf(ctx);
     const limitOf = async (backlog?: number): Promise<number> => {

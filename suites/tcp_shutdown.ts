@@ -60,6 +60,7 @@ export const peerHalfClose = defineCase({
     "A FIN ends only the sender's direction: the receiver reads the request then EOF, and its socket stays writable, so its reply reaches the half-closed sender, which reads it then the receiver's own EOF. The reference peer half-closes; the column reads EOF, replies and closes.",
   reference: "UNP 6.6 (shutdown), 6.7; RFC 9293 3.6 (CLOSE-WAIT: the receiver may continue to send)",
   sides: "column+peer",
+  requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
     const pair = await peerPair(net, { peer: peerOf(ctx), column: "server" });
     try {
@@ -89,7 +90,7 @@ export const peerCanStillWrite = defineCase({
   semantic:
     "Receiving a FIN only ends the peer's direction: the receiver's socket stays writable for as long as it likes, so data it writes after later events (here, a message on another connection) still reaches the half-closed peer.",
   reference: "UNP 6.6; RFC 9293 3.6 (CLOSE-WAIT: the receiver may continue to send)",
-  requires: { capabilities: ["halfClose"] },
+  requires: { capabilities: ["tcpListen", "halfClose"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     const control = await connectedPair(net);
@@ -119,7 +120,7 @@ export const writeAfterShutdown = defineCase({
   semantic:
     "After shutdown(SHUT_WR) the socket can no longer send: write() fails with EPIPE.",
   reference: "POSIX shutdown(), write() [EPIPE]; UNP 5.13 (SIGPIPE), 6.6",
-  requires: { capabilities: ["halfClose"] },
+  requires: { capabilities: ["tcpListen", "halfClose"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -154,7 +155,7 @@ export const deliversAllBeforeFin = defineCase({
     "shutdown(SHUT_WR) puts the FIN behind the data already written: nothing queued is dropped. Here the peer reads nothing until 2 MiB have been written, so it is megabytes behind the writer when shutdown is called and the FIN waits behind them; the peer then reads all 8 MiB in order, and only then EOF. (tcp.shutdown.half-close checks the FIN after a few bytes; here it waits behind megabytes.)",
   reference:
     "UNP 6.6 (shutdown SHUT_WR: data in the send buffer is sent, followed by the normal termination sequence); RFC 9293 3.6 (the FIN follows the queued data), 3.10.4 (CLOSE)",
-  requires: { capabilities: ["halfClose"] },
+  requires: { capabilities: ["tcpListen", "halfClose"] },
   timeLimitMs: 10000,
   async run(net, ctx) {
     const pair = await connectedPair(net);
@@ -187,7 +188,7 @@ export const readsAfterOwnFin = defineCase({
   semantic:
     "shutdown(SHUT_WR) ends only our direction: the socket keeps receiving and keeps opening its window as it reads, so a peer that answers our FIN with 8 MiB (far more than the buffers hold: flow control must keep working after the FIN) delivers every byte in order, and its own FIN then ends our reads. (tcp.shutdown.half-close and peer-can-still-write carry a few bytes after the FIN; here megabytes.)",
   reference: "UNP 6.6 (shutdown: the read half stays open); RFC 9293 3.6 (half-closed connections), 3.8.6 (window management)",
-  requires: { capabilities: ["halfClose"] },
+  requires: { capabilities: ["tcpListen", "halfClose"] },
   timeLimitMs: 15000,
   async run(net, ctx) {
     const pair = await connectedPair(net);
@@ -220,7 +221,7 @@ export const bothDirections = defineCase({
   semantic:
     "Each side's shutdown(SHUT_WR) sends a FIN: each side reads the other's EOF, no RST is sent and no error is reported on either side, and the connection ends by the normal exchange of FINs. The side whose FIN went first (here the client) made the active close and holds the connection in TIME_WAIT; the other goes through LAST_ACK to CLOSED, so the kernel lists TIME_WAIT on the client's address and nothing on the server's side. (tcp.listen.reuse-after-close checks TIME_WAIT after close(); here shutdown alone ends both directions, and the point is which side holds it.)",
   reference: "UNP 2.6 (connection termination), 2.7 (TIME_WAIT: the end that performs the active close), 6.6; RFC 9293 3.6 (case 1: local user initiates the close), 3.3.2 (state diagram)",
-  requires: { capabilities: ["halfClose"] },
+  requires: { capabilities: ["tcpListen", "halfClose"] },
   // The kernel's socket table shows TIME_WAIT where the lab can be made.
   lab: { preferred: true },
   async run(net, ctx) {

@@ -44,7 +44,7 @@ export const idleFires = defineCase({
     "With a 200 ms idle timeout set and no traffic, the runtime reports the timeout once, about 200 ms later, and not again while nothing happens; the report alone closes nothing: data still flows both ways afterwards.",
   reference: REFERENCE,
   level: "runtime",
-  requires: { capabilities: ["idleTimeout"] },
+  requires: { capabilities: ["tcpListen", "idleTimeout"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -82,7 +82,7 @@ export const resetByRead = defineCase({
     "Each chunk of data that arrives and is read restarts a connection's idle timeout: with a byte every 100 ms for 300 ms the 200 ms timeout never fires, and it fires about 200 ms after the last one.",
   reference: REFERENCE,
   level: "runtime",
-  requires: { capabilities: ["idleTimeout"] },
+  requires: { capabilities: ["tcpListen", "idleTimeout"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -109,7 +109,7 @@ export const resetByWrite = defineCase({
     "Each write restarts a connection's idle timeout: with a byte written every 100 ms for 300 ms the 200 ms timeout never fires, and it fires about 200 ms after the last one.",
   reference: REFERENCE,
   level: "runtime",
-  requires: { capabilities: ["idleTimeout"] },
+  requires: { capabilities: ["tcpListen", "idleTimeout"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -136,7 +136,7 @@ export const cleared = defineCase({
     "Setting the idle timeout to 0 disables it: after a 200 ms timeout has been seen to fire, setting it again and then to 0 leaves an idle connection with no further firing.",
   reference: REFERENCE,
   level: "runtime",
-  requires: { capabilities: ["idleTimeout"] },
+  requires: { capabilities: ["tcpListen", "idleTimeout"] },
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {

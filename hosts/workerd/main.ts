@@ -1,0 +1,132 @@
+/**
+ * The workerd column process: `node hosts/workerd/main.ts --column ID
+ * [--filter GLOBS] [--expectations FILE] [--concurrent] [--lab-unavailable
+ * REASON] [--peer]`, started by the workerd host descriptor where the
+ * harness starts harness/main.ts, and speaking the same protocol on stdout
+ * (harness/protocol.ts). It starts the reference peer where a case needs
+ * it, bundles the catalog into the worker, starts `workerd serve` (the
+ * binary the descriptor hands over in SOCKCHECK_WORKERD) and runs each case
+ * in the worker, one HTTP request each; the peer and the lab's socket table
+ * reach the worker through a loopback bridge. Cases run and are judged as
+ * in every column process (harness/column.ts), so lab batches, expectations
+ * and never-ran verdicts are the harness's own.
+ *
+ * @module
+ */
+import process from "node:process";
+import { findColumn } from "../../columns/registry.ts";
+import { loadExpectations } from "../../columns/expectations.ts";
+import type { Adapter } from "../../core/adapter.ts";
+import type { Case } from "../../core/case.ts";
+import { ExpectationsError } from "../../core/expectations.ts";
+import type { CaseResult } from "../../core/result.ts";
+import type { Host } from "../../core/runner.ts";
+import { parseOptions, UsageError } from "../../harness/args.ts";
+import { selectEntries } from "../../harness/cases.ts";
+import { type Outcome, type PreparedColumn, runEntry } from "../../harness/column.ts";
+import { runLabEntries } from "../../harness/lab_batch.ts";
+import { needsPeer, peerPart } from "../../harness/peer.ts";
+import { COLUMN_OPTIONS, emit } from "../../harness/protocol.ts";
+import { peerOver, type PeerChannel, startPeerChannel } from "../../peer/mod.ts";
+import type { CatalogEntry } from "../../suites/catalog.ts";
+import { WORKERD, WORKERD_BINARY_ENV } from "../workerd.ts";
+import { type Bridge, startBridge } from "./_bridge_server.ts";
+import { bundleWorker } from "./bundle.ts";
+import { runInWorkerd } from "./client.ts";
+import { host as nodeSide } from "./host.ts";
+import { PATHS, type AdapterListing, type RunRequest } from "./protocol.ts";
+import { installedWorkerd, startWorkerd, type WorkerdServer } from "./serve.ts";
+
+/** What the column process started, to stop at the end. */
+interface Started {
+  channel?: PeerChannel;
+  bridge?: Bridge;
+  server?: WorkerdServer;
+}
+
+/** The adapter as the worker has it: its capabilities, never called here. */
+async function adapterOf(server: WorkerdServer): Promise<Adapter> {
+  const listing = await (await fetch(`${server.url}${PATHS.adapter}`)).json() as AdapterListing;
+  const elsewhere = () => Promise.reject(new Error("the WinterTC adapter runs in the worker, not in the column process"));
+  return { api: listing.api, capabilities: new Set(listing.capabilities), tcp: { connect: elsewhere, listen: elsewhere } };
+}
+
+/** Runs a case in the worker; a worker that does not answer gives a `crash` with why. */
+function inWorker(server: WorkerdServer, bridge: Bridge): (c: Case, adapter: Adapter, host: Host) => Promise<CaseResult> {
+  return async (c, _adapter, host) => {
+    const request: RunRequest = { id: c.id, fixtures: host.fixtures, platform: host.platform, bridge: bridge.url };
+    if (host.peer) request.peer = await host.peer.ready();
+    if (host.lab) request.lab = { profile: host.lab.profile, names: host.lab.names };
+    try {
+      return await runInWorkerd(server.url, request, { limitMs: c.timeLimitMs });
+    } catch (err) {
+      const detail = `workerd gave no answer: ${(err as Error).message}\n${server.output().slice(-2000)}`;
+      return { id: c.id, verdict: "crash", observed: "no answer", observations: {}, ms: 0, detail };
+    }
+  };
+}
+
+/** Starts the peer (where a case needs it), the bridge and workerd; the column ready to run. */
+async function prepare(argv: string[], started: Started): Promise<{ prepared: PreparedColumn; entries: CatalogEntry[]; concurrent: boolean }> {
+  const { values } = parseOptions(argv, { options: COLUMN_OPTIONS });
+  if (!values.column) throw new UsageError("missing --column");
+  const column = findColumn(values.column);
+  if (!column) throw new UsageError(`unknown column "${values.column}"`);
+  if (values.cases !== undefined) throw new UsageError("the workerd column runs the catalog's cases only: they are bundled into its worker");
+  const entries = selectEntries({ filter: values.filter });
+  const expectations = loadExpectations(column, { file: values.expectations });
+  const linux = process.platform === "linux";
+  started.channel = needsPeer(entries) && linux ? startPeerChannel() : undefined;
+  const peer = started.channel && peerOver(started.channel);
+  const reason = linux ? undefined : `the reference peer reads the kernel through Linux calls; this is ${process.platform}`;
+  const tcpSockets = nodeSide.lab?.tcpSockets;
+  started.bridge = await startBridge({ channel: started.channel, workerdPid: () => started.server?.pid, tcpSockets });
+  started.server = await startWorkerd((await bundleWorker()).code, { workerd: process.env[WORKERD_BINARY_ENV] });
+  const labUnavailable = values["lab-unavailable"];
+  const fixtures = labUnavailable === undefined ? nodeSide.fixtures : { ...nodeSide.fixtures, lab: { ok: false as const, reason: labUnavailable } };
+  const prepared: PreparedColumn = {
+    column,
+    adapter: await adapterOf(started.server),
+    expectations,
+    host: { ...nodeSide, fixtures },
+    peer: peerPart(peer ? { peer } : { reason }),
+    runCase: inWorker(started.server, started.bridge),
+  };
+  return { prepared, entries, concurrent: values.concurrent ?? false };
+}
+
+/** Runs the column `argv` names and reports on stdout. */
+async function runColumn(argv: string[], started: Started): Promise<void> {
+  const { prepared, entries, concurrent } = await prepare(argv, started);
+  const { column, host } = prepared;
+  const version = process.env[WORKERD_BINARY_ENV] ? await binaryVersion(process.env[WORKERD_BINARY_ENV]!) : host.version;
+  emit({ type: "start", column: column.id, runtime: host.runtime, version, api: column.adapter.api, cases: entries.length });
+  const report = ({ entry, result, judgement, expectation }: Outcome) =>
+    emit({ type: "result", id: entry.case.id, result, judgement, expectation });
+  if (concurrent) await runLabEntries(prepared, { entries, report });
+  else for (const entry of entries) report(await runEntry(prepared, entry));
+  emit({ type: "end" });
+}
+
+/** The version the descriptor found for the binary it handed over (`workerd --version`), or the package's. */
+async function binaryVersion(binary: string): Promise<string> {
+  const lookup = await WORKERD.find(binary === installedWorkerd().path ? undefined : binary);
+  return lookup.found ? lookup.version : nodeSide.version;
+}
+
+const started: Started = {};
+try {
+  await runColumn(process.argv.slice(2), started);
+} catch (err) {
+  // Bad input is reported and ends the process; anything else is a crash, which the parent reports.
+  if (!(err instanceof UsageError || err instanceof ExpectationsError)) throw err;
+  emit({ type: "error", message: err.message });
+  process.exitCode = 2;
+} finally {
+  await started.server?.stop();
+  await started.bridge?.close();
+  // Its stdin ends, and it exits; the kernel ends it with this process anyway.
+  void started.channel?.close();
+}
+// Sockets left behind must not keep the process alive.
+process.exit();
