@@ -73,10 +73,10 @@ export function missingLine(missing: MissingRuntime, columns: readonly Column[])
   const ids = columns.filter((c) => c.host === missing.host).map((c) => c.id);
   const reference = columns.find((c) => c.host === missing.host && c.adapter.reference);
   const passed = missing.passedOver ? ` (passed over ${missing.passedOver.join(", ")})` : "";
-  return `${name} not found in node_modules/.bin or on the PATH${passed}: ` +
+  return `${name} not found in ${missing.host.lookedIn}${passed}: ` +
     `${ids.length === 1 ? "column" : "columns"} ${ids.join(", ")} not run` +
     (reference ? ` (the ${reference.id} reference column runs on ${name} too)` : "") +
-    `. Get it with \`npm i -D ${name}\`, or pass --${name} PATH or --${name} VERSION.`;
+    `. Get it with \`npm i -D ${name}\`, or pass --${name} PATH${missing.host.takesVersions ? ` or --${name} VERSION` : ""}.`;
 }
 
 /**
@@ -95,7 +95,8 @@ export function missingLine(missing: MissingRuntime, columns: readonly Column[])
 export function notRunReason(column: Column, missing: MissingRuntime): string {
   const { name } = missing.host;
   const needs = column.adapter.reference ? `: the ${column.id} reference column runs on ${name}` : "";
-  return `${name} not found${needs} (npm i -D ${name}, --${name} PATH or --${name} VERSION)`;
+  const ways = missing.host.takesVersions ? `--${name} PATH or --${name} VERSION` : `or --${name} PATH`;
+  return `${name} not found${needs} (npm i -D ${name}, ${ways})`;
 }
 
 /**

@@ -24,4 +24,6 @@ export const BUN: HostDescriptor = {
   hostModule: new URL("./bun/host.ts", import.meta.url),
   // `bun test` (bunfig.toml leaves every other runner's files out).
   testEntry: ["hosts/bun/bun.test.ts"],
+  lookedIn: "node_modules/.bin or on the PATH",
+  takesVersions: true,
 };

@@ -81,4 +81,6 @@ export const DENO: HostDescriptor = {
   hostModule: new URL("./deno/host.ts", import.meta.url),
   // `deno test -P` (deno.json's test.include), and `deno test -P=kernel` for the columns that need FFI.
   testEntry: ["hosts/deno/deno.test.ts", "hosts/deno/kernel.test.ts"],
+  lookedIn: "node_modules/.bin or on the PATH",
+  takesVersions: true,
 };

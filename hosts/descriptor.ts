@@ -53,6 +53,10 @@ export interface HostDescriptor {
   readonly hostModule: URL;
   /** The files this runtime's own test runner loads to run its columns, from the package root. */
   readonly testEntry: readonly string[];
+  /** Where `find` looks when no value is given, as the line for a missing runtime says it. */
+  readonly lookedIn: string;
+  /** Whether `--<name> VERSION` installs a release (else only `--<name> PATH` names a binary). */
+  readonly takesVersions: boolean;
 }
 
 /**

@@ -33,4 +33,6 @@ export const NODE: HostDescriptor = {
   hostModule: new URL("./node/host.ts", import.meta.url),
   // `node --test`, listed in scripts/test.sh.
   testEntry: ["hosts/node/node.test.ts"],
+  lookedIn: "node_modules/.bin or on the PATH",
+  takesVersions: true,
 };

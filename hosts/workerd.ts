@@ -1,6 +1,6 @@
 /**
  * The workerd host. A workerd column's process is a Node process
- * (hosts/workerd/main.ts) that speaks the harness's column-process protocol:
+ * (harness/workerd_main.ts) that speaks the harness's column-process protocol:
  * it bundles the catalog into one worker, starts `workerd serve` on it, runs
  * each case in the worker through a loopback HTTP request and reports the
  * results as every column process does. The binary found here is workerd's;
@@ -65,7 +65,7 @@ function noSuchProcess(entry: string): Command {
  * ```ts
  * import { WORKERD } from "./workerd.ts";
  * const { args, env } = WORKERD.command("/usr/bin/workerd", "harness/main.ts", { args: ["--column=workerd"] });
- * console.log(args.at(-2), env.SOCKCHECK_WORKERD); // .../hosts/workerd/main.ts /usr/bin/workerd
+ * console.log(args.at(-2), env.SOCKCHECK_WORKERD); // .../harness/workerd_main.ts /usr/bin/workerd
  * ```
  */
 export const WORKERD: HostDescriptor = {
@@ -78,10 +78,12 @@ export const WORKERD: HostDescriptor = {
   command(binary, entry, { args }): Command {
     if (entry !== COLUMN_ENTRY) return noSuchProcess(entry);
     // The Node running sockcheck runs the column process too.
-    const node = NODE.command(process.execPath, "hosts/workerd/main.ts", { args });
+    const node = NODE.command(process.execPath, "harness/workerd_main.ts", { args });
     return { ...node, env: { ...node.env, [WORKERD_BINARY_ENV]: binary } };
   },
   hostModule: new URL("./workerd/host.ts", import.meta.url),
   // `node --test`, listed in scripts/test.sh.
   testEntry: ["hosts/workerd/workerd.test.ts"],
+  lookedIn: "the workerd package installed with sockcheck",
+  takesVersions: false,
 };

@@ -76,7 +76,7 @@ let nodeOnly: string | undefined;
 const inProject = (program: string, args: string[]) => run(program, args, project, { PATH: nodeOnly ??= nodeOnlyPath() });
 /** Few cases, quick on every column: the point is which columns run. */
 const FILTER = "tcp.connect.refused,tcp.data.echo,udp.recv.boundaries";
-const COLUMN_IDS = ["kernel", "deno", "bun", "node", "deno-node", "bun-node"];
+const COLUMN_IDS = ["kernel", "deno", "bun", "node", "deno-node", "bun-node", "workerd"];
 
 test("the packed tarball installs into a fresh project with only Node on the PATH, and `sockcheck list` runs from it", () => {
   const packed = run("npm", ["pack", "--pack-destination", work, "--json"]);
@@ -91,14 +91,15 @@ test("the packed tarball installs into a fresh project with only Node on the PAT
   assert.deepEqual((JSON.parse(listed.stdout) as { id: string }[]).map((c) => c.id), CATALOG.map((e) => e.case.id));
 });
 
-test("with only Node there, matrix runs the node column, says in one line each how to get Deno and Bun, and reports their columns not run", () => {
+test("with only Node there, matrix runs the node column, says in one line each how to get Deno, Bun and workerd, and reports their columns not run", () => {
   const r = inProject("npx", ["--no-install", "sockcheck", "matrix", "--filter", FILTER, "--out", "report"]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const notices = r.stderr.split("\n").filter((line) => line.startsWith("sockcheck:"));
-  assert.equal(notices.length, 2, r.stderr);
+  assert.equal(notices.length, 3, r.stderr);
   assert.match(notices[0]!, /^sockcheck: deno not found .*: columns kernel, deno, deno-node not run \(the kernel reference column runs on deno too\)\. Get it with `npm i -D deno`, or pass --deno PATH or --deno VERSION\.$/);
   assert.match(notices[1]!, /^sockcheck: bun not found .*: columns bun, bun-node not run\. Get it with `npm i -D bun`, or pass --bun PATH or --bun VERSION\.$/);
-  assert.match(r.stdout, /1 columns × 3 cases \(not run: kernel, deno, bun, deno-node, bun-node\); all as expected/);
+  assert.match(notices[2]!, /^sockcheck: workerd not found in the workerd package installed with sockcheck: column workerd not run\. Get it with `npm i -D workerd`, or pass --workerd PATH\.$/);
+  assert.match(r.stdout, /1 columns × 3 cases \(not run: kernel, deno, bun, deno-node, bun-node, workerd\); all as expected/);
   const report = join(project, "report");
   const m = JSON.parse(readFileSync(join(report, "matrix.json"), "utf8")) as Matrix;
   for (const column of m.columns) {
@@ -127,7 +128,7 @@ test("with only Node there, `run --runtime bun` and `matrix --runtime node,bun` 
   assert.equal(existsSync(join(project, "report-named")), false, "nothing ran, nothing was written");
 });
 
-test("with deno and bun installed in the project, the same matrix runs every column", () => {
+test("with deno, bun and workerd installed in the project, the same matrix runs every column", () => {
   const versions = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> })
     .devDependencies;
   const added = inProject("npm", [
@@ -138,6 +139,7 @@ test("with deno and bun installed in the project, the same matrix runs every col
     "--prefer-offline",
     `deno@${versions.deno}`,
     `bun@${versions.bun}`,
+    `workerd@${versions.workerd}`,
   ]);
   assert.equal(added.status, 0, added.stderr);
   const r = inProject("npx", ["--no-install", "sockcheck", "matrix", "--filter", FILTER, "--out", "report-all"]);

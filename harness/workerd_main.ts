@@ -1,5 +1,5 @@
 /**
- * The workerd column process: `node hosts/workerd/main.ts --column ID
+ * The workerd column process: `node harness/workerd_main.ts --column ID
  * [--filter GLOBS] [--expectations FILE] [--concurrent] [--lab-unavailable
  * REASON] [--peer]`, started by the workerd host descriptor where the
  * harness starts harness/main.ts, and speaking the same protocol on stdout
@@ -14,28 +14,28 @@
  * @module
  */
 import process from "node:process";
-import { findColumn } from "../../columns/registry.ts";
-import { loadExpectations } from "../../columns/expectations.ts";
-import type { Adapter } from "../../core/adapter.ts";
-import type { Case } from "../../core/case.ts";
-import { ExpectationsError } from "../../core/expectations.ts";
-import type { CaseResult } from "../../core/result.ts";
-import type { Host } from "../../core/runner.ts";
-import { parseOptions, UsageError } from "../../harness/args.ts";
-import { selectEntries } from "../../harness/cases.ts";
-import { type Outcome, type PreparedColumn, runEntry } from "../../harness/column.ts";
-import { runLabEntries } from "../../harness/lab_batch.ts";
-import { needsPeer, peerPart } from "../../harness/peer.ts";
-import { COLUMN_OPTIONS, emit } from "../../harness/protocol.ts";
-import { peerOver, type PeerChannel, startPeerChannel } from "../../peer/mod.ts";
-import type { CatalogEntry } from "../../suites/catalog.ts";
-import { WORKERD, WORKERD_BINARY_ENV } from "../workerd.ts";
-import { type Bridge, startBridge } from "./_bridge_server.ts";
-import { bundleWorker } from "./bundle.ts";
-import { runInWorkerd } from "./client.ts";
-import { host as nodeSide } from "./host.ts";
-import { PATHS, type AdapterListing, type RunRequest } from "./protocol.ts";
-import { installedWorkerd, startWorkerd, type WorkerdServer } from "./serve.ts";
+import { findColumn } from "../columns/registry.ts";
+import { loadExpectations } from "../columns/expectations.ts";
+import type { Adapter } from "../core/adapter.ts";
+import type { Case } from "../core/case.ts";
+import { ExpectationsError } from "../core/expectations.ts";
+import type { CaseResult } from "../core/result.ts";
+import type { Host } from "../core/runner.ts";
+import { parseOptions, UsageError } from "./args.ts";
+import { selectEntries } from "./cases.ts";
+import { type Outcome, type PreparedColumn, runEntry } from "./column.ts";
+import { runLabEntries } from "./lab_batch.ts";
+import { needsPeer, peerPart } from "./peer.ts";
+import { COLUMN_OPTIONS, emit } from "./protocol.ts";
+import { peerOver, type PeerChannel, startPeerChannel } from "../peer/mod.ts";
+import type { CatalogEntry } from "../suites/catalog.ts";
+import { WORKERD, WORKERD_BINARY_ENV } from "../hosts/workerd.ts";
+import { type Bridge, startBridge } from "../hosts/workerd/bridge_server.ts";
+import { bundleWorker } from "../hosts/workerd/bundle.ts";
+import { runInWorkerd } from "../hosts/workerd/client.ts";
+import { host as nodeSide } from "../hosts/workerd/host.ts";
+import { PATHS, type AdapterListing, type RunRequest } from "../hosts/workerd/protocol.ts";
+import { installedWorkerd, startWorkerd, type WorkerdServer } from "../hosts/workerd/serve.ts";
 
 /** What the column process started, to stop at the end. */
 interface Started {

@@ -68,7 +68,7 @@ async function forward(targets: BridgeTargets, ids: Map<string, number>, request
  *
  * @example
  * ```ts
- * import { startBridge } from "./_bridge_server.ts";
+ * import { startBridge } from "./bridge_server.ts";
  * const bridge = await startBridge({ workerdPid: () => undefined });
  * console.log(bridge.url);
  * await bridge.close();
