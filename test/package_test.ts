@@ -41,10 +41,10 @@ test("the npm tarball holds the sources, CLI, README and license, the runners' e
     assert.ok(files.includes(`suites/${topic}.ts`), `suite ${topic} missing`);
   }
   // The test runners' entries are for users: `deno test`, `bun test` and `node --test` run the columns from them.
-  const entries = ["hosts/bun/bun.test.ts", "hosts/deno/deno.test.ts", "hosts/deno/kernel.test.ts", "hosts/node/node.test.ts"];
+  const entries = ["hosts/bun/bun.test.ts", "hosts/deno/deno.test.ts", "hosts/deno/kernel.test.ts", "hosts/node/node.test.ts", "hosts/workerd/workerd.test.ts"];
   for (const entry of entries) assert.ok(files.includes(entry), `${entry} missing from the tarball`);
   const unwanted = files.filter((f) =>
-    !entries.includes(f) && /_test\.ts$|\.test\.ts$|_fakes\.ts$|^node_modules\/|^\.ci\/|^\.github\//.test(f)
+    !entries.includes(f) && /_test\.ts$|\.test\.ts$|_fakes\.ts$|_test_worker\.ts$|^node_modules\/|^\.ci\/|^\.github\//.test(f)
   );
   assert.deepEqual(unwanted, []);
 });
