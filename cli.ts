@@ -4,7 +4,7 @@
  *
  *   sockcheck list [--json]
  *   sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--expectations FILE] [--cases FILE] [--deno|--bun|--node PATH|VERSION]
- *   sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--cases FILE] [--deno|--bun|--node PATH|VERSION]
+ *   sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--cases FILE] [--jobs N] [--deno|--bun|--node PATH|VERSION] [--workerd PATH]
  *   sockcheck diff OLD.json NEW.json
  *   sockcheck merge --out DIR MATRIX.json...
  *   sockcheck bench [--runtime A,B,...] [--out DIR] [--quick] [--deno|--bun|--node PATH|VERSION]
@@ -31,7 +31,7 @@ import { CATALOG } from "./suites/catalog.ts";
 
 const USAGE = `usage: sockcheck list [--json]
        sockcheck run --runtime COLUMN [--filter GLOBS] [--json FILE] [--expectations FILE] [--cases FILE] [--deno|--bun|--node PATH|VERSION]
-       sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--cases FILE] [--deno|--bun|--node PATH|VERSION]
+       sockcheck matrix [--out DIR] [--runtime A,B,...] [--filter GLOBS] [--cases FILE] [--jobs N] [--deno|--bun|--node PATH|VERSION] [--workerd PATH]
        sockcheck diff OLD.json NEW.json
        sockcheck merge --out DIR MATRIX.json...
        sockcheck bench [--runtime A,B,...] [--out DIR] [--quick] [--deno PATH] [--bun PATH] [--node PATH]

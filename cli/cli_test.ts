@@ -68,6 +68,8 @@ const badInputs: [string, string[], RegExp][] = [
   ["an expectations file pinning what an unsupported case observes", ["run", "--runtime", "node", "--expectations", pinnedUnsupported], /observed applies only to fail/],
   ["a cases file that exports no cases", ["run", "--runtime", "node", "--cases", noCases], /exports no `cases` array/],
   ["an expectations file that does not exist", ["run", "--runtime", "node", "--expectations", join(work, "none.json")], /cannot read \(ENOENT\)/],
+  ["no columns at once", ["matrix", "--jobs", "0"], /--jobs takes a whole number from 1 to 16, not "0"/],
+  ["a share of a column at once", ["matrix", "--jobs", "1.5"], /--jobs takes a whole number from 1 to 16, not "1\.5"/],
   ["diff with one file", ["diff", malformed], /diff needs two matrix files/],
   ["diff of an unreadable file", ["diff", join(work, "missing.json"), malformed], /cannot read/],
   ["diff of a malformed matrix", ["diff", malformed, malformed], /malformed\.json/],
