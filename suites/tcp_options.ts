@@ -54,7 +54,7 @@ export const setNodelay = defineCase({
     "setsockopt(TCP_NODELAY, 1) turns the Nagle algorithm off and setsockopt(TCP_NODELAY, 0) turns it on again; the kernel keeps what was set last. On both the connecting socket and the one accept() returns, turning no-delay on reads 1, and turning it off afterwards reads 0.",
   reference: "Linux tcp(7) (TCP_NODELAY); UNP 7.9 (TCP_NODELAY); RFC 9293 3.7.4 (Nagle algorithm)",
   sides: "column+peer",
-  requires: { capabilities: ["noDelay"], fixtures: ["peerColumnView"] },
+  requires: { capabilities: ["tcpListen", "noDelay"], fixtures: ["peerColumnView"] },
   async run(net, ctx) {
     const peer = peerOf(ctx);
     const pair = await connectedPair(net);
@@ -85,7 +85,7 @@ export const keepalive = defineCase({
   reference:
     "Linux socket(7) (SO_KEEPALIVE), tcp(7) (TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, tcp_keepalive_time); UNP 7.5 (SO_KEEPALIVE); RFC 9293 3.8.4 (TCP keep-alives)",
   sides: "column+peer",
-  requires: { capabilities: ["keepAlive"], fixtures: ["peerColumnView"] },
+  requires: { capabilities: ["tcpListen", "keepAlive"], fixtures: ["peerColumnView"] },
   async run(net, ctx) {
     const peer = peerOf(ctx);
     const pair = await connectedPair(net);
