@@ -9,22 +9,25 @@ bin=node_modules/.bin
 # Every stage is bounded, so a hang ends the run with a failure that names its stage
 # instead of holding CI to its limit.
 bounded() { local limit=$1; shift; timeout -k 15 "$limit" "$@" || { local rc=$?; [ $rc -eq 124 ] && echo "== timed out after ${limit}s: $*" >&2; return $rc; }; }
+# Each stage's heading says when it started, so a slow or cut-short run shows where its time went.
+stage() { printf '\n== [%ss] %s\n' "$SECONDS" "$*"; }
 echo "== on $(nproc) cores, descriptor limit $(ulimit -Sn)/$(ulimit -Hn), load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 
-echo "== type check: tsc (Node and Bun types), deno check (Deno-facing files)"
+stage "type check: tsc (Node and Bun types), deno check (Deno-facing files)"
 "$bin/tsc" -p .
 "$bin/deno" check --quiet mod.ts adapters/deno.ts adapters/deno_test.ts adapters/libc.ts adapters/libc_test.ts adapters/_libc_child.ts hosts/deno/*.ts peer/main.ts
 # Two test files at a time (Node's default is one less than the cores); every case is made to hold under load.
-echo "== node --test: core, harness, report, CLI, hosts, examples, the peer, the bench, the node:net adapter, the node and workerd columns"
+stage "node --test: core, harness, report, CLI, hosts, examples, the peer, the bench, the node:net adapter, the node and workerd columns"
 bounded 1500 node --import tsx --test --test-concurrency=2 --test-timeout=300000 --test-force-exit \
   --test-reporter=dot --test-reporter-destination=stdout \
   --test-reporter=./scripts/failures_reporter.mjs --test-reporter-destination=stderr \
   $(ls core/*_test.ts columns/*_test.ts harness/*_test.ts report/*_test.ts cli/*_test.ts hosts/*_test.ts \
     lab/*_test.ts examples/*_test.ts peer/*_test.ts bench/*_test.ts hosts/workerd/*_test.ts test/*_test.ts 2>/dev/null) \
   adapters/node_test.ts hosts/node/node.test.ts hosts/workerd/workerd.test.ts
-echo "== deno test: the deno and deno-node columns and the Deno adapter"
+stage "deno test: the deno and deno-node columns and the Deno adapter"
 bounded 900 "$bin/deno" test -P --quiet
-echo "== deno test: the kernel reference column and the libc adapter (FFI, their own permission set)"
+stage "deno test: the kernel reference column and the libc adapter (FFI, their own permission set)"
 bounded 600 "$bin/deno" test -P=kernel --quiet hosts/deno/kernel.test.ts adapters/libc_test.ts
-echo "== bun test: the bun and bun-node columns and the Bun adapter"
+stage "bun test: the bun and bun-node columns and the Bun adapter"
 bounded 600 "$bin/bun" test
+stage "done"
