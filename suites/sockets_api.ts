@@ -10,9 +10,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Adapter } from "../core/adapter.ts";
-import { defineCase } from "../core/case.ts";
-import type { Socket, SocketsApi } from "../core/sockets_api.ts";
+import type { Adapter, Conn, Listener } from "../core/adapter.ts";
+import { type CaseContext, defineCase } from "../core/case.ts";
+import type { Socket, SocketsApi, SocketsApiOptions } from "../core/sockets_api.ts";
 import { bytes, LOOPBACK4, peerOf, readUntilEnd, text } from "./helpers.ts";
 
 const SPEC = "WinterTC Sockets API (https://sockets-api.proposal.wintertc.org/, index.bs)";
@@ -27,6 +27,36 @@ function apiOf(net: Adapter): SocketsApi {
 /** Ends a socket whatever state it is in; its own outcome is not the case's. */
 async function discard(socket: Socket): Promise<void> {
   await Promise.resolve().then(() => socket.close()).catch(() => {});
+}
+
+/**
+ * Connects through the API to a listener of the peer's and hands both to
+ * `body`; the socket and the listener are closed after it, whatever it did.
+ */
+async function withPeerListener(
+  net: Adapter,
+  ctx: CaseContext,
+  { socketOptions, body }: { socketOptions?: SocketsApiOptions; body(socket: Socket, listener: Listener): Promise<void> },
+): Promise<void> {
+  const listener = await peerOf(ctx).tcp.listen({ hostname: LOOPBACK4, port: 0 });
+  const socket = apiOf(net).connect({ hostname: LOOPBACK4, port: listener.addr.port }, socketOptions);
+  try {
+    await body(socket, listener);
+  } finally {
+    await discard(socket);
+    await listener.close();
+  }
+}
+
+/** Once the socket is open, the peer's end sends "x" and its FIN; what the socket read up to the FIN. */
+async function readToPeerFin(socket: Socket, accepted: Conn): Promise<string> {
+  await socket.opened;
+  await accepted.write(bytes("x"));
+  await accepted.closeWrite!();
+  const reader = socket.readable.getReader();
+  let got = "";
+  for (let r = await reader.read(); !r.done; r = await reader.read()) got += text(r.value);
+  return got;
 }
 
 /** A thrown value's identity, for observations: class, and the message. */
@@ -65,24 +95,19 @@ export const openedAddresses = defineCase({
   level: "runtime",
   sides: "column+peer",
   requires: { capabilities: ["socketsApi"] },
-  async run(net, ctx) {
-    const peer = peerOf(ctx);
-    const listener = await peer.tcp.listen({ hostname: LOOPBACK4, port: 0 });
-    const socket = apiOf(net).connect({ hostname: LOOPBACK4, port: listener.addr.port });
-    try {
-      const info = await socket.opened;
-      const accepted = await listener.accept();
-      assert.ok(accepted, "the peer accepted no connection");
-      await accepted.close();
-      ctx.observe("remoteAddress", info.remoteAddress ?? null);
-      ctx.observe("localAddress", info.localAddress ?? null);
-      assert.equal(info.remoteAddress, `${LOOPBACK4}:${listener.addr.port}`);
-      assert.equal(info.localAddress, `${accepted.remoteAddr.hostname}:${accepted.remoteAddr.port}`);
-    } finally {
-      await discard(socket);
-      await listener.close();
-    }
-  },
+  run: (net, ctx) =>
+    withPeerListener(net, ctx, {
+      async body(socket, listener) {
+        const info = await socket.opened;
+        const accepted = await listener.accept();
+        assert.ok(accepted, "the peer accepted no connection");
+        await accepted.close();
+        ctx.observe("remoteAddress", info.remoteAddress ?? null);
+        ctx.observe("localAddress", info.localAddress ?? null);
+        assert.equal(info.remoteAddress, `${LOOPBACK4}:${listener.addr.port}`);
+        assert.equal(info.localAddress, `${accepted.remoteAddr.hostname}:${accepted.remoteAddr.port}`);
+      },
+    }),
 });
 
 export const closedAfterClose = defineCase({
@@ -94,27 +119,22 @@ export const closedAfterClose = defineCase({
   level: "runtime",
   sides: "column+peer",
   requires: { capabilities: ["socketsApi"] },
-  async run(net, ctx) {
-    const peer = peerOf(ctx);
-    const listener = await peer.tcp.listen({ hostname: LOOPBACK4, port: 0 });
-    const socket = apiOf(net).connect({ hostname: LOOPBACK4, port: listener.addr.port });
-    try {
-      await socket.opened;
-      const accepted = await listener.accept();
-      await accepted?.close();
-      const closing = await within(socket.close());
-      const closed = await within(socket.closed);
-      const read = await within(socket.readable.getReader().read().then((r) => r.done ? "done" : "data"));
-      const write = await within(socket.writable.getWriter().write(bytes("late")));
-      ctx.observe("after close", { close: closing, closed, read, write });
-      assert.equal(closed, "resolved", `closed is ${closed} after close()`);
-      assert.equal(read, "resolved done", `a read after close() is ${read}`);
-      assert.ok(write.startsWith("rejected"), `a write after close() is ${write}`);
-    } finally {
-      await discard(socket);
-      await listener.close();
-    }
-  },
+  run: (net, ctx) =>
+    withPeerListener(net, ctx, {
+      async body(socket, listener) {
+        await socket.opened;
+        const accepted = await listener.accept();
+        await accepted?.close();
+        const closing = await within(socket.close());
+        const closed = await within(socket.closed);
+        const read = await within(socket.readable.getReader().read().then((r) => r.done ? "done" : "data"));
+        const write = await within(socket.writable.getWriter().write(bytes("late")));
+        ctx.observe("after close", { close: closing, closed, read, write });
+        assert.equal(closed, "resolved", `closed is ${closed} after close()`);
+        assert.equal(read, "resolved done", `a read after close() is ${read}`);
+        assert.ok(write.startsWith("rejected"), `a write after close() is ${write}`);
+      },
+    }),
 });
 
 export const halfOpenFalse = defineCase({
@@ -126,31 +146,24 @@ export const halfOpenFalse = defineCase({
   level: "runtime",
   sides: "column+peer",
   requires: { capabilities: ["socketsApi"] },
-  async run(net, ctx) {
-    const peer = peerOf(ctx);
-    const listener = await peer.tcp.listen({ hostname: LOOPBACK4, port: 0 });
-    const socket = apiOf(net).connect({ hostname: LOOPBACK4, port: listener.addr.port });
-    const accepted = await listener.accept();
-    try {
-      assert.ok(accepted, "the peer accepted no connection");
-      await socket.opened;
-      await accepted.write(bytes("x"));
-      await accepted.closeWrite!();
-      const reader = socket.readable.getReader();
-      let got = "";
-      for (let r = await reader.read(); !r.done; r = await reader.read()) got += text(r.value);
-      const closed = await within(socket.closed);
-      const write = await within(socket.writable.getWriter().write(bytes("late")));
-      ctx.observe("after the peer's FIN", { read: got, closed, write });
-      assert.equal(got, "x");
-      assert.equal(closed, "resolved", `closed is ${closed} once the readable ended`);
-      assert.ok(write.startsWith("rejected"), `a write after the peer's FIN is ${write}`);
-    } finally {
-      await discard(socket);
-      await accepted?.close();
-      await listener.close();
-    }
-  },
+  run: (net, ctx) =>
+    withPeerListener(net, ctx, {
+      async body(socket, listener) {
+        const accepted = await listener.accept();
+        assert.ok(accepted, "the peer accepted no connection");
+        try {
+          const got = await readToPeerFin(socket, accepted);
+          const closed = await within(socket.closed);
+          const write = await within(socket.writable.getWriter().write(bytes("late")));
+          ctx.observe("after the peer's FIN", { read: got, closed, write });
+          assert.equal(got, "x");
+          assert.equal(closed, "resolved", `closed is ${closed} once the readable ended`);
+          assert.ok(write.startsWith("rejected"), `a write after the peer's FIN is ${write}`);
+        } finally {
+          await accepted.close();
+        }
+      },
+    }),
 });
 
 export const halfOpenTrue = defineCase({
@@ -162,31 +175,27 @@ export const halfOpenTrue = defineCase({
   level: "runtime",
   sides: "column+peer",
   requires: { capabilities: ["socketsApi"] },
-  async run(net, ctx) {
-    const peer = peerOf(ctx);
-    const listener = await peer.tcp.listen({ hostname: LOOPBACK4, port: 0 });
-    const socket = apiOf(net).connect({ hostname: LOOPBACK4, port: listener.addr.port }, { allowHalfOpen: true });
-    const accepted = await listener.accept();
-    try {
-      assert.ok(accepted, "the peer accepted no connection");
-      await socket.opened;
-      await accepted.write(bytes("x"));
-      await accepted.closeWrite!();
-      const reader = socket.readable.getReader();
-      for (let r = await reader.read(); !r.done; r = await reader.read()) { /* read to the FIN */ }
-      const writer = socket.writable.getWriter();
-      const write = await within(writer.write(bytes("late")));
-      const finish = await within(writer.close());
-      const heard = await readUntilEnd(accepted);
-      ctx.observe("after the peer's FIN", { write, close: finish, "peer read": text(heard.data) });
-      assert.equal(write, "resolved", `a write after the peer's FIN is ${write}`);
-      assert.equal(text(heard.data), "late");
-    } finally {
-      await discard(socket);
-      await accepted?.close();
-      await listener.close();
-    }
-  },
+  run: (net, ctx) =>
+    withPeerListener(net, ctx, {
+      socketOptions: { allowHalfOpen: true },
+      async body(socket, listener) {
+        const accepted = await listener.accept();
+        assert.ok(accepted, "the peer accepted no connection");
+        try {
+          const got = await readToPeerFin(socket, accepted);
+          const writer = socket.writable.getWriter();
+          const write = await within(writer.write(bytes("late")));
+          const finish = await within(writer.close());
+          const heard = await readUntilEnd(accepted);
+          ctx.observe("after the peer's FIN", { read: got, write, close: finish, "peer read": text(heard.data) });
+          assert.equal(got, "x");
+          assert.equal(write, "resolved", `a write after the peer's FIN is ${write}`);
+          assert.equal(text(heard.data), "late");
+        } finally {
+          await accepted.close();
+        }
+      },
+    }),
 });
 
 export const closeReason = defineCase({
@@ -197,21 +206,16 @@ export const closeReason = defineCase({
   level: "runtime",
   sides: "column+peer",
   requires: { capabilities: ["socketsApi"] },
-  async run(net, ctx) {
-    const peer = peerOf(ctx);
-    const listener = await peer.tcp.listen({ hostname: LOOPBACK4, port: 0 });
-    const socket = apiOf(net).connect({ hostname: LOOPBACK4, port: listener.addr.port });
-    const reason = new Error("closed by the case before opening");
-    try {
-      void socket.close(reason).catch(() => {});
-      const opened = await Promise.resolve(socket.opened).then(() => "resolved", (err) => err);
-      ctx.observe("opened", opened === reason ? "rejected with the reason" : opened === "resolved" ? opened : `rejected ${identity(opened)}`);
-      assert.equal(opened, reason, "opened did not reject with the reason given to close()");
-    } finally {
-      await discard(socket);
-      await listener.close();
-    }
-  },
+  run: (net, ctx) =>
+    withPeerListener(net, ctx, {
+      async body(socket) {
+        const reason = new Error("closed by the case before opening");
+        void socket.close(reason).catch(() => {});
+        const opened = await Promise.resolve(socket.opened).then(() => "resolved", (err) => err);
+        ctx.observe("opened", opened === reason ? "rejected with the reason" : opened === "resolved" ? opened : `rejected ${identity(opened)}`);
+        assert.equal(opened, reason, "opened did not reject with the reason given to close()");
+      },
+    }),
 });
 
 export const errorIsSocketError = defineCase({
@@ -273,26 +277,21 @@ export const startTlsNeedsOption = defineCase({
   level: "runtime",
   sides: "column+peer",
   requires: { capabilities: ["socketsApi"] },
-  async run(net, ctx) {
-    const peer = peerOf(ctx);
-    const listener = await peer.tcp.listen({ hostname: LOOPBACK4, port: 0 });
-    const socket = apiOf(net).connect({ hostname: LOOPBACK4, port: listener.addr.port });
-    let upgraded: Socket | undefined;
-    let thrown: unknown;
-    try {
-      await socket.opened;
-      try {
-        upgraded = socket.startTls();
-      } catch (err) {
-        thrown = err;
-      }
-      ctx.observe("startTls", thrown === undefined ? "returned a socket" : `threw ${identity(thrown)}`);
-      assert.ok(thrown !== undefined, "startTls() returned a socket on a socket opened without starttls");
-      assert.ok(isSocketError(thrown), `startTls() threw ${identity(thrown)}, not a SocketError`);
-    } finally {
-      if (upgraded) await discard(upgraded);
-      await discard(socket);
-      await listener.close();
-    }
-  },
+  run: (net, ctx) =>
+    withPeerListener(net, ctx, {
+      async body(socket) {
+        await socket.opened;
+        let upgraded: Socket | undefined;
+        let thrown: unknown;
+        try {
+          upgraded = socket.startTls();
+        } catch (err) {
+          thrown = err;
+        }
+        if (upgraded) await discard(upgraded);
+        ctx.observe("startTls", thrown === undefined ? "returned a socket" : `threw ${identity(thrown)}`);
+        assert.ok(thrown !== undefined, "startTls() returned a socket on a socket opened without starttls");
+        assert.ok(isSocketError(thrown), `startTls() threw ${identity(thrown)}, not a SocketError`);
+      },
+    }),
 });
