@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import type { Conn } from "../core/adapter.ts";
-import { type CaseContext, defineCase } from "../core/case.ts";
+import { type Case, type CaseContext, defineCase } from "../core/case.ts";
 import { bytes, connectedPair, readExactly, stillPendingAfter, text } from "./helpers.ts";
 
 /** The idle timeout every case sets. */
@@ -20,7 +20,13 @@ const EARLY_MS = 20;
 const GAP_MS = 100;
 const GAPS = 3;
 
-const REFERENCE = "node:net socket.setTimeout() and the 'timeout' event; no BSD socket counterpart (SO_RCVTIMEO bounds one blocking call, not idleness)";
+/** What every case here shares: its reference, its level, what it needs. */
+const TIMEOUT_CASE: Pick<Case, "reference" | "level" | "requires"> = {
+  reference:
+    "node:net socket.setTimeout() and the 'timeout' event; no BSD socket counterpart (SO_RCVTIMEO bounds one blocking call, not idleness)",
+  level: "runtime",
+  requires: { capabilities: ["tcpListen", "idleTimeout"] },
+};
 
 /** Asserts the first firing came no earlier than the timeout after `since`; records when. */
 async function firesAfter(ctx: CaseContext, options: { conn: Conn; since: number }): Promise<void> {
@@ -42,9 +48,7 @@ export const idleFires = defineCase({
   title: "an idle timeout fires once when no data moves, and the connection stays open",
   semantic:
     "With a 200 ms idle timeout set and no traffic, the runtime reports the timeout once, about 200 ms later, and not again while nothing happens; the report alone closes nothing: data still flows both ways afterwards.",
-  reference: REFERENCE,
-  level: "runtime",
-  requires: { capabilities: ["tcpListen", "idleTimeout"] },
+  ...TIMEOUT_CASE,
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -75,23 +79,18 @@ async function busyFor(ctx: CaseContext, options: { watched: Conn; traffic: () =
   ctx.observe(`with data every ${GAP_MS} ms for ${GAPS * GAP_MS} ms`, "no firing");
 }
 
-export const resetByRead = defineCase({
-  id: "tcp.timeout.reset-by-read",
-  title: "data arriving restarts the idle timeout",
-  semantic:
-    "Each chunk of data that arrives and is read restarts a connection's idle timeout: with a byte every 100 ms for 300 ms the 200 ms timeout never fires, and it fires about 200 ms after the last one.",
-  reference: REFERENCE,
-  level: "runtime",
-  requires: { capabilities: ["tcpListen", "idleTimeout"] },
-  async run(net, ctx) {
+/** A case body: traffic one way (`from` the server is a read by the client, else a write) keeps restarting the client's timeout. */
+function restartedByTraffic(from: "server" | "client"): Case["run"] {
+  return async (net, ctx) => {
     const pair = await connectedPair(net);
     try {
       pair.client.setIdleTimeout!(IDLE_MS);
       let last = performance.now();
+      const [sender, receiver] = from === "server" ? [pair.server, pair.client] : [pair.client, pair.server];
       await busyFor(ctx, {
         watched: pair.client,
         traffic: async () => {
-          await oneByte(pair.server, pair.client);
+          await oneByte(sender, receiver);
           last = performance.now();
         },
       });
@@ -99,7 +98,16 @@ export const resetByRead = defineCase({
     } finally {
       await pair.close();
     }
-  },
+  };
+}
+
+export const resetByRead = defineCase({
+  id: "tcp.timeout.reset-by-read",
+  title: "data arriving restarts the idle timeout",
+  semantic:
+    "Each chunk of data that arrives and is read restarts a connection's idle timeout: with a byte every 100 ms for 300 ms the 200 ms timeout never fires, and it fires about 200 ms after the last one.",
+  ...TIMEOUT_CASE,
+  run: restartedByTraffic("server"),
 });
 
 export const resetByWrite = defineCase({
@@ -107,26 +115,8 @@ export const resetByWrite = defineCase({
   title: "data written restarts the idle timeout",
   semantic:
     "Each write restarts a connection's idle timeout: with a byte written every 100 ms for 300 ms the 200 ms timeout never fires, and it fires about 200 ms after the last one.",
-  reference: REFERENCE,
-  level: "runtime",
-  requires: { capabilities: ["tcpListen", "idleTimeout"] },
-  async run(net, ctx) {
-    const pair = await connectedPair(net);
-    try {
-      pair.client.setIdleTimeout!(IDLE_MS);
-      let last = performance.now();
-      await busyFor(ctx, {
-        watched: pair.client,
-        traffic: async () => {
-          await oneByte(pair.client, pair.server);
-          last = performance.now();
-        },
-      });
-      await firesAfter(ctx, { conn: pair.client, since: last });
-    } finally {
-      await pair.close();
-    }
-  },
+  ...TIMEOUT_CASE,
+  run: restartedByTraffic("client"),
 });
 
 export const cleared = defineCase({
@@ -134,9 +124,7 @@ export const cleared = defineCase({
   title: "an idle timeout set to 0 is disabled",
   semantic:
     "Setting the idle timeout to 0 disables it: after a 200 ms timeout has been seen to fire, setting it again and then to 0 leaves an idle connection with no further firing.",
-  reference: REFERENCE,
-  level: "runtime",
-  requires: { capabilities: ["tcpListen", "idleTimeout"] },
+  ...TIMEOUT_CASE,
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
