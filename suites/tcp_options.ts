@@ -8,22 +8,34 @@
  */
 import assert from "node:assert/strict";
 import type { Conn } from "../core/adapter.ts";
-import { defineCase } from "../core/case.ts";
-import type { CasePeer } from "../core/case.ts";
+import { type Case, type CasePeer, defineCase } from "../core/case.ts";
 import type { SocketOptionName } from "../core/peer.ts";
 import { connectedPair, LOOPBACK4, peerOf } from "./helpers.ts";
 
 /** One option of both ends of a connection made and accepted by the column, as the kernel holds them. */
 async function optionOfBothEnds(
   peer: CasePeer,
-  ends: { client: Conn; server: Conn },
-  name: SocketOptionName,
+  { pair, name }: { pair: { client: Conn; server: Conn }; name: SocketOptionName },
 ): Promise<{ connected?: number; accepted?: number }> {
-  const [connected, accepted] = await Promise.all([ends.client, ends.server].map(async (conn) => {
+  const [connected, accepted] = await Promise.all([pair.client, pair.server].map(async (conn) => {
     const socket = await peer.columnSocket({ local: conn.localAddr, remote: conn.remoteAddr });
     return (await socket.options())[name];
   }));
   return { connected, accepted };
+}
+
+/** A case body: `name` reads 0 on both ends of a new connection, as the kernel makes it. */
+function offOnBothEnds(name: SocketOptionName): Case["run"] {
+  return async (net, ctx) => {
+    const pair = await connectedPair(net);
+    try {
+      const seen = await optionOfBothEnds(peerOf(ctx), { pair, name });
+      ctx.observe(name, seen);
+      assert.deepEqual(seen, { connected: 0, accepted: 0 });
+    } finally {
+      await pair.close();
+    }
+  };
 }
 
 export const nodelayDefault = defineCase({
@@ -34,17 +46,7 @@ export const nodelayDefault = defineCase({
   reference: "Linux tcp(7) (TCP_NODELAY); UNP 7.9 (TCP_NODELAY); RFC 9293 3.7.4 (Nagle algorithm)",
   sides: "column+peer",
   requires: { capabilities: ["tcpListen"], fixtures: ["peerColumnView"] },
-  async run(net, ctx) {
-    const peer = peerOf(ctx);
-    const pair = await connectedPair(net);
-    try {
-      const seen = await optionOfBothEnds(peer, pair, "TCP_NODELAY");
-      ctx.observe("TCP_NODELAY", seen);
-      assert.deepEqual(seen, { connected: 0, accepted: 0 });
-    } finally {
-      await pair.close();
-    }
-  },
+  run: offOnBothEnds("TCP_NODELAY"),
 });
 
 export const setNodelay = defineCase({
@@ -61,11 +63,11 @@ export const setNodelay = defineCase({
     try {
       const ends = [pair.client, pair.server];
       const set = (on: boolean) => Promise.all(ends.map((conn) => conn.setNoDelay!(on)));
-      const before = await optionOfBothEnds(peer, pair, "TCP_NODELAY");
+      const before = await optionOfBothEnds(peer, { pair, name: "TCP_NODELAY" });
       await set(true);
-      const on = await optionOfBothEnds(peer, pair, "TCP_NODELAY");
+      const on = await optionOfBothEnds(peer, { pair, name: "TCP_NODELAY" });
       await set(false);
-      const off = await optionOfBothEnds(peer, pair, "TCP_NODELAY");
+      const off = await optionOfBothEnds(peer, { pair, name: "TCP_NODELAY" });
       ctx.observe("TCP_NODELAY", { new: before, on, off });
       assert.deepEqual({ on, off }, { on: { connected: 1, accepted: 1 }, off: { connected: 0, accepted: 0 } });
     } finally {
@@ -127,7 +129,7 @@ async function keepaliveOptions(
   pair: { client: Conn; server: Conn },
 ): Promise<Record<"SO_KEEPALIVE" | "TCP_KEEPIDLE" | "TCP_KEEPINTVL" | "TCP_KEEPCNT", { connected?: number; accepted?: number }>> {
   const [SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT] = await Promise.all(
-    (["SO_KEEPALIVE", "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT"] as const).map((name) => optionOfBothEnds(peer, pair, name)),
+    (["SO_KEEPALIVE", "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT"] as const).map((name) => optionOfBothEnds(peer, { pair, name })),
   );
   return { SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT };
 }
@@ -140,17 +142,7 @@ export const keepaliveDefault = defineCase({
   reference: "Linux socket(7) (SO_KEEPALIVE), tcp(7) (tcp_keepalive_time); UNP 7.5 (SO_KEEPALIVE); RFC 9293 3.8.4",
   sides: "column+peer",
   requires: { capabilities: ["tcpListen"], fixtures: ["peerColumnView"] },
-  async run(net, ctx) {
-    const peer = peerOf(ctx);
-    const pair = await connectedPair(net);
-    try {
-      const seen = await optionOfBothEnds(peer, pair, "SO_KEEPALIVE");
-      ctx.observe("SO_KEEPALIVE", seen);
-      assert.deepEqual(seen, { connected: 0, accepted: 0 });
-    } finally {
-      await pair.close();
-    }
-  },
+  run: offOnBothEnds("SO_KEEPALIVE"),
 });
 
 export const reuseaddrListener = defineCase({
