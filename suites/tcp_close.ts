@@ -4,7 +4,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { defineCase } from "../core/case.ts";
+import type { Adapter, Conn } from "../core/adapter.ts";
+import { type CaseContext, type CasePeer, defineCase } from "../core/case.ts";
 import {
   bytes,
   connectedPair,
@@ -116,6 +117,26 @@ export const abortive = defineCase({
   },
 });
 
+/**
+ * A connection from the column to the peer that the peer has reset, the RST
+ * known to have reached the column's runtime; `body` gets the column's end
+ * and the peer, and the pair is closed after it.
+ */
+async function afterPeerReset(
+  net: Adapter,
+  { ctx, body }: { ctx: CaseContext; body(column: Conn, peer: CasePeer): Promise<void> },
+): Promise<void> {
+  const peer = peerOf(ctx);
+  const pair = await peerPair(net, { peer, column: "client" });
+  try {
+    await pair.peer.abort!();
+    await roundTripFromPeer(net, peer); // the RST has reached the column's runtime
+    await body(pair.column, peer);
+  } finally {
+    await pair.close();
+  }
+}
+
 export const readAfterPeerReset = defineCase({
   id: "tcp.close.read-after-peer-reset",
   title: "a read issued after the peer's RST arrived fails with ECONNRESET",
@@ -123,18 +144,14 @@ export const readAfterPeerReset = defineCase({
     "Once an RST has arrived, the connection is gone: a later read (not one already pending) fails with ECONNRESET rather than returning EOF. The reference peer sends the RST (SO_LINGER 0 and close), so every column answers, whether or not its own API can reset a connection.",
   reference: "UNP 5.13, 7.5; RFC 9293 3.10.7.4 (RST in ESTABLISHED); Linux tcp(7)",
   sides: "column+peer",
-  async run(net, ctx) {
-    const peer = peerOf(ctx);
-    const pair = await peerPair(net, { peer, column: "client" });
-    try {
-      await pair.peer.abort!();
-      await roundTripFromPeer(net, peer); // the RST has reached the column's runtime
-      const read = await settle(pair.column.read());
-      failureSeen(ctx, { key: "column read", settled: read, reports: pair.column.reports, codes: ["ECONNRESET"] });
-    } finally {
-      await pair.close();
-    }
-  },
+  run: (net, ctx) =>
+    afterPeerReset(net, {
+      ctx,
+      async body(column) {
+        const read = await settle(column.read());
+        failureSeen(ctx, { key: "column read", settled: read, reports: column.reports, codes: ["ECONNRESET"] });
+      },
+    }),
 });
 
 export const writeAfterPeerClose = defineCase({
@@ -314,24 +331,20 @@ export const writeAfterPeerReset = defineCase({
     "Once the other end's RST has arrived the connection is gone: the first write fails with ECONNRESET (the error the RST left pending) and every later one with EPIPE; none is accepted. The reference peer sends the RST, so every column answers. (tcp.close.write-after-peer-close starts from the peer's FIN, after which one write is accepted; here the RST comes first, so no write may succeed.)",
   reference: "UNP 5.13 (writing to a socket that received RST: EPIPE), 7.5; RFC 9293 3.10.7.4; Linux tcp(7), send(2) [ECONNRESET, EPIPE]",
   sides: "column+peer",
-  async run(net, ctx) {
-    const peer = peerOf(ctx);
-    const pair = await peerPair(net, { peer, column: "client" });
-    try {
-      await pair.peer.abort!();
-      await roundTripFromPeer(net, peer); // the RST has reached the column's runtime
-      const writes = [];
-      for (let i = 0; i < 3; i++) writes.push(await settle(pair.column.write(bytes("after the reset"))));
-      writes.forEach((w, i) => ctx.observe(`write ${i + 1}`, shown(w)));
-      await roundTripFromPeer(net, peer); // any report of these failures has been made
-      ctx.observe("reports", reportsOf(pair.column.reports));
-      for (const [i, w] of writes.entries()) {
-        assert.ok(!w.ok && ["ECONNRESET", "EPIPE"].includes(w.error.code), `write ${i + 1} gave ${shown(w)}, expected ECONNRESET or EPIPE`);
-      }
-    } finally {
-      await pair.close();
-    }
-  },
+  run: (net, ctx) =>
+    afterPeerReset(net, {
+      ctx,
+      async body(column, peer) {
+        const writes = [];
+        for (let i = 0; i < 3; i++) writes.push(await settle(column.write(bytes("after the reset"))));
+        writes.forEach((w, i) => ctx.observe(`write ${i + 1}`, shown(w)));
+        await roundTripFromPeer(net, peer); // any report of these failures has been made
+        ctx.observe("reports", reportsOf(column.reports));
+        for (const [i, w] of writes.entries()) {
+          assert.ok(!w.ok && ["ECONNRESET", "EPIPE"].includes(w.error.code), `write ${i + 1} gave ${shown(w)}, expected ECONNRESET or EPIPE`);
+        }
+      },
+    }),
 });
 
 export const settlesHeldWrite = defineCase({
