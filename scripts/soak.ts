@@ -28,16 +28,19 @@ process.on("exit", stopHogs);
 
 const out = mkdtempSync(join(tmpdir(), "sockcheck-soak-"));
 const history = new Map<string, string[]>();
+/** What each cell said in each run, to show why a verdict changed. */
+const details = new Map<string, (string | undefined)[]>();
 const started = performance.now();
 let unexpectedRuns = 0;
 for (let i = 0; i < runs; i++) {
   const r = spawnSync(process.execPath, [CLI, "matrix", "--out", out], { stdio: ["ignore", "ignore", "ignore"] });
   if (r.status !== 0) unexpectedRuns++;
   const m = JSON.parse(readFileSync(join(out, "matrix.json"), "utf8"));
-  for (const [column, cells] of Object.entries(m.cells as Record<string, Record<string, { verdict: string }>>)) {
+  for (const [column, cells] of Object.entries(m.cells as Record<string, Record<string, { verdict: string; detail?: string }>>)) {
     for (const [id, cell] of Object.entries(cells)) {
       const key = `${column} ${id}`;
       history.set(key, [...(history.get(key) ?? []), cell.verdict]);
+      details.set(key, [...(details.get(key) ?? []), cell.detail]);
     }
   }
   process.stderr.write(`run ${i + 1}/${runs}${r.status === 0 ? "" : ` (exit ${r.status})`}\n`);
@@ -51,5 +54,11 @@ process.stdout.write(
   `${runs} runs${load ? " under load (2 busy processes)" : ""}: ${changed.length} changed verdicts, ` +
     `${unexpectedRuns} runs not as expected, ${seconds.toFixed(0)} s (${(seconds / runs).toFixed(1)} s a run)\n`,
 );
-for (const [key, verdicts] of changed) process.stdout.write(`  ${key}: ${verdicts.join(" ")}\n`);
+for (const [key, verdicts] of changed) {
+  process.stdout.write(`  ${key}: ${verdicts.join(" ")}\n`);
+  // The runs whose verdict is not the first run's, with what the cell said.
+  verdicts.forEach((verdict, run) => {
+    if (verdict !== verdicts[0]) process.stdout.write(`    run ${run + 1}: ${verdict}: ${details.get(key)![run] ?? "(no detail)"}\n`);
+  });
+}
 process.exit(changed.length || unexpectedRuns ? 1 : 0);
