@@ -173,13 +173,8 @@ function describe(query: ColumnQuery): string {
   return `${query.protocol} socket ${at(query.local)} ${query.remote ? `→ ${at(query.remote)}` : "(no remote end)"}`;
 }
 
-/**
- * The descriptor of process `pid` whose socket has these endpoints, found
- * by the socket tables of its network namespace and its `/proc/<pid>/fd`
- * links: exactly one, or an error saying why not.
- */
-export function findColumnSocket(query: ColumnQuery): ColumnSocketRef {
-  const op = "columnSocket";
+/** The rows of `pid`'s namespace's socket tables that match `query`, one per socket. */
+function matchingRows(op: string, query: ColumnQuery): ReturnType<typeof matchRows> {
   const rows = [];
   for (const table of query.protocol === "tcp" ? ["tcp", "tcp6"] : ["udp", "udp6"]) {
     let text: string;
@@ -191,13 +186,31 @@ export function findColumnSocket(query: ColumnQuery): ColumnSocketRef {
     }
     rows.push(...matchRows(parseTable(text), query));
   }
+  // The kernel writes a table in pieces, so a socket can be listed twice while others come and go.
+  return [...new Map(rows.map((row) => [row.inode, row])).values()];
+}
+
+/**
+ * The descriptor of process `pid` whose socket has these endpoints, found
+ * by the socket tables of its network namespace and its `/proc/<pid>/fd`
+ * links: exactly one, or an error saying why not. A table read while other
+ * sockets come and go can also miss one, so a socket not found is looked
+ * for once more before that is the answer.
+ */
+export function findColumnSocket(query: ColumnQuery): ColumnSocketRef {
+  const op = "columnSocket";
   let descriptors: Map<number, number>;
   try {
     descriptors = socketDescriptors(op, query.pid);
   } catch (err) {
     unavailable(err);
   }
-  const mine = rows.filter((row) => descriptors.has(row.inode));
+  let rows = matchingRows(op, query);
+  let mine = rows.filter((row) => descriptors.has(row.inode));
+  if (mine.length === 0) {
+    rows = matchingRows(op, query);
+    mine = rows.filter((row) => descriptors.has(row.inode));
+  }
   if (mine.length === 1) return { pid: query.pid, fd: descriptors.get(mine[0].inode)!, inode: mine[0].inode };
   if (mine.length === 0) {
     throw new Error(
