@@ -61,9 +61,10 @@ test("bench --quick on kernel and node writes the three files, every figure posi
 });
 
 test("bench with bad usage gives one line and exit 2", () => {
-  for (const args of [["--runtime", "java"], ["--fast"], ["--out"]]) {
+  for (const args of [["--runtime", "java"], ["--fast"], ["--out"], ["--runtime", "workerd"]]) {
     const r = sockcheck("bench", ...args);
     assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
   }
+  assert.match(sockcheck("bench", "--runtime", "workerd").stderr, /the bench lane does not run on workerd yet: workerd cannot be benched/);
 });

@@ -35,6 +35,16 @@ function withReference(columns: Column[]): Column[] {
   return [...reference, ...columns.filter((c) => !c.adapter.reference)];
 }
 
+/** The columns asked for (every one by default) whose host runs the bench lane; naming one that does not is bad usage. */
+function benchedColumns(list: string | undefined): Column[] {
+  const named = columnsNamed(list);
+  const unbenched = named.filter((c) => !c.host.benches);
+  if (list !== undefined && unbenched.length) {
+    throw new UsageError(`the bench lane does not run on ${unbenched.map((c) => c.host.name).join(", ")} yet: ${unbenched.map((c) => c.id).join(", ")} cannot be benched`);
+  }
+  return named.filter((c) => c.host.benches);
+}
+
 type Lookup = { binary: string; version: string } | { missing: string };
 
 /** Each host's binary and version, found where `given` names it or where the host looks. */
@@ -90,7 +100,7 @@ async function runAll(columns: readonly Column[], found: Map<HostDescriptor, Loo
  */
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv, { options: OPTIONS });
-  const columns = withReference(columnsNamed(values.runtime));
+  const columns = withReference(benchedColumns(values.runtime));
   const out = values.out ?? "sockcheck-report";
   const host = benchHost();
   const given = Object.fromEntries(HOSTS.map((h) => [h.name, (values as Record<string, string | undefined>)[h.name]]));

@@ -26,4 +26,5 @@ export const BUN: HostDescriptor = {
   testEntry: ["hosts/bun/bun.test.ts"],
   lookedIn: "node_modules/.bin or on the PATH",
   takesVersions: true,
+  benches: true,
 };

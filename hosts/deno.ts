@@ -83,4 +83,5 @@ export const DENO: HostDescriptor = {
   testEntry: ["hosts/deno/deno.test.ts", "hosts/deno/kernel.test.ts"],
   lookedIn: "node_modules/.bin or on the PATH",
   takesVersions: true,
+  benches: true,
 };

@@ -57,6 +57,8 @@ export interface HostDescriptor {
   readonly lookedIn: string;
   /** Whether `--<name> VERSION` installs a release (else only `--<name> PATH` names a binary). */
   readonly takesVersions: boolean;
+  /** Whether its columns run in the bench lane (bench/main.ts runs on it). */
+  readonly benches: boolean;
 }
 
 /**

@@ -35,4 +35,5 @@ export const NODE: HostDescriptor = {
   testEntry: ["hosts/node/node.test.ts"],
   lookedIn: "node_modules/.bin or on the PATH",
   takesVersions: true,
+  benches: true,
 };

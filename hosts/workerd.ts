@@ -86,4 +86,6 @@ export const WORKERD: HostDescriptor = {
   testEntry: ["hosts/workerd/workerd.test.ts"],
   lookedIn: "the workerd package installed with sockcheck",
   takesVersions: false,
+  // The worker runs cases only; the bench's workloads have no worker side yet.
+  benches: false,
 };
