@@ -30,6 +30,7 @@ const STDERR_TAIL = 2000;
 /** Resolves once `child` has exited, its stderr has ended and its channel is closed: how it ended. */
 function exitOf(child: NodeChildProcess): Promise<string> {
   let stderr = "";
+  // The child process's own diagnostics, not a socket: its tail goes into the exit report.
   child.stderr?.on("data", (chunk) => stderr = (stderr + String(chunk)).slice(-STDERR_TAIL));
   const stderrEnded = new Promise<void>((resolve) => child.stderr ? child.stderr.once("close", resolve) : resolve());
   const exit = new Promise<string>((resolve) => {

@@ -149,7 +149,7 @@ export async function releaseBinary(
  * ```
  */
 export function releasedRuntime(column: Column): RuntimeName {
-  const { name } = column.host;
-  if (isRuntimeName(name)) return name;
+  const { name, takesVersions } = column.host;
+  if (takesVersions && isRuntimeName(name)) return name;
   throw new UsageError(`${column.id}: releases are walked for the runtimes sockcheck installs, not for ${name}`);
 }

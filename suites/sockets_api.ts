@@ -11,11 +11,17 @@
  */
 import assert from "node:assert/strict";
 import type { Adapter, Conn, Listener } from "../core/adapter.ts";
-import { type CaseContext, defineCase } from "../core/case.ts";
+import { type Case, type CaseContext, defineCase } from "../core/case.ts";
 import type { Socket, SocketsApi, SocketsApiOptions } from "../core/sockets_api.ts";
-import { bytes, LOOPBACK4, peerOf, readUntilEnd, text } from "./helpers.ts";
+import { bytes, LOOPBACK4, peerOf, readUntilEnd, stillPendingAfter, text } from "./helpers.ts";
 
 const SPEC = "WinterTC Sockets API (https://sockets-api.proposal.wintertc.org/, index.bs)";
+/** What the cases against the peer share: the specification's level, the peer as the other end, the API itself. */
+const AGAINST_PEER: Pick<Case, "level" | "sides" | "requires"> = {
+  level: "runtime",
+  sides: "column+peer",
+  requires: { capabilities: ["socketsApi"] },
+};
 /** What is due at once on loopback; still pending after this, it is not coming (a bounded wait). */
 const PROMPT_MS = 2000;
 
@@ -70,20 +76,17 @@ function isSocketError(err: unknown): boolean {
   return err instanceof TypeError && err.message.startsWith("SocketError: ");
 }
 
-/** A promise's outcome within a bounded wait: `resolved`, `resolved <value>`, `rejected <identity>` or `pending`. */
-async function within(promise: Promise<unknown>, ms = PROMPT_MS): Promise<string> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  // A bounded wait: a promise still pending after it is reported as pending.
-  const late = new Promise<string>((resolve) => timer = setTimeout(() => resolve("pending"), ms));
-  const settled = Promise.resolve(promise).then(
+/**
+ * A promise's outcome: `resolved`, `resolved <value>` or `rejected <identity>`,
+ * or `pending` if it has not settled within the bounded wait (what is due on
+ * loopback comes at once; still pending then, it is not coming).
+ */
+async function outcomeOf(promise: Promise<unknown>): Promise<string> {
+  const outcome = Promise.resolve(promise).then(
     (value) => value === undefined ? "resolved" : `resolved ${String(value)}`,
     (err) => `rejected ${identity(err)}`,
   );
-  try {
-    return await Promise.race([settled, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return await stillPendingAfter(outcome, PROMPT_MS) ? "pending" : outcome;
 }
 
 export const openedAddresses = defineCase({
@@ -92,9 +95,7 @@ export const openedAddresses = defineCase({
   semantic:
     "Once the connection is established, opened resolves with a SocketInfo whose remoteAddress is the peer's host:port and whose localAddress is this end's host:port (what getpeername and getsockname give).",
   reference: `${SPEC}: "opened" attribute, SocketInfo dictionary (remoteAddress, localAddress)`,
-  level: "runtime",
-  sides: "column+peer",
-  requires: { capabilities: ["socketsApi"] },
+  ...AGAINST_PEER,
   run: (net, ctx) =>
     withPeerListener(net, ctx, {
       async body(socket, listener) {
@@ -116,19 +117,17 @@ export const closedAfterClose = defineCase({
   semantic:
     "close() closes the socket: its closed promise resolves, its ReadableStream is canceled (a read gives done) and its WritableStream is aborted (a write rejects).",
   reference: `${SPEC}: close() method, "closed" attribute`,
-  level: "runtime",
-  sides: "column+peer",
-  requires: { capabilities: ["socketsApi"] },
+  ...AGAINST_PEER,
   run: (net, ctx) =>
     withPeerListener(net, ctx, {
       async body(socket, listener) {
         await socket.opened;
         const accepted = await listener.accept();
         await accepted?.close();
-        const closing = await within(socket.close());
-        const closed = await within(socket.closed);
-        const read = await within(socket.readable.getReader().read().then((r) => r.done ? "done" : "data"));
-        const write = await within(socket.writable.getWriter().write(bytes("late")));
+        const closing = await outcomeOf(socket.close());
+        const closed = await outcomeOf(socket.closed);
+        const read = await outcomeOf(socket.readable.getReader().read().then((r) => r.done ? "done" : "data"));
+        const write = await outcomeOf(socket.writable.getWriter().write(bytes("late")));
         ctx.observe("after close", { close: closing, closed, read, write });
         assert.equal(closed, "resolved", `closed is ${closed} after close()`);
         assert.equal(read, "resolved done", `a read after close() is ${read}`);
@@ -143,9 +142,7 @@ export const halfOpenFalse = defineCase({
   semantic:
     "With allowHalfOpen false, a FIN from the remote end closes the WritableStream and the socket: once the readable side has been read to its end, closed resolves and a write is refused.",
   reference: `${SPEC}: SocketOptions allowHalfOpen (false), "closed" attribute`,
-  level: "runtime",
-  sides: "column+peer",
-  requires: { capabilities: ["socketsApi"] },
+  ...AGAINST_PEER,
   run: (net, ctx) =>
     withPeerListener(net, ctx, {
       async body(socket, listener) {
@@ -153,8 +150,8 @@ export const halfOpenFalse = defineCase({
         assert.ok(accepted, "the peer accepted no connection");
         try {
           const got = await readToPeerFin(socket, accepted);
-          const closed = await within(socket.closed);
-          const write = await within(socket.writable.getWriter().write(bytes("late")));
+          const closed = await outcomeOf(socket.closed);
+          const write = await outcomeOf(socket.writable.getWriter().write(bytes("late")));
           ctx.observe("after the peer's FIN", { read: got, closed, write });
           assert.equal(got, "x");
           assert.equal(closed, "resolved", `closed is ${closed} once the readable ended`);
@@ -172,9 +169,7 @@ export const halfOpenTrue = defineCase({
   semantic:
     "With allowHalfOpen true, a FIN from the remote end ends the ReadableStream only: the socket is half-open and what is written afterwards reaches the remote end.",
   reference: `${SPEC}: SocketOptions allowHalfOpen (true: "half-open" state)`,
-  level: "runtime",
-  sides: "column+peer",
-  requires: { capabilities: ["socketsApi"] },
+  ...AGAINST_PEER,
   run: (net, ctx) =>
     withPeerListener(net, ctx, {
       socketOptions: { allowHalfOpen: true },
@@ -184,8 +179,8 @@ export const halfOpenTrue = defineCase({
         try {
           const got = await readToPeerFin(socket, accepted);
           const writer = socket.writable.getWriter();
-          const write = await within(writer.write(bytes("late")));
-          const finish = await within(writer.close());
+          const write = await outcomeOf(writer.write(bytes("late")));
+          const finish = await outcomeOf(writer.close());
           const heard = await readUntilEnd(accepted);
           ctx.observe("after the peer's FIN", { read: got, write, close: finish, "peer read": text(heard.data) });
           assert.equal(got, "x");
@@ -203,9 +198,7 @@ export const closeReason = defineCase({
   title: "close(reason) before the connection opens rejects opened with that reason",
   semantic: "close(reason) on a socket whose opened promise is still pending rejects opened with the reason given.",
   reference: `${SPEC}: close(optional any reason) ("If the opened promise is still pending, it will be rejected with the reason")`,
-  level: "runtime",
-  sides: "column+peer",
-  requires: { capabilities: ["socketsApi"] },
+  ...AGAINST_PEER,
   run: (net, ctx) =>
     withPeerListener(net, ctx, {
       async body(socket) {
@@ -224,9 +217,7 @@ export const errorIsSocketError = defineCase({
   semantic:
     "If the connection fails, opened and closed reject with a SocketError: a TypeError whose message starts with \"SocketError: \". A closed port (bound by the kernel, then released) refuses it.",
   reference: `${SPEC}: connect() steps ("If the connection fails ... a new SocketError"), SocketError`,
-  level: "runtime",
-  sides: "column+peer",
-  requires: { capabilities: ["socketsApi"] },
+  ...AGAINST_PEER,
   async run(net, ctx) {
     const peer = peerOf(ctx);
     const listener = await peer.tcp.listen({ hostname: LOOPBACK4, port: 0 });
@@ -274,9 +265,7 @@ export const startTlsNeedsOption = defineCase({
   title: "startTls() fails with a SocketError unless secureTransport is starttls",
   semantic: "startTls() on a socket whose secureTransport option is not \"starttls\" (here the default, \"off\") fails with a SocketError.",
   reference: `${SPEC}: startTls() ("must fail with an SocketError if ... secureTransport ... is not equal to \"starttls\"")`,
-  level: "runtime",
-  sides: "column+peer",
-  requires: { capabilities: ["socketsApi"] },
+  ...AGAINST_PEER,
   run: (net, ctx) =>
     withPeerListener(net, ctx, {
       async body(socket) {
