@@ -120,8 +120,8 @@ export interface LabContext {
 /** This process's descriptor table, filled by the host (the `descriptorLimit` fixture). */
 export interface DescriptorTable {
   /**
-   * Lowers the process's soft RLIMIT_NOFILE to one above its highest open
-   * descriptor and opens a file on every number still free below it, so
+   * Lowers the process's soft RLIMIT_NOFILE to a little above its highest
+   * open descriptor and opens a file on every number still free below it, so
    * that the next descriptor the process makes fails with EMFILE.
    */
   fill(): Promise<FilledTable>;

@@ -135,7 +135,14 @@ export async function runCase(c: Case, adapter: Adapter, host: Host): Promise<Ca
   // The peer's sockets are tracked like the column's, so what a case leaves open on it is closed too.
   const peer = sidesOf(c) === "column+peer" && host.peer ? scope.wrap(host.peer) : undefined;
   const ctx = caseContext(host, { observations, signal: controller.signal, peer });
-  const baseline = host.countSockets ? await host.countSockets() : undefined;
+  let baseline: number | undefined;
+  try {
+    baseline = host.countSockets ? await host.countSockets() : undefined;
+  } catch (error) {
+    const result: CaseResult = { id: c.id, verdict: "crash", observed: "", observations, ms: 0, detail: `the host could not count its sockets before the case: ${messageOf(error)}` };
+    result.observed = describe(result, undefined);
+    return result;
+  }
   const limit = c.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
 
   const started = performance.now();
@@ -193,13 +200,28 @@ function caseContext(
 /** Fails a passing `result` whose case left sockets open beyond `baseline`, and records the count. */
 async function checkLeaks(host: Host, options: { baseline: number; result: CaseResult }): Promise<void> {
   const { baseline, result } = options;
-  const after = await socketsSettled(host, baseline);
+  let after: number;
+  try {
+    after = await socketsSettled(host, baseline);
+  } catch (error) {
+    // A case that broke its process (a descriptor table left full, say) must show here, not throw.
+    result.observations.socketCount = `not counted: ${messageOf(error)}`;
+    if (result.verdict === "pass") {
+      result.verdict = "crash";
+      result.detail = `the host could not count its sockets after the case: ${messageOf(error)}`;
+    }
+    return;
+  }
   if (after <= baseline) return;
   result.observations.leakedSockets = after - baseline;
   if (result.verdict === "pass") {
     result.verdict = "fail";
     result.detail = `left ${after - baseline} socket descriptor(s) open`;
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message.split("\n")[0] : String(error);
 }
 
 /** A failure's verdict, detail, and the value an assertion saw, if any. */

@@ -85,6 +85,21 @@ test("a case that leaves a socket open fails the leak check", async () => {
   assert.equal(r.observations.closedByRunner, 1);
 });
 
+test("a case after which the host cannot count its sockets is a crash saying why, never a throw", async () => {
+  let counts = 0;
+  const failing: Host = {
+    fixtures: {},
+    countSockets: () => ++counts === 1 ? Promise.resolve(0) : Promise.reject(new Error("EMFILE: too many open files")),
+  };
+  const c = defineCase({ ...base, id: "test.uncounted", async run() {} });
+  const after = await runCase(c, adapter, failing);
+  assert.equal(after.verdict, "crash");
+  assert.match(after.detail ?? "", /could not count its sockets after the case: EMFILE/);
+  const before = await runCase(c, adapter, { fixtures: {}, countSockets: () => Promise.reject(new Error("EMFILE")) });
+  assert.equal(before.verdict, "crash");
+  assert.match(before.detail ?? "", /before the case: EMFILE/);
+});
+
 test("a case needing a capability the adapter lacks is unsupported, not run", async () => {
   let ran = false;
   const c = defineCase({

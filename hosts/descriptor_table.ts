@@ -22,6 +22,13 @@ import type { FixtureStatus } from "../core/runner.ts";
 const FILLER = "/dev/null";
 /** A bound on the files opened, far above any table a column process has. */
 const MAX_FILLERS = 65536;
+/**
+ * Numbers the fill takes above the highest open descriptor, so that closing
+ * the fillers frees enough of them for the prlimit that restores the limit
+ * (a spawn needs pipes); a process whose table has few holes would
+ * otherwise be left at the lowered limit, failing everything after.
+ */
+const HEADROOM = 32;
 
 /** How a host lists its own descriptors and runs a command, each synchronously. */
 export interface HostProcess {
@@ -64,6 +71,34 @@ function fillFree(): number[] {
   }
 }
 
+function firstLine(err: unknown): string {
+  return (err as Error).message.split("\n")[0];
+}
+
+/**
+ * Closes every filler, then puts the soft limit back and reads it back;
+ * what went wrong, one entry each (empty when the table is as before).
+ */
+function restoreTable(host: HostProcess, options: { fillers: number[]; soft: string }): string[] {
+  const failures: string[] = [];
+  // Descriptors first: prlimit itself needs pipes.
+  for (const fd of options.fillers) {
+    try {
+      closeSync(fd);
+    } catch (err) {
+      failures.push(`closing filler ${fd}: ${firstLine(err)}`);
+    }
+  }
+  try {
+    prlimit(host, [`--nofile=${options.soft}:`]);
+    const now = softLimit(host);
+    if (now !== options.soft) failures.push(`the soft limit is ${now}, not ${options.soft}`);
+  } catch (err) {
+    failures.push(`prlimit: ${firstLine(err)}`);
+  }
+  return failures;
+}
+
 class Filled implements FilledTable {
   #host: HostProcess;
   #fillers: number[];
@@ -84,14 +119,8 @@ class Filled implements FilledTable {
 
   restore(): Promise<void> {
     if (!this.#restored) {
-      try {
-        // Descriptors first: prlimit itself needs pipes.
-        for (const fd of this.#fillers.splice(0)) closeSync(fd);
-        prlimit(this.#host, [`--nofile=${this.#soft}:`]);
-        this.#restored = Promise.resolve();
-      } catch (err) {
-        this.#restored = Promise.reject(err);
-      }
+      const failures = restoreTable(this.#host, { fillers: this.#fillers.splice(0), soft: this.#soft });
+      this.#restored = failures.length === 0 ? Promise.resolve() : Promise.reject(new Error(`the descriptor table was not restored: ${failures.join("; ")}`));
     }
     return this.#restored;
   }
@@ -113,14 +142,17 @@ export function descriptorTable(host: HostProcess): DescriptorTable {
     fill(): Promise<FilledTable> {
       try {
         const soft = softLimit(host);
-        const limit = Math.max(...host.openDescriptors()) + 1;
+        const limit = Math.max(...host.openDescriptors()) + 1 + HEADROOM;
+        if (soft !== "unlimited" && limit > Number(soft)) throw new Error(`this process's descriptors reach ${limit - HEADROOM}, too near its limit of ${soft} to fill the table`);
         prlimit(host, [`--nofile=${limit}:`]);
+        let fillers: number[];
         try {
-          return Promise.resolve(new Filled(host, { fillers: fillFree(), soft }));
+          fillers = fillFree();
         } catch (err) {
           prlimit(host, [`--nofile=${soft}:`]);
           throw err;
         }
+        return Promise.resolve(new Filled(host, { fillers, soft }));
       } catch (err) {
         return Promise.reject(err);
       }
