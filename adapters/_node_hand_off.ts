@@ -16,14 +16,14 @@
  *
  * @module
  */
-import { type ChildProcess as NodeChildProcess, fork } from "node:child_process";
+import { type ChildProcess as NodeChildProcess, fork, type ForkOptions } from "node:child_process";
 import type net from "node:net";
-import { fileURLToPath } from "node:url";
 import type { ChildProcess } from "../core/adapter.ts";
 import { ApiMissingError, toSocketError } from "../core/errors.ts";
 import { type ChildLink, type HandleOf, startChild } from "../core/hand_off.ts";
+import { forkTarget } from "../core/load_module.ts";
 
-const CHILD_MODULE = fileURLToPath(new URL("./_node_child.ts", import.meta.url));
+const CHILD_MODULE = new URL("./_node_child.ts", import.meta.url);
 const CHILD_ENV = { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
 const STDERR_TAIL = 2000;
 
@@ -74,7 +74,8 @@ function linkTo(child: NodeChildProcess): ChildLink {
 /**
  * Forks a child running the node:net adapter (`_node_child.ts`) in this
  * runtime and resolves once it is ready. Node's `execArgv` goes with it
- * (its TypeScript loader, under Node).
+ * (its TypeScript loader, under Node), or the child runs from its own
+ * bundle where this process runs from one (core/load_module.ts).
  *
  * @example
  * ```ts
@@ -85,17 +86,19 @@ function linkTo(child: NodeChildProcess): ChildLink {
  * await child.close();
  * ```
  */
-export function spawnNodeChild(handles: HandleOf): Promise<ChildProcess> {
-  if (typeof fork !== "function") return Promise.reject(new ApiMissingError("child_process.fork"));
+export async function spawnNodeChild(handles: HandleOf): Promise<ChildProcess> {
+  if (typeof fork !== "function") throw new ApiMissingError("child_process.fork");
+  const { modulePath, execArgv } = await forkTarget(CHILD_MODULE);
   let child: NodeChildProcess;
   try {
-    child = fork(CHILD_MODULE, [], { stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "json", env: CHILD_ENV });
+    const options: ForkOptions = { stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "json", env: CHILD_ENV };
+    child = fork(modulePath, [], execArgv ? { ...options, execArgv } : options);
   } catch (err) {
-    return Promise.reject(toSocketError("spawnChild", err));
+    throw toSocketError("spawnChild", err);
   }
   if (typeof child.send !== "function") {
     child.kill("SIGKILL");
-    return Promise.reject(new ApiMissingError("ChildProcess.prototype.send"));
+    throw new ApiMissingError("ChildProcess.prototype.send");
   }
   return startChild(linkTo(child), handles);
 }

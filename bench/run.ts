@@ -75,7 +75,7 @@ function unreported(run: BenchRun, detail: string): void {
  */
 export async function runBench(column: Column, options: BenchRunOptions): Promise<BenchRun> {
   const args = benchArgs({ column: column.id, quick: options.quick });
-  const command = column.host.command(options.binary, "bench/main.ts", { args, needs: column.adapter.needs });
+  const command = column.host.command(options.binary, "bench/main.ts", { args, needs: column.adapter.needs, loads: [column.adapter.module] });
   const run: BenchRun = { column, version: options.version, api: column.adapter.api, figures: {}, exit: { code: null, signal: null }, ms: 0 };
   const started = performance.now();
   let stderr = "";

@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// The CLI is TypeScript; tsx lets Node load it without a build step.
-import { register } from "tsx/esm/api";
+// The CLI is TypeScript: Node runs it from a bundle of the sources, rebuilt
+// when one changes, or through tsx's loader where no bundle can be made.
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { bundleOf } from "../core/bundle.mjs";
 
-register();
-const { main } = await import("../cli.ts");
+const bundle = await bundleOf(fileURLToPath(new URL("../cli.ts", import.meta.url)));
+let main;
+if (bundle) {
+  ({ main } = await import(pathToFileURL(bundle).href));
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  ({ main } = await import("../cli.ts"));
+}
 process.exitCode = await main(process.argv.slice(2));

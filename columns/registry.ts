@@ -10,6 +10,7 @@
  * @module
  */
 import type { Adapter } from "../core/adapter.ts";
+import { importModule } from "../core/load_module.ts";
 import { BUN } from "../hosts/bun.ts";
 import { DENO } from "../hosts/deno.ts";
 import type { HostDescriptor, HostNeed } from "../hosts/descriptor.ts";
@@ -96,6 +97,6 @@ export function findColumn(id: string): Column | undefined {
 
 /** Loads a column's adapter; call it only inside the column's runtime. */
 export async function loadAdapter(column: Column): Promise<Adapter> {
-  const module = await import(column.adapter.module.href);
+  const module = await importModule(column.adapter.module) as { adapter: Adapter };
   return module.adapter as Adapter;
 }

@@ -8,6 +8,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Case } from "../core/case.ts";
+import { importModule } from "../core/load_module.ts";
 import { idFilter } from "../core/filter.ts";
 import { CATALOG, type CatalogEntry } from "../suites/catalog.ts";
 import { UsageError } from "./args.ts";
@@ -26,7 +27,7 @@ import { UsageError } from "./args.ts";
 export async function casesFrom(file: string): Promise<Case[]> {
   let cases: unknown;
   try {
-    cases = (await import(pathToFileURL(resolve(file)).href)).cases;
+    cases = (await importModule(pathToFileURL(resolve(file))) as { cases?: unknown }).cases;
   } catch (err) {
     throw new UsageError(`cannot load cases from ${file}: ${(err as Error).message.split("\n")[0]}`);
   }

@@ -10,6 +10,7 @@
  */
 import process from "node:process";
 import { ExpectationsError } from "../core/expectations.ts";
+import { importModule } from "../core/load_module.ts";
 import { findColumn } from "../columns/registry.ts";
 import type { RuntimeHost } from "../hosts/in_process.ts";
 import { parseOptions, UsageError } from "./args.ts";
@@ -22,7 +23,7 @@ import { COLUMN_OPTIONS, emit } from "./protocol.ts";
 
 /** The column's runtime inside this process, with the lab's reason where the parent gave one. */
 async function hostHere(module: URL, labUnavailable: string | undefined): Promise<RuntimeHost> {
-  const { host } = await import(module.href) as { host: RuntimeHost };
+  const { host } = await importModule(module) as { host: RuntimeHost };
   return labUnavailable === undefined ? host : { ...host, fixtures: { ...host.fixtures, lab: { ok: false, reason: labUnavailable } } };
 }
 

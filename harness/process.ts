@@ -69,7 +69,8 @@ export interface ProcessOptions {
  */
 export async function runProcess(column: Column, options: ProcessOptions): Promise<ColumnRun> {
   const args = columnArgs({ ...options.request, column: column.id, peer: needsPeer(options.entries) });
-  const command = column.host.command(options.binary, "harness/main.ts", { args, needs: column.adapter.needs });
+  const loads = [column.host.hostModule, column.adapter.module];
+  const command = column.host.command(options.binary, "harness/main.ts", { args, needs: column.adapter.needs, loads });
   const { program, args: argv } = options.wrap ? options.wrap(command) : command;
   const started = performance.now();
   const run: ColumnRun = { column, version: "", results: [], exit: { code: null, signal: null }, ms: 0 };

@@ -47,8 +47,12 @@ export interface HostDescriptor {
    * it, only to start it inside the fault lab.
    */
   installed(): string;
-  /** The command that runs `entry` (a file of the package) with `args`, granting what `needs` names. */
-  command(binary: string, entry: string, options: { args: string[]; needs?: readonly HostNeed[] }): Command;
+  /**
+   * The command that runs `entry` (a file of the package) with `args`,
+   * granting what `needs` names; `loads` are the modules the process loads
+   * by URL (its host, its column's adapter), for a host that builds them in.
+   */
+  command(binary: string, entry: string, options: { args: string[]; needs?: readonly HostNeed[]; loads?: readonly URL[] }): Command;
   /** The module exporting `host` (a RuntimeHost): this runtime inside its own process. Loaded only there. */
   readonly hostModule: URL;
   /** The files this runtime's own test runner loads to run its columns, from the package root. */

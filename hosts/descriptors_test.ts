@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { matchesGlob } from "node:path";
+import process from "node:process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { BUN } from "./bun.ts";
@@ -32,10 +33,14 @@ test("Deno may run its own binary from a column process, beside the set's own ru
   assert.deepEqual(run, [...set, realpathSync(deno)]);
 });
 
-test("Node loads the sources through tsx, Bun runs them as they are", () => {
-  const node = NODE.command("/bin/node", "harness/main.ts", { args: ["--column=node"] });
-  assert.equal(node.program, "/bin/node");
-  assert.equal(node.args[0], "--import");
+test("Node runs a column from a bundle with its host and adapter built in, Bun runs the sources as they are", () => {
+  const loads = [NODE.hostModule, new URL("../adapters/node.ts", import.meta.url)];
+  const node = NODE.command(process.execPath, "harness/main.ts", { args: ["--column=node"], loads });
+  assert.equal(node.program, process.execPath);
+  assert.match(node.args[0], /\.bundles\/main-[0-9a-f]{16}\.mjs$/);
+  assert.deepEqual(node.args.slice(1), ["--column=node"]);
+  const bundle = readFileSync(node.args[0], "utf8");
+  for (const url of loads) assert.ok(bundle.includes(JSON.stringify(url.href)), `${url.href} is not built in`);
   assert.deepEqual(BUN.command("bun", "harness/main.ts", { args: ["x"] }).args, [`${PACKAGE_ROOT}harness/main.ts`, "x"]);
 });
 

@@ -1,5 +1,7 @@
 /**
- * The Node host: Node loads the TypeScript sources through tsx's loader.
+ * The Node host: Node runs the TypeScript sources from a bundle of the
+ * entry (core/bundle.mjs), or, where none can be made, through tsx's
+ * loader.
  *
  * @module
  */
@@ -8,6 +10,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type HostDescriptor, installedBinary, PACKAGE_ROOT } from "./descriptor.ts";
 import { findRuntime } from "./find_runtime.ts";
+import { bundleOfSync } from "../core/bundle.mjs";
 
 /** tsx's loader, as `--import` takes it. */
 const tsxLoader = (): string => pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
@@ -18,18 +21,18 @@ const tsxLoader = (): string => pathToFileURL(createRequire(import.meta.url).res
  * @example
  * ```ts
  * import { NODE } from "./node.ts";
- * console.log(NODE.command("node", "harness/main.ts", { args: [] }).args[0]); // --import
+ * console.log(NODE.command("node", "harness/main.ts", { args: [] }).args[0]); // .../.bundles/main-….mjs
  * ```
  */
 export const NODE: HostDescriptor = {
   name: "node",
   find: (explicit, options) => findRuntime("node", { ...options, explicit }),
   installed: () => installedBinary("node"),
-  command: (binary, entry, { args }) => ({
-    program: binary,
-    args: ["--import", tsxLoader(), join(PACKAGE_ROOT, entry), ...args],
-    env: { NO_COLOR: "1" },
-  }),
+  command: (binary, entry, { args, loads = [] }) => {
+    const file = join(PACKAGE_ROOT, entry);
+    const bundle = bundleOfSync(binary, file, { modules: loads.map((url) => url.href) });
+    return { program: binary, args: [...bundle ? [bundle] : ["--import", tsxLoader(), file], ...args], env: { NO_COLOR: "1" } };
+  },
   hostModule: new URL("./node/host.ts", import.meta.url),
   // `node --test`, listed in scripts/test.sh.
   testEntry: ["hosts/node/node.test.ts"],
