@@ -34,7 +34,7 @@ const DIR = join(ROOT, ".bundles");
 const MARK = "// sockcheck-bundle ";
 /** The global the bundle's modules-by-URL table is kept under (core/load_module.ts reads it). */
 const REGISTRY = "Symbol.for(\"sockcheck.bundled\")";
-/** Sources of the package itself get their own URL; packages are left to Node. */
+/** The sources that get their own URL: every file bundled, since packages are left to Node (even where the package itself lies inside a node_modules). */
 const SOURCE = /\.(ts|mjs|js)$/;
 
 /**
@@ -111,7 +111,6 @@ export async function buildBundle(entry, options = {}) {
     name: "own-import-meta-url",
     setup(build) {
       build.onLoad({ filter: SOURCE, namespace: "file" }, (args) => {
-        if (args.path.includes(`${join("node_modules", "")}`)) return undefined;
         const s = statSync(args.path);
         sources[args.path] = [s.mtimeMs, s.size];
         const text = readFileSync(args.path, "utf8").replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(args.path).href));
