@@ -24,10 +24,23 @@ bounded 1500 node --import tsx --test --test-concurrency=2 --test-timeout=300000
   $(ls core/*_test.ts columns/*_test.ts harness/*_test.ts report/*_test.ts cli/*_test.ts hosts/*_test.ts \
     lab/*_test.ts examples/*_test.ts peer/*_test.ts bench/*_test.ts hosts/workerd/*_test.ts test/*_test.ts 2>/dev/null) \
   adapters/node_test.ts hosts/node/node.test.ts hosts/workerd/workerd.test.ts
-stage "deno test: the deno and deno-node columns and the Deno adapter"
-bounded 900 "$bin/deno" test -P --quiet
-stage "deno test: the kernel reference column and the libc adapter (FFI, their own permission set)"
-bounded 600 "$bin/deno" test -P=kernel --quiet hosts/deno/kernel.test.ts adapters/libc_test.ts
-stage "bun test: the bun and bun-node columns and the Bun adapter"
-bounded 600 "$bin/bun" test
+# The three runtimes' own runners run side by side: each holds its cases in its own processes and
+# mostly waits on sockets, so together they take about as long as the longest. Each one's output is
+# kept and printed whole when it ends, under its heading.
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+side() { local name=$1; shift; { local rc=0; "$@" >"$out/$name.log" 2>&1 || rc=$?; echo "$rc" >"$out/$name.rc"; } & }
+stage "deno test (the deno and deno-node columns, the Deno adapter), deno test -P=kernel (the kernel column, the libc adapter), bun test (the bun and bun-node columns, the Bun adapter), side by side"
+side deno bounded 900 "$bin/deno" test -P --quiet
+side kernel bounded 600 "$bin/deno" test -P=kernel --quiet hosts/deno/kernel.test.ts adapters/libc_test.ts
+side bun bounded 600 "$bin/bun" test
+wait
+failed=0
+for name in deno kernel bun; do
+  rc=$(cat "$out/$name.rc")
+  printf '\n== %s test: exit %s\n' "$name" "$rc"
+  cat "$out/$name.log"
+  [ "$rc" -eq 0 ] || failed=1
+done
 stage "done"
+exit $failed
