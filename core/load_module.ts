@@ -1,12 +1,11 @@
 /**
  * Loading a module by URL, wherever this process's code came from. Under
- * Node the sources may run from one bundle (core/bundle.mjs), which
- * has the modules a process loads by URL built in (its host, its column's
- * adapter) in a table kept on a global; any other TypeScript module (a
- * user's cases file) is loaded through tsx, registered on first need, as an
- * unbundled Node process loads every source; a module it forks runs from
- * its own bundle. Deno and Bun load TypeScript
- * themselves and never see the table.
+ * Node the sources may run from one bundle (core/bundle.mjs), which has the
+ * modules a process loads by URL built in (its host, its column's adapter)
+ * in a table kept on a global; any other TypeScript module (a user's cases
+ * file) is loaded through tsx, registered on first need, as an unbundled
+ * Node process loads every source; a module it forks runs from its own
+ * bundle. Deno and Bun load TypeScript themselves and never see the table.
  *
  * @module
  */
