@@ -9,8 +9,7 @@ let main;
 if (bundle) {
   ({ main } = await import(pathToFileURL(bundle).href));
 } else {
-  const { register } = await import("tsx/esm/api");
-  register();
+  await import("tsx"); // registers its loaders, as `node --import tsx` does
   ({ main } = await import("../cli.ts"));
 }
 process.exitCode = await main(process.argv.slice(2));

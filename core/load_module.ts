@@ -51,6 +51,20 @@ export function importModule(url: URL): Promise<unknown> {
 }
 
 /**
+ * tsx's loader as `node --import` takes it, resolved from where this code
+ * runs (its source, or its bundle inside the package).
+ *
+ * @example
+ * ```ts
+ * import { tsxLoader } from "./load_module.ts";
+ * console.log(["--import", tsxLoader()]);
+ * ```
+ */
+export function tsxLoader(): string {
+  return import.meta.resolve(TSX);
+}
+
+/**
  * What to fork to run `module` in a child of this runtime: the file itself,
  * with this process's `execArgv` (fork's own default); under a bundle, the
  * module's own bundle, or, where none can be made, the file with tsx's
@@ -68,6 +82,5 @@ export async function forkTarget(module: URL): Promise<{ modulePath: string; exe
   const modulePath = fileURLToPath(module);
   if (!runsBundled()) return { modulePath };
   const bundle = await bundleOf(modulePath);
-  // Resolved from the bundle's own place, inside the package, as `node --import tsx` would.
-  return bundle ? { modulePath: bundle, execArgv: process.execArgv } : { modulePath, execArgv: [...process.execArgv, "--import", import.meta.resolve("tsx")] };
+  return bundle ? { modulePath: bundle, execArgv: process.execArgv } : { modulePath, execArgv: [...process.execArgv, "--import", tsxLoader()] };
 }

@@ -172,6 +172,6 @@ export function descriptorLimitFixture(host: HostProcess): FixtureStatus {
     softLimit(host);
     return { ok: true };
   } catch (err) {
-    return { ok: false, reason: `util-linux prlimit cannot lower this process's descriptor limit (${(err as Error).message.split("\n")[0]}): install util-linux` };
+    return { ok: false, reason: `util-linux prlimit cannot lower this process's descriptor limit (${firstLine(err)}): install util-linux` };
   }
 }

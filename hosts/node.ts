@@ -5,15 +5,11 @@
  *
  * @module
  */
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { type HostDescriptor, installedBinary, PACKAGE_ROOT } from "./descriptor.ts";
 import { findRuntime } from "./find_runtime.ts";
 import { bundleOfSync } from "../core/bundle.mjs";
-
-/** tsx's loader, as `--import` takes it. */
-const tsxLoader = (): string => pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+import { tsxLoader } from "../core/load_module.ts";
 
 /**
  * Node, as sockcheck starts it.
