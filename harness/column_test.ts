@@ -31,9 +31,9 @@ test("a column's cases get the column's own socket directory where the host keep
 });
 
 test("a lab case in a namespace of another profile is skipped, naming both profiles", async () => {
-  const c = defineCase({ ...base, id: "test.column.profile", requires: { fixtures: ["lab"] }, lab: { profile: "syn-retries-2" }, run: async () => {} });
+  const c = defineCase({ ...base, id: "test.column.profile", requires: { fixtures: ["lab"] }, lab: { profile: "syn-retries-2-ipv4-only" }, run: async () => {} });
   const inLab: RuntimeHost = { ...host, fixtures: { lab: { ok: true } }, lab: { profile: "syn-retries-1", tcpSockets: () => Promise.resolve([]), names: [] } };
   const prepared = await prepareColumn(findColumn("node")!, { host: inLab, source: { extraIds: [c.id] } });
   const { result } = await runEntry(prepared, { topic: "t", case: c });
-  assert.deepEqual([result.verdict, result.detail], ["skipped", "needs the lab profile syn-retries-2; this process runs in syn-retries-1"]);
+  assert.deepEqual([result.verdict, result.detail], ["skipped", "needs the lab profile syn-retries-2-ipv4-only; this process runs in syn-retries-1"]);
 });

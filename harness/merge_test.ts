@@ -28,9 +28,9 @@ test("results come back in the entries' order, with the first failed process's e
 test("a process that could not start at all reported nothing: its cases crash with its error, named by its place", () => {
   const merged = mergeRuns([
     { place: "host", entries: [first], run: run({ results: [passed(first.case.id)] }) },
-    { place: "syn-retries-2", entries: [second, third], run: run({ error: "cannot start unshare: ENOENT", exit: { code: null, signal: null } }) },
+    { place: "syn-retries-2-ipv4-only", entries: [second, third], run: run({ error: "cannot start unshare: ENOENT", exit: { code: null, signal: null } }) },
   ], { entries: [first, second, third], started: performance.now() });
   assert.deepEqual(merged.results.map((r) => r.result.verdict), ["pass", "crash", "crash"]);
   assert.equal(merged.results[1].result.detail, "cannot start unshare: ENOENT");
-  assert.equal(merged.error, "lab syn-retries-2: cannot start unshare: ENOENT");
+  assert.equal(merged.error, "lab syn-retries-2-ipv4-only: cannot start unshare: ENOENT");
 });

@@ -184,7 +184,7 @@ function matchingRows(op: string, query: ColumnQuery): ReturnType<typeof matchRo
       if (err instanceof SocketError && err.code === "ENOENT" && table.endsWith("6")) continue; // IPv6 disabled
       throw err;
     }
-    rows.push(...matchRows(parseTable(text), query));
+    rows.push(...matchRows(parseTable(text, { port: query.local.port }), query));
   }
   // The kernel writes a table in pieces, so a socket can be listed twice while others come and go.
   return [...new Map(rows.map((row) => [row.inode, row])).values()];

@@ -84,10 +84,15 @@ function tableEndpoint(field: string): { address: string; port: number } {
 /**
  * The rows of `/proc/net/{tcp,udp}{,6}` text, header skipped. Rows with
  * inode 0 (TIME_WAIT and other sockets no descriptor holds) are left out.
+ * With `port`, only rows with that port at one of their ends: the others
+ * are passed over unparsed (a host's table can hold thousands of rows).
  */
-export function parseTable(text: string): TableRow[] {
+export function parseTable(text: string, options: { port?: number } = {}): TableRow[] {
+  // An endpoint field ends in ":PPPP" (four upper-case hex digits) and a space; no other field does.
+  const endpoint = options.port === undefined ? undefined : `:${options.port.toString(16).toUpperCase().padStart(4, "0")} `;
   const rows: TableRow[] = [];
   for (const line of text.split("\n").slice(1)) {
+    if (endpoint !== undefined && !line.includes(endpoint)) continue;
     const f = line.trim().split(/\s+/);
     if (f.length < 10) continue;
     const local = tableEndpoint(f[1]);

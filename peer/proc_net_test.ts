@@ -86,3 +86,11 @@ test("TCP_INFO leaves out the fields the kernel did not write", () => {
   assert.equal("bytesAcked" in info, false);
   assert.throws(() => decodeTcpInfo(new Uint8Array(40)), RangeError);
 });
+
+test("a table read for one port keeps every row with that port at either end, and only those", () => {
+  assert.deepEqual(parseTable(TCP, { port: 8080 }).map((r) => r.inode), [111, 222, 333]);
+  assert.deepEqual(parseTable(TCP, { port: 0xd431 }).map((r) => r.inode), [222, 333]);
+  assert.deepEqual(parseTable(TCP6, { port: 0xd433 }).map((r) => r.inode), [555]);
+  // 0x1234 appears only in the timer field of a TIME_WAIT row.
+  assert.deepEqual(parseTable(TCP, { port: 0x1234 }), []);
+});

@@ -307,17 +307,20 @@ export async function writeUntilHeld(
 }
 
 /**
- * `size` bytes of a fixed pseudo-random pattern (a linear congruential
- * sequence from `seed`), so a byte out of place or lost is seen.
+ * `size` bytes of a fixed pseudo-random pattern (an xorshift32 sequence
+ * from `seed`, four bytes at a time), so a byte out of place or lost is seen.
  */
 export function pattern(size: number, seed: number): Uint8Array {
-  const data = new Uint8Array(size);
-  let x = seed;
-  for (let i = 0; i < data.length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    data[i] = x >>> 24;
+  const bytes = new Uint8Array(Math.ceil(size / 4) * 4);
+  const words = new Uint32Array(bytes.buffer);
+  let x = Math.imul(seed, 0x9e3779b9) | 1; // a seed spread over all 32 bits, never 0
+  for (let i = 0; i < words.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    words[i] = x;
   }
-  return data;
+  return size === bytes.length ? bytes : bytes.slice(0, size);
 }
 
 /** The `size`-byte piece of `data` at an offset, or `undefined` past its end: a `piece` for {@linkcode writeUntilHeld}. */

@@ -381,7 +381,7 @@ export const ipv4OnlyNamespace = defineCase({
     "Where IPv6 is disabled (no ::1 on any interface) but the hosts file still lists ::1 for localhost, getaddrinfo puts 127.0.0.1 first (RFC 6724 rule 1: avoid unusable destinations, ::1 has no source address), and a connect to localhost succeeds over 127.0.0.1; an attempt on ::1 fails at once and is passed over. In the lab's namespace with net.ipv6.conf.all.disable_ipv6=1.",
   reference: "UNP 11.12 (tcp_connect: try each address in turn); getaddrinfo(3); RFC 6724 section 6 (rule 1); Linux ipv6(7), ip-sysctl (disable_ipv6)",
   requires: { capabilities: ["tcpListen"], fixtures: ["lab"] },
-  lab: { profile: "ipv4-only" },
+  lab: { profile: "syn-retries-2-ipv4-only" },
   async run(net, ctx) {
     await reachedByName(net, ctx, LOOPBACK4);
   },

@@ -110,7 +110,7 @@ export const backlogFullDropsSyn = defineCase({
   reference: "UNP 4.5 (listen: the completed connection queue; a full queue makes TCP ignore the SYN); Linux listen(2), tcp(7) (tcp_syn_retries, somaxconn)",
   // The queue fills only where the API leaves connections in it until asked to accept.
   requires: { capabilities: ["tcpListen", "acceptOnDemand"], fixtures: ["lab"] },
-  lab: { profile: "syn-retries-2", slow: true },
+  lab: { profile: "syn-retries-2-ipv4-only", slow: true },
   timeLimitMs: 10_000,
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: local, port: 0 });

@@ -12,16 +12,22 @@ import { type Case, type CasePeer, defineCase } from "../core/case.ts";
 import type { SocketOptionName } from "../core/peer.ts";
 import { connectedPair, LOOPBACK4, peerOf } from "./helpers.ts";
 
+/** Every option of both ends of a connection made and accepted by the column, as the kernel holds them. */
+async function optionsOfBothEnds(peer: CasePeer, pair: { client: Conn; server: Conn }) {
+  const [connected, accepted] = await Promise.all([pair.client, pair.server].map(async (conn) => {
+    const socket = await peer.columnSocket({ local: conn.localAddr, remote: conn.remoteAddr });
+    return await socket.options();
+  }));
+  return { connected, accepted };
+}
+
 /** One option of both ends of a connection made and accepted by the column, as the kernel holds them. */
 async function optionOfBothEnds(
   peer: CasePeer,
   { pair, name }: { pair: { client: Conn; server: Conn }; name: SocketOptionName },
 ): Promise<{ connected?: number; accepted?: number }> {
-  const [connected, accepted] = await Promise.all([pair.client, pair.server].map(async (conn) => {
-    const socket = await peer.columnSocket({ local: conn.localAddr, remote: conn.remoteAddr });
-    return (await socket.options())[name];
-  }));
-  return { connected, accepted };
+  const { connected, accepted } = await optionsOfBothEnds(peer, pair);
+  return { connected: connected[name], accepted: accepted[name] };
 }
 
 /** A case body: `name` reads 0 on both ends of a new connection, as the kernel makes it. */
@@ -123,15 +129,14 @@ function ends(value: { connected?: number; accepted?: number }): string {
   return `${value.connected}/${value.accepted}`;
 }
 
-/** The keep-alive options of both ends, as the kernel holds them. */
+/** The keep-alive options of both ends, as the kernel holds them (each end read once). */
 async function keepaliveOptions(
   peer: CasePeer,
   pair: { client: Conn; server: Conn },
 ): Promise<Record<"SO_KEEPALIVE" | "TCP_KEEPIDLE" | "TCP_KEEPINTVL" | "TCP_KEEPCNT", { connected?: number; accepted?: number }>> {
-  const [SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT] = await Promise.all(
-    (["SO_KEEPALIVE", "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT"] as const).map((name) => optionOfBothEnds(peer, { pair, name })),
-  );
-  return { SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT };
+  const { connected, accepted } = await optionsOfBothEnds(peer, pair);
+  const both = (name: SocketOptionName) => ({ connected: connected[name], accepted: accepted[name] });
+  return { SO_KEEPALIVE: both("SO_KEEPALIVE"), TCP_KEEPIDLE: both("TCP_KEEPIDLE"), TCP_KEEPINTVL: both("TCP_KEEPINTVL"), TCP_KEEPCNT: both("TCP_KEEPCNT") };
 }
 
 export const keepaliveDefault = defineCase({

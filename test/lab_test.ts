@@ -50,7 +50,7 @@ test("cases that need the lab go to their profile's namespace; preferred ones on
   const needs = { topic: "t", case: defineCase({ ...base, id: "test.lab.needs", requires: { fixtures: ["lab"] }, run: async () => {} }) };
   const slow2 = {
     topic: "t",
-    case: defineCase({ ...base, id: "test.lab.two", requires: { fixtures: ["lab"] }, lab: { profile: "syn-retries-2" }, run: async () => {} }),
+    case: defineCase({ ...base, id: "test.lab.two", requires: { fixtures: ["lab"] }, lab: { profile: "syn-retries-2-ipv4-only" }, run: async () => {} }),
   };
   const prefers = { topic: "t", case: defineCase({ ...base, id: "test.lab.prefers", lab: { preferred: true }, run: async () => {} }) };
   const plain = { topic: "t", case: defineCase({ ...base, id: "test.lab.plain", run: async () => {} }) };
@@ -59,7 +59,7 @@ test("cases that need the lab go to their profile's namespace; preferred ones on
   const withLab = placeEntries(all, true);
   assert.deepEqual(withLab.host.map((e) => e.case.id), ["test.lab.plain"]);
   assert.deepEqual(withLab.lab.get("syn-retries-1")?.map((e) => e.case.id), ["test.lab.needs", "test.lab.prefers"]);
-  assert.deepEqual(withLab.lab.get("syn-retries-2")?.map((e) => e.case.id), ["test.lab.two"]);
+  assert.deepEqual(withLab.lab.get("syn-retries-2-ipv4-only")?.map((e) => e.case.id), ["test.lab.two"]);
 
   const without = placeEntries(all, false);
   assert.equal(without.lab.size, 0);
@@ -67,13 +67,13 @@ test("cases that need the lab go to their profile's namespace; preferred ones on
 });
 
 test("the setup script shapes the namespace for its profile and execs the command", () => {
-  const script = setupScript("syn-retries-2");
+  const script = setupScript("syn-retries-2-ipv4-only");
   assert.match(script, /^set -e\n/);
   assert.match(script, /ip route del local 127\.0\.0\.0\/8 dev lo table local/);
   assert.match(script, /ip route add unreachable 127\.0\.0\.10\/32/);
   assert.match(script, /ip route add prohibit 127\.0\.0\.11\/32/);
   assert.match(script, /echo 2 > \/proc\/sys\/net\/ipv4\/tcp_syn_retries/);
-  assert.match(script, /export SOCKCHECK_LAB=syn-retries-2\nexec "\$@"$/);
+  assert.match(script, /export SOCKCHECK_LAB=syn-retries-2-ipv4-only\nexec "\$@"$/);
   const { program, args } = labCommand("syn-retries-1", "user", { program: "node", args: ["a b"] });
   assert.equal(program, "unshare");
   assert.deepEqual(args.slice(0, 6), ["-r", "-n", "-m", "--", "/bin/sh", "-c"]);
