@@ -87,12 +87,6 @@ export interface LabUse {
    * the `lab` fixture in `requires` instead, and are skipped without it.)
    */
   preferred?: boolean;
-  /**
-   * The case waits seconds on the kernel's timers (SYN retransmissions).
-   * Inside the lab, slow cases run at the same time as each other, after
-   * the others have run one at a time.
-   */
-  slow?: boolean;
 }
 
 /** A TCP socket as the kernel's socket table lists it (`/proc/net/tcp`, `ss`). */
@@ -196,6 +190,16 @@ export interface Case {
   sides?: Sides;
   /** How the case uses the fault lab, beyond requiring the `lab` fixture. */
   lab?: LabUse;
+  /**
+   * The case spends its time waiting (on the kernel's timers, or in bounded
+   * waits that show something does not happen) and touches nothing of its
+   * process but its own sockets and children: no descriptor limit, no
+   * process-wide handler, no count of the process's sockets, no timing
+   * finer than its windows. A column process runs its slow cases at the same
+   * time as each other, after the others have run one at a time, with one
+   * leak check over them (harness/slow_batch.ts).
+   */
+  slow?: boolean;
   /** Time limit in ms; defaults to {@linkcode DEFAULT_TIME_LIMIT_MS}. */
   timeLimitMs?: number;
   run(net: Adapter, ctx: CaseContext): Promise<void>;

@@ -2,8 +2,8 @@
  * The column process's work, loaded by harness/main.ts once the reference
  * peer (where the parent asked for it) is starting: parse the arguments,
  * load the runtime's host and the column's adapter, run the cases and
- * report each on stdout (see protocol.ts). `--concurrent` runs the cases as
- * the fault lab does (see runLabEntries); `--lab-unavailable` gives the
+ * report each on stdout (see protocol.ts). `--concurrent` runs the slow
+ * cases at the same time (see runWithSlowBatch); `--lab-unavailable` gives the
  * reason the lab could not be made here, for the lab cases' `skipped`.
  *
  * @module
@@ -16,7 +16,7 @@ import type { RuntimeHost } from "../hosts/in_process.ts";
 import { parseOptions, UsageError } from "./args.ts";
 import { casesFrom, selectEntries } from "./cases.ts";
 import { columnVersion, type Outcome, prepareColumn, runEntry } from "./column.ts";
-import { runLabEntries } from "./lab_batch.ts";
+import { runWithSlowBatch } from "./slow_batch.ts";
 import type { Peer } from "../core/peer.ts";
 import { peerPart, startColumnPeer } from "./peer.ts";
 import { COLUMN_OPTIONS, emit } from "./protocol.ts";
@@ -46,7 +46,7 @@ async function runColumn(argv: string[], early: Peer | undefined): Promise<void>
     emit({ type: "start", column: column.id, runtime: host.runtime, version, api: column.adapter.api, cases: entries.length });
     const report = ({ entry, result, judgement, expectation }: Outcome) =>
       emit({ type: "result", id: entry.case.id, result, judgement, expectation });
-    if (values.concurrent) await runLabEntries(prepared, { entries, report });
+    if (values.concurrent) await runWithSlowBatch(prepared, { entries, report });
     else for (const entry of entries) report(await runEntry(prepared, entry));
     emit({ type: "end" });
   } finally {

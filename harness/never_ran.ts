@@ -17,7 +17,7 @@ import type { ReportedResult } from "./protocol.ts";
 export interface Loss {
   /** Killed at its time budget, rather than exited by itself. */
   killedForTime: boolean;
-  /** Whether its cases ran at the same time (the lab's slow batch). */
+  /** Whether its slow cases ran at the same time, after the others (harness/slow_batch.ts). */
   concurrent: boolean;
   /** Why, in one line: how the process ended and the last line it wrote on stderr. */
   detail: string;
@@ -27,7 +27,10 @@ export interface Loss {
  * The results of `entries` not among `reported`, judged against the
  * column's expectations. Run one at a time, the first unreported case is
  * the one that hung the process (`timeout`) and the rest never started
- * (`crash`); run concurrently, every unreported case was still running.
+ * (`crash`). With the slow cases batched after the others, the first
+ * unreported case that is not slow hung the process, and where every
+ * unreported case is slow, the batch was still running: each one is a
+ * `timeout`.
  *
  * @example
  * ```ts
@@ -52,8 +55,9 @@ export function lostResults(
   if (!missing.length) return [];
   const extraIds = entries.map((e) => e.case.id);
   const expectations = loadExpectations(column, { file: options.expectations, extraIds });
-  return missing.map((entry, i) => {
-    const verdict = loss.killedForTime && (loss.concurrent || i === 0) ? "timeout" : "crash";
+  const hung = loss.concurrent ? missing.find((e) => !e.case.slow) : missing[0];
+  return missing.map((entry) => {
+    const verdict = loss.killedForTime && (hung === undefined || entry === hung) ? "timeout" : "crash";
     const result = neverRan(entry.case.id, { verdict, detail: loss.detail });
     const expectation = expectations.get(entry.case.id);
     // Never `unsupported` here, so the adapter's being a reference does not matter.

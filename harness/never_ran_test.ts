@@ -17,13 +17,18 @@ test("a process that exited leaves every unreported case a crash, judged against
   assert.ok(lost.every((r) => r.judgement.ok === false && r.judgement.expected === "pass"));
 });
 
-test("killed at its budget, the first unreported case hung it; run concurrently, every one was still running", () => {
+test("killed at its budget, the first unreported case hung it; in the slow batch, every one was still running", () => {
   const reported = lostResults(column, { entries: entries.slice(0, 1), reported: [], loss: { killedForTime: false, concurrent: false, detail: "x" } });
   const loss = { killedForTime: true, concurrent: false, detail: "budget" };
   const oneByOne = lostResults(column, { entries, reported, loss });
   assert.deepEqual(oneByOne.map((r) => [r.id, r.result.verdict]), [[ids[1], "timeout"], [ids[2], "crash"]]);
-  const together = lostResults(column, { entries, reported: [], loss: { ...loss, concurrent: true } });
-  assert.deepEqual(together.map((r) => r.result.verdict), ["timeout", "timeout", "timeout"]);
+  const slow = entries.map((e) => ({ ...e, case: { ...e.case, slow: true } }));
+  const batch = lostResults(column, { entries: slow, reported: [], loss: { ...loss, concurrent: true } });
+  assert.deepEqual(batch.map((r) => r.result.verdict), ["timeout", "timeout", "timeout"]);
+  // A case that is not slow still unreported: the batch never began, and that case hung the process.
+  const mixed = [slow[0], entries[1], slow[2]];
+  const before = lostResults(column, { entries: mixed, reported: [], loss: { ...loss, concurrent: true } });
+  assert.deepEqual(before.map((r) => r.result.verdict), ["crash", "timeout", "crash"]);
 });
 
 test("the detail says how the process ended and the last line it wrote", () => {

@@ -41,7 +41,7 @@ export interface ColumnRequest {
   cases?: string;
   /** An expectations file to use instead of the column's own. */
   expectations?: string;
-  /** Run the slow cases at the same time, as the fault lab does (see runLabEntries). */
+  /** Run the slow cases at the same time (see runWithSlowBatch). */
   concurrent?: boolean;
   /** Why the lab could not be made here, for the lab cases' `skipped`. */
   labUnavailable?: string;

@@ -2,7 +2,8 @@
  * Runs a column in child processes and collects its results, so one
  * runtime crashing or hanging cannot take the caller down: cases a process
  * never reported become `crash` (it exited) or `timeout` (it hung and was
- * killed), with the exit status in the detail.
+ * killed), with the exit status in the detail. Each process runs its slow
+ * cases at the same time, after the others (harness/slow_batch.ts).
  *
  * The cases that belong in the fault lab run in lab column processes, one
  * per lab profile, each inside its own private network namespace (lab/),
@@ -76,7 +77,8 @@ export async function runColumnProcess(column: Column, options: ColumnRunOptions
   const base: ProcessOptions = {
     binary: options.binary ?? column.host.installed(),
     entries: options.entries,
-    request: { filter: options.filter, cases: options.cases, expectations: options.expectations },
+    // Every process runs its slow cases at the same time, after the others (harness/slow_batch.ts).
+    request: { filter: options.filter, cases: options.cases, expectations: options.expectations, concurrent: true },
     start: options.start,
     startupMs: options.startupMs,
     onResult: (r) => options.onResult?.(r, ++done),
@@ -88,7 +90,7 @@ export async function runColumnProcess(column: Column, options: ColumnRunOptions
   const ids = (entries: readonly CatalogEntry[]) => entries.map((e) => e.case.id).join(",");
   const places = [...(host.length ? [["host", host] as const] : []), ...lab];
   const parts = await Promise.all(places.map(async ([place, entries]) => {
-    const request = { ...base.request, filter: ids(entries), concurrent: place !== "host" };
+    const request = { ...base.request, filter: ids(entries) };
     const inLab = place === "host" ? {} : { wrap: (command: Command) => labCommand(place, status.mode, command) };
     return { place, entries, run: await runProcess(column, { ...base, entries, request, ...inLab }) };
   }));

@@ -24,7 +24,7 @@ import type { Host } from "../core/runner.ts";
 import { parseOptions, UsageError } from "./args.ts";
 import { selectEntries } from "./cases.ts";
 import { type Outcome, type PreparedColumn, runEntry } from "./column.ts";
-import { runLabEntries } from "./lab_batch.ts";
+import { runWithSlowBatch } from "./slow_batch.ts";
 import { needsPeer, peerPart } from "./peer.ts";
 import { COLUMN_OPTIONS, emit } from "./protocol.ts";
 import { peerOver, type PeerChannel, startPeerChannel } from "../peer/mod.ts";
@@ -103,7 +103,7 @@ async function runColumn(argv: string[], started: Started): Promise<void> {
   emit({ type: "start", column: column.id, runtime: host.runtime, version, api: column.adapter.api, cases: entries.length });
   const report = ({ entry, result, judgement, expectation }: Outcome) =>
     emit({ type: "result", id: entry.case.id, result, judgement, expectation });
-  if (concurrent) await runLabEntries(prepared, { entries, report });
+  if (concurrent) await runWithSlowBatch(prepared, { entries, report });
   else for (const entry of entries) report(await runEntry(prepared, entry));
   emit({ type: "end" });
 }

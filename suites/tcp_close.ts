@@ -87,6 +87,7 @@ export const abortive = defineCase({
   semantic:
     "With SO_LINGER {on, 0}, close() aborts the connection: it sends RST and discards the data still unsent in its send buffer, and the peer's pending read fails with ECONNRESET. With the peer not reading, a writer held by flow control has data unsent; after the abort the peer reads at most what had reached it (its runtime's read-ahead and its kernel receive buffer), fewer bytes than were written, then ECONNRESET.",
   reference: "UNP 7.5 (SO_LINGER), figure 7.7; RFC 9293 3.10.4 (ABORT: queued SENDs are flushed); Linux socket(7)",
+  slow: true,
   requires: { capabilities: ["tcpListen", "abortiveClose"] },
   timeLimitMs: 15000,
   async run(net, ctx) {
@@ -353,6 +354,7 @@ export const settlesHeldWrite = defineCase({
   semantic:
     "A write held back by flow control (the peer not reading) is an operation pending in the API; closing the connection must settle it (reject it, or resolve it if the runtime had handed its bytes to the kernel) instead of leaving it pending forever. The kernel has no such rule for a write blocked in another thread: this is the JavaScript API's contract. (tcp.close.abortive only records what its held write does after an abort; here close() must settle it.)",
   reference: "Linux close(2) (NOTES: closing a descriptor other threads use); UNP 4.9, 16.2 (nonblocking writes)",
+  slow: true,
   level: "runtime",
   timeLimitMs: 15000,
   requires: { capabilities: ["tcpListen"] },

@@ -52,6 +52,7 @@ export const largeTransfer = defineCase({
   semantic:
     "Both ends write 16 MiB at once. While neither reads, each writer gets only as far as the other side's read-ahead and the kernel's buffers take it (recorded); once both read while they write, each side's reads drain the other's send buffer, both writers finish and every byte arrives in order.",
   reference: "UNP 6.2 (I/O models), 16.2 (nonblocking reads and writes); RFC 9293 3.8.6 (flow control)",
+  slow: true,
   timeLimitMs: 20000,
   requires: { capabilities: ["tcpListen"] },
   async run(net, ctx) {
@@ -118,6 +119,7 @@ export const backpressureWriter = defineCase({
   semantic:
     "When the other end does not read, its receive buffer and then the writer's send buffer fill, and a write can no longer complete (a blocking write blocks). The column writes to the reference peer, which reads nothing until the column's write is held: what the column's writes accepted before that, and what of it the peer's kernel holds unread, are recorded. Once the peer reads, the held write completes and every byte arrives.",
   reference: "UNP 2.11 (buffer sizes and limits), 16.2 (nonblocking writes); RFC 9293 3.8.6 (window)",
+  slow: true,
   sides: "column+peer",
   timeLimitMs: 15000,
   async run(net, ctx) {
@@ -148,6 +150,7 @@ export const backpressureReader = defineCase({
   semantic:
     "A reader that stops reading lets its kernel receive buffer fill; its window closes and the writer's send buffer fills, so the writer's write can no longer complete. The reference peer writes to the column, which reads once and then stops: the peer's write must be held. Recorded: the column's read-ahead, the bytes its runtime took from the kernel beyond what the case read (what the column's kernel received, less what it still holds unread, less the one read). Once the column reads again, the held write completes and every byte arrives.",
   reference: "UNP 2.11 (buffer sizes and limits), 16.2; RFC 9293 3.8.6 (window management); Linux tcp(7) (SIOCINQ)",
+  slow: true,
   sides: "column+peer",
   requires: { fixtures: ["peerColumnView"] },
   timeLimitMs: 15000,

@@ -87,7 +87,8 @@ export const timeout = defineCase({
     "A SYN that gets no answer at all is retransmitted net.ipv4.tcp_syn_retries times with exponential backoff from an initial RTO of 1 s; then connect() fails with ETIMEDOUT. In the lab (tcp_syn_retries=1, SYNs to 127.0.0.13 dropped) the kernel gives up after 1 + 2 = 3 s: every column must report ETIMEDOUT between 2.5 s and 6 s, neither sooner (a timer of its own) nor much later.",
   reference: "UNP 4.3 (no response to the SYN: ETIMEDOUT); Linux tcp(7) (tcp_syn_retries), connect(2) (ETIMEDOUT); RFC 9293 3.8.1; RFC 6298 2.1 (initial RTO)",
   requires: { fixtures: ["lab"] },
-  lab: { profile: "syn-retries-1", slow: true },
+  lab: { profile: "syn-retries-1" },
+  slow: true,
   timeLimitMs: 10_000,
   async run(net, ctx) {
     const started = performance.now();
@@ -110,7 +111,8 @@ export const backlogFullDropsSyn = defineCase({
   reference: "UNP 4.5 (listen: the completed connection queue; a full queue makes TCP ignore the SYN); Linux listen(2), tcp(7) (tcp_syn_retries, somaxconn)",
   // The queue fills only where the API leaves connections in it until asked to accept.
   requires: { capabilities: ["tcpListen", "acceptOnDemand"], fixtures: ["lab"] },
-  lab: { profile: "syn-retries-2-ipv4-only", slow: true },
+  lab: { profile: "syn-retries-2-ipv4-only" },
+  slow: true,
   timeLimitMs: 10_000,
   async run(net, ctx) {
     const listener = await net.tcp.listen({ hostname: local, port: 0 });
@@ -213,7 +215,8 @@ export const faultLeaksNothing = defineCase({
     "A socket whose connect() failed (EHOSTUNREACH at once, ETIMEDOUT after the retransmissions) is still a descriptor that must be closed; an API that hides the socket must close it. After 100 connects toward an unreachable route and 20 whose SYNs go unanswered, the process holds no more sockets than before (counted by the runner from the process's descriptor table).",
   reference: "UNP 4.3 (a failed connect leaves the socket unusable and to be closed); POSIX connect(), close(); Linux tcp(7)",
   requires: { fixtures: ["lab", "socketCount"] },
-  lab: { profile: "syn-retries-1", slow: true },
+  lab: { profile: "syn-retries-1" },
+  slow: true,
   timeLimitMs: 10_000,
   async run(net, ctx) {
     const outcomes = new Map<string, number>();

@@ -49,6 +49,7 @@ export const idleFires = defineCase({
   semantic:
     "With a 200 ms idle timeout set and no traffic, the runtime reports the timeout once, about 200 ms later, and not again while nothing happens; the report alone closes nothing: data still flows both ways afterwards.",
   ...TIMEOUT_CASE,
+  slow: true,
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {
@@ -125,6 +126,7 @@ export const cleared = defineCase({
   semantic:
     "Setting the idle timeout to 0 disables it: after a 200 ms timeout has been seen to fire, setting it again and then to 0 leaves an idle connection with no further firing.",
   ...TIMEOUT_CASE,
+  slow: true,
   async run(net, ctx) {
     const pair = await connectedPair(net);
     try {

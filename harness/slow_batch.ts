@@ -1,8 +1,8 @@
 /**
- * The fault lab's way of running a column's cases: the slow ones (they wait
- * seconds on SYN retransmission timers) at the same time, with one leak
- * check over the batch, and the whole batch again one case at a time when
- * that check finds a leak.
+ * How a column process runs its cases: the slow ones (they spend their
+ * time waiting, on the kernel's timers or in bounded waits) at the same
+ * time, with one leak check over the batch, and the whole batch again one
+ * case at a time when that check finds a leak.
  *
  * @module
  */
@@ -13,10 +13,9 @@ import type { CatalogEntry } from "../suites/catalog.ts";
 import { judged, type Outcome, type PreparedColumn, runEntry } from "./column.ts";
 
 /**
- * Runs entries the way the lab runs them: every case not marked
- * `lab.slow` first, one at a time, each with its own leak check; then the
- * slow ones (they wait seconds on SYN retransmission timers) all at once,
- * so their waits overlap instead of adding up.
+ * Runs entries with their slow ones batched: every case not marked `slow`
+ * first, one at a time, each with its own leak check; then the slow ones
+ * all at once, so their waits overlap instead of adding up.
  *
  * The leak check counts the whole process's sockets, so it cannot tell
  * concurrent cases apart. Inside the batch each case runs without it; one
@@ -31,14 +30,14 @@ import { judged, type Outcome, type PreparedColumn, runEntry } from "./column.ts
  * turned into a pass. Outcomes are reported in the order they are final,
  * which for the batch is after its check.
  */
-export async function runLabEntries(
+export async function runWithSlowBatch(
   prepared: PreparedColumn,
   options: { entries: readonly CatalogEntry[]; report: (outcome: Outcome) => void },
 ): Promise<void> {
   const { entries, report } = options;
   const { host } = prepared;
-  const slow = entries.filter((e) => e.case.lab?.slow);
-  for (const entry of entries.filter((e) => !e.case.lab?.slow)) report(await runEntry(prepared, entry));
+  const slow = entries.filter((e) => e.case.slow);
+  for (const entry of entries.filter((e) => !e.case.slow)) report(await runEntry(prepared, entry));
   if (!slow.length) return;
 
   // The batch's own check stands in for each case's: cases about leaks still run in it.
@@ -90,7 +89,7 @@ function summary(r: CaseResult): Record<string, unknown> {
  *
  * @example
  * ```ts
- * import { combineRuns } from "./lab_batch.ts";
+ * import { combineRuns } from "./slow_batch.ts";
  * const run = (verdict: "pass" | "fail") => ({ id: "x.y", verdict, observed: "", observations: {}, ms: 1 });
  * const cell = combineRuns({ concurrent: run("fail"), alone: run("pass") }, { cases: 2, leaked: 1, unpinned: 0 });
  * console.log(cell.verdict, cell.detail); // fail only under concurrency: ...

@@ -1,5 +1,5 @@
 /**
- * The lab's concurrent batch and its leak check, with a fake socket count:
+ * The slow cases' concurrent batch and its leak check, with a fake socket count:
  * slow cases overlap, a leak is pinned on its case by running the batch
  * again alone, and a fault only the concurrent run shows stays a fault.
  */
@@ -11,7 +11,7 @@ import type { RuntimeHost } from "../hosts/in_process.ts";
 import type { CatalogEntry } from "../suites/catalog.ts";
 import { fakeNet } from "../test/fixtures/fake_adapter.ts";
 import type { Outcome, PreparedColumn } from "./column.ts";
-import { combineRuns, runLabEntries } from "./lab_batch.ts";
+import { combineRuns, runWithSlowBatch } from "./slow_batch.ts";
 
 const base = { title: "t", semantic: "s", reference: "r" };
 
@@ -26,7 +26,7 @@ function fakeSockets() {
     case: defineCase({
       ...base,
       id,
-      lab: { slow: true },
+      slow: true,
       async run() {
         state.running.add(id);
         let crowded = state.running.size > 1;
@@ -40,13 +40,13 @@ function fakeSockets() {
   });
   const run = async (entries: CatalogEntry[]) => {
     const outcomes: Outcome[] = [];
-    await runLabEntries(prepared, { entries, report: (o) => outcomes.push(o) });
+    await runWithSlowBatch(prepared, { entries, report: (o) => outcomes.push(o) });
     return outcomes;
   };
   return { state, slow, run };
 }
 
-test("slow lab cases run at the same time; a leak in the batch is pinned on its case by running them again alone", async () => {
+test("slow cases run at the same time; a leak in the batch is pinned on its case by running them again alone", async () => {
   const { state, slow, run } = fakeSockets();
   const quick = { topic: "t", case: defineCase({ ...base, id: "test.lab.quick", run: async () => {} }) };
   const outcomes = await run([slow("test.lab.clean", () => {}), quick, slow("test.lab.leaky", () => state.sockets++)]);
