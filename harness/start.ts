@@ -5,12 +5,11 @@
  * killed), with the exit status in the detail. Each process runs its slow
  * cases at the same time, after the others (harness/slow_batch.ts).
  *
- * The cases that belong in the fault lab run in lab column processes, one
- * per lab profile, each inside its own private network namespace (lab/),
- * at the same time as the column process that runs the rest on the host;
- * their results are merged back in catalog order. Where the lab cannot be
- * made, everything runs on the host and the lab's cases are `skipped` with
- * the reason.
+ * Where the fault lab can be made, every case runs in a lab column process,
+ * one per lab profile, each inside its own private network namespace (lab/),
+ * all at the same time; their results are merged back in catalog order.
+ * Where it cannot, everything runs in one process on the host and the
+ * lab's cases are `skipped` with the reason.
  *
  * @module
  */
@@ -19,7 +18,7 @@ import { type ChildStarter, runToEnd, startChild } from "../hosts/child.ts";
 import type { Command } from "../hosts/descriptor.ts";
 import { labStatus, type LabStatus } from "../lab/availability.ts";
 import { labCommand } from "../lab/namespace.ts";
-import { placeEntries } from "../lab/placement.ts";
+import { labProcessesFor } from "../lab/placement.ts";
 import type { CatalogEntry } from "../suites/catalog.ts";
 import { mergeRuns } from "./merge.ts";
 import { type ColumnRun, type ProcessOptions, runProcess } from "./process.ts";
@@ -72,7 +71,6 @@ export function labHere(options: { start?: ChildStarter; lab?: boolean }): Promi
  */
 export async function runColumnProcess(column: Column, options: ColumnRunOptions): Promise<ColumnRun> {
   const status = await labHere(options);
-  const { host, lab } = placeEntries(options.entries, status.ok);
   let done = 0;
   const base: ProcessOptions = {
     binary: options.binary ?? column.host.installed(),
@@ -84,15 +82,15 @@ export async function runColumnProcess(column: Column, options: ColumnRunOptions
     onResult: (r) => options.onResult?.(r, ++done),
   };
   if (!status.ok) return runProcess(column, { ...base, request: { ...base.request, labUnavailable: status.reason } });
-  if (!lab.size) return runProcess(column, base);
+  const places = labProcessesFor(options.entries);
+  if (!places.size) return runProcess(column, base);
 
   const started = performance.now();
   const ids = (entries: readonly CatalogEntry[]) => entries.map((e) => e.case.id).join(",");
-  const places = [...(host.length ? [["host", host] as const] : []), ...lab];
-  const parts = await Promise.all(places.map(async ([place, entries]) => {
+  const parts = await Promise.all([...places].map(async ([place, entries]) => {
     const request = { ...base.request, filter: ids(entries) };
-    const inLab = place === "host" ? {} : { wrap: (command: Command) => labCommand(place, status.mode, command) };
-    return { place, entries, run: await runProcess(column, { ...base, entries, request, ...inLab }) };
+    const wrap = (command: Command) => labCommand(place, status.mode, command);
+    return { place, entries, run: await runProcess(column, { ...base, entries, request, wrap }) };
   }));
   return mergeRuns(parts, { entries: options.entries, started, expectations: options.expectations });
 }

@@ -1,9 +1,11 @@
 /**
  * Where each case runs: on the host, or inside a lab namespace of a given
- * profile. A case runs in the lab when the lab can be made and the case
- * either needs it (the `lab` fixture) or prefers it (`lab.preferred`:
- * wildcard listeners). Without the lab, every case runs on the host, where
- * the ones that need the lab are `skipped` with the lab's reason.
+ * profile. Without the lab, every case runs on the host, where the ones that
+ * need the lab are `skipped` with the lab's reason. With it, the column
+ * processes (`sockcheck run`, `matrix`) run every case in the lab
+ * ({@linkcode labProcessesFor}); a test runner, which runs cases in its own
+ * process, sends to the lab only those that need it (the `lab` fixture) or
+ * prefer it (`lab.preferred`: wildcard listeners) ({@linkcode placeEntries}).
  *
  * @module
  */
@@ -28,7 +30,8 @@ export interface Placement<E> {
 }
 
 /**
- * Splits `entries` by where they run, keeping their order.
+ * Splits `entries` by where they run, keeping their order: what a test
+ * runner runs in its own process (`host`), and what it runs in the lab.
  *
  * @example
  * ```ts
@@ -46,4 +49,27 @@ export function placeEntries<E extends { case: Case }>(entries: readonly E[], la
     else placement.lab.set(profile, [...placement.lab.get(profile) ?? [], entry]);
   }
   return placement;
+}
+
+/**
+ * Splits `entries` among a column's processes in the lab, keeping their
+ * order: one process per profile, and the cases that need no namespace of
+ * their own run in the default profile's (a namespace the project made,
+ * loopback only, whose one changed sysctl matters only to a SYN that gets no
+ * answer): a process fewer per column than running them on the host.
+ *
+ * @example
+ * ```ts
+ * import { labProcessesFor } from "./placement.ts";
+ * import { CATALOG } from "../suites/catalog.ts";
+ * console.log([...labProcessesFor(CATALOG).keys()]); // ["syn-retries-1", "syn-retries-2-ipv4-only"]
+ * ```
+ */
+export function labProcessesFor<E extends { case: Case }>(entries: readonly E[]): Map<LabProfile, E[]> {
+  const places = new Map<LabProfile, E[]>();
+  for (const entry of entries) {
+    const profile = entry.case.lab?.profile ?? DEFAULT_LAB_PROFILE;
+    places.set(profile, [...places.get(profile) ?? [], entry]);
+  }
+  return places;
 }

@@ -306,19 +306,29 @@ export async function writeUntilHeld(
   return { written };
 }
 
+/** The block {@linkcode pattern} draws from its generator and then repeats. */
+const PATTERN_BLOCK = 64 * 1024;
+
 /**
- * `size` bytes of a fixed pseudo-random pattern (an xorshift32 sequence
- * from `seed`, four bytes at a time), so a byte out of place or lost is seen.
+ * `size` bytes of a fixed pseudo-random pattern from `seed`, so a byte out
+ * of place or lost is seen: a 64 KiB block of an xorshift32 sequence, copied
+ * over and over, each copy's first four bytes its block number (a block in
+ * another block's place differs too).
  */
 export function pattern(size: number, seed: number): Uint8Array {
-  const bytes = new Uint8Array(Math.ceil(size / 4) * 4);
-  const words = new Uint32Array(bytes.buffer);
+  const words = PATTERN_BLOCK / 4;
+  const bytes = new Uint8Array(Math.ceil(size / PATTERN_BLOCK) * PATTERN_BLOCK);
+  const all = new Uint32Array(bytes.buffer);
   let x = Math.imul(seed, 0x9e3779b9) | 1; // a seed spread over all 32 bits, never 0
-  for (let i = 0; i < words.length; i++) {
+  for (let i = 1; i < words; i++) {
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
-    words[i] = x;
+    all[i] = x;
+  }
+  for (let block = 1; block * words < all.length; block++) {
+    bytes.copyWithin(block * PATTERN_BLOCK, 0, PATTERN_BLOCK);
+    all[block * words] = block;
   }
   return size === bytes.length ? bytes : bytes.slice(0, size);
 }

@@ -6,8 +6,9 @@
  *
  * The lab's addresses (lab/topology.ts): 127.0.0.10 has an `unreachable`
  * route, 127.0.0.11 a `prohibit` route, 127.0.0.12 no route, and SYNs to
- * 127.0.0.13 are dropped without an answer. Listeners live on 127.0.0.1,
- * where `net.core.somaxconn=0` leaves room for one unaccepted connection.
+ * 127.0.0.13 are dropped without an answer. Listeners live on 127.0.0.1;
+ * in the backlog case's profile `net.core.somaxconn=0` leaves room for one
+ * unaccepted connection.
  *
  * @module
  */

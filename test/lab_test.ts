@@ -12,7 +12,7 @@ import { defineCase } from "../core/case.ts";
 import { labHere } from "../harness/start.ts";
 import { NAMES_FILES } from "../lab/names.ts";
 import { labCommand, setupScript } from "../lab/namespace.ts";
-import { placeEntries } from "../lab/placement.ts";
+import { labProcessesFor, placeEntries } from "../lab/placement.ts";
 import { LAB_PROFILES } from "../lab/profiles.ts";
 import { parseProcNetTcp, parseSs } from "../lab/tcp_table.ts";
 import { LAB_ADDRESSES } from "../lab/topology.ts";
@@ -46,7 +46,7 @@ test("ss -Htan lines parse to the kernel's state names", () => {
   assert.equal(parseSs(text)[0].remote, "127.0.0.13:7001");
 });
 
-test("cases that need the lab go to their profile's namespace; preferred ones only when the lab is there", () => {
+test("cases that need the lab go to their profile's namespace, preferred ones only when the lab is there, and a column process takes every case there", () => {
   const needs = { topic: "t", case: defineCase({ ...base, id: "test.lab.needs", requires: { fixtures: ["lab"] }, run: async () => {} }) };
   const slow2 = {
     topic: "t",
@@ -64,6 +64,12 @@ test("cases that need the lab go to their profile's namespace; preferred ones on
   const without = placeEntries(all, false);
   assert.equal(without.lab.size, 0);
   assert.deepEqual(without.host.map((e) => e.case.id), all.map((e) => e.case.id));
+
+  // A column's processes in the lab: the cases that need no namespace of their own join the default profile's.
+  const processes = labProcessesFor(all);
+  assert.deepEqual([...processes.keys()], ["syn-retries-1", "syn-retries-2-ipv4-only"]);
+  assert.deepEqual(processes.get("syn-retries-1")?.map((e) => e.case.id), ["test.lab.needs", "test.lab.prefers", "test.lab.plain"]);
+  assert.deepEqual(processes.get("syn-retries-2-ipv4-only")?.map((e) => e.case.id), ["test.lab.two"]);
 });
 
 test("the setup script shapes the namespace for its profile and execs the command", () => {
@@ -110,7 +116,8 @@ test("the lab's namespace has the lab's routes, sysctls and names files, and is 
     assert.notEqual(ns, readlinkSync("/proc/self/ns/net"), "the command ran in this process's namespace");
     assert.match(unreachable, /No route to host/);
     assert.match(noRoute, /Network is unreachable/);
-    assert.equal(somaxconn, LAB_PROFILES[profile].sysctls["net.core.somaxconn"]);
+    // Where a profile leaves it, the namespace has the kernel's default (4096 since Linux 5.4).
+    assert.equal(somaxconn, LAB_PROFILES[profile].sysctls["net.core.somaxconn"] ?? "4096");
     assert.equal(synRetries, LAB_PROFILES[profile].sysctls["net.ipv4.tcp_syn_retries"]);
     assert.equal(env, profile);
     assert.equal(ipv6Off, LAB_PROFILES[profile].sysctls["net.ipv6.conf.all.disable_ipv6"] ?? "0");
