@@ -196,7 +196,7 @@ export interface Case {
    * process but its own sockets and children: no descriptor limit, no
    * process-wide handler, no count of the process's sockets, no timing
    * finer than its windows. A column process runs its slow cases at the same
-   * time as each other, after the others have run one at a time, with one
+   * time as each other, before the others run one at a time, with one
    * leak check over them (harness/slow_batch.ts).
    */
   slow?: boolean;

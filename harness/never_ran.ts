@@ -17,7 +17,7 @@ import type { ReportedResult } from "./protocol.ts";
 export interface Loss {
   /** Killed at its time budget, rather than exited by itself. */
   killedForTime: boolean;
-  /** Whether its slow cases ran at the same time, after the others (harness/slow_batch.ts). */
+  /** Whether its slow cases ran at the same time, before the others (harness/slow_batch.ts). */
   concurrent: boolean;
   /** Why, in one line: how the process ended and the last line it wrote on stderr. */
   detail: string;
@@ -27,10 +27,10 @@ export interface Loss {
  * The results of `entries` not among `reported`, judged against the
  * column's expectations. Run one at a time, the first unreported case is
  * the one that hung the process (`timeout`) and the rest never started
- * (`crash`). With the slow cases batched after the others, the first
- * unreported case that is not slow hung the process, and where every
- * unreported case is slow, the batch was still running: each one is a
- * `timeout`.
+ * (`crash`). With the slow cases batched before the others: where a slow
+ * case is unreported, the batch was still running, so each unreported slow
+ * case is a `timeout` and the others never started; otherwise the first
+ * unreported case hung the process.
  *
  * @example
  * ```ts
@@ -55,9 +55,10 @@ export function lostResults(
   if (!missing.length) return [];
   const extraIds = entries.map((e) => e.case.id);
   const expectations = loadExpectations(column, { file: options.expectations, extraIds });
-  const hung = loss.concurrent ? missing.find((e) => !e.case.slow) : missing[0];
+  const inBatch = loss.concurrent && missing.some((e) => e.case.slow);
   return missing.map((entry) => {
-    const verdict = loss.killedForTime && (hung === undefined || entry === hung) ? "timeout" : "crash";
+    const running = inBatch ? entry.case.slow === true : entry === missing[0];
+    const verdict = loss.killedForTime && running ? "timeout" : "crash";
     const result = neverRan(entry.case.id, { verdict, detail: loss.detail });
     const expectation = expectations.get(entry.case.id);
     // Never `unsupported` here, so the adapter's being a reference does not matter.

@@ -25,10 +25,13 @@ test("killed at its budget, the first unreported case hung it; in the slow batch
   const slow = entries.map((e) => ({ ...e, case: { ...e.case, slow: true } }));
   const batch = lostResults(column, { entries: slow, reported: [], loss: { ...loss, concurrent: true } });
   assert.deepEqual(batch.map((r) => r.result.verdict), ["timeout", "timeout", "timeout"]);
-  // A case that is not slow still unreported: the batch never began, and that case hung the process.
-  const mixed = [slow[0], entries[1], slow[2]];
-  const before = lostResults(column, { entries: mixed, reported: [], loss: { ...loss, concurrent: true } });
-  assert.deepEqual(before.map((r) => r.result.verdict), ["crash", "timeout", "crash"]);
+  // The batch runs first: with a slow case unreported it was still running, and the others never started.
+  const mixed = [entries[0], slow[1], entries[2]];
+  const during = lostResults(column, { entries: mixed, reported: [], loss: { ...loss, concurrent: true } });
+  assert.deepEqual(during.map((r) => r.result.verdict), ["crash", "timeout", "crash"]);
+  // Every slow case reported: the first unreported case hung the process.
+  const after = lostResults(column, { entries: [entries[0], entries[1]], reported: [], loss: { ...loss, concurrent: true } });
+  assert.deepEqual(after.map((r) => r.result.verdict), ["timeout", "crash"]);
 });
 
 test("the detail says how the process ended and the last line it wrote", () => {

@@ -13,9 +13,11 @@ import type { CatalogEntry } from "../suites/catalog.ts";
 import { judged, type Outcome, type PreparedColumn, runEntry } from "./column.ts";
 
 /**
- * Runs entries with their slow ones batched: every case not marked `slow`
- * first, one at a time, each with its own leak check; then the slow ones
- * all at once, so their waits overlap instead of adding up.
+ * Runs entries with their slow ones batched: the slow ones first, all at
+ * once, so their waits overlap instead of adding up; then every other case,
+ * one at a time, each with its own leak check. (First, so that what the
+ * process does last is work rather than a wait: a matrix runs its column
+ * processes side by side, and a batch's waits there overlap the others' work.)
  *
  * The leak check counts the whole process's sockets, so it cannot tell
  * concurrent cases apart. Inside the batch each case runs without it; one
@@ -35,10 +37,18 @@ export async function runWithSlowBatch(
   options: { entries: readonly CatalogEntry[]; report: (outcome: Outcome) => void },
 ): Promise<void> {
   const { entries, report } = options;
-  const { host } = prepared;
   const slow = entries.filter((e) => e.case.slow);
+  if (slow.length) await runBatch(prepared, { slow, report });
   for (const entry of entries.filter((e) => !e.case.slow)) report(await runEntry(prepared, entry));
-  if (!slow.length) return;
+}
+
+/** Runs `slow` at the same time with one leak check, and again one at a time if that check finds a leak. */
+async function runBatch(
+  prepared: PreparedColumn,
+  options: { slow: readonly CatalogEntry[]; report: (outcome: Outcome) => void },
+): Promise<void> {
+  const { slow, report } = options;
+  const { host } = prepared;
 
   // The batch's own check stands in for each case's: cases about leaks still run in it.
   const counted = { ...host.fixtures, socketCount: fixtureStatus(host, "socketCount") };

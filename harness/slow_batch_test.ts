@@ -46,14 +46,16 @@ function fakeSockets() {
   return { state, slow, run };
 }
 
-test("slow cases run at the same time; a leak in the batch is pinned on its case by running them again alone", async () => {
+test("slow cases run at the same time, before the others; a leak in the batch is pinned on its case by running them again alone", async () => {
   const { state, slow, run } = fakeSockets();
   const quick = { topic: "t", case: defineCase({ ...base, id: "test.lab.quick", run: async () => {} }) };
   const outcomes = await run([slow("test.lab.clean", () => {}), quick, slow("test.lab.leaky", () => state.sockets++)]);
 
   assert.ok(state.overlapped, "the slow cases did not overlap");
-  assert.deepEqual(outcomes.map((o) => o.entry.case.id), ["test.lab.quick", "test.lab.clean", "test.lab.leaky"]);
-  const [, clean, leaky] = outcomes;
+  // The batch comes first, then the others one at a time.
+  assert.deepEqual(outcomes.map((o) => o.entry.case.id), ["test.lab.clean", "test.lab.leaky", "test.lab.quick"]);
+  const [clean, leaky, afterBatch] = outcomes;
+  assert.equal(afterBatch.result.verdict, "pass");
   assert.equal(clean.result.verdict, "pass");
   assert.equal(leaky.result.verdict, "fail");
   assert.equal(leaky.judgement.ok, false);

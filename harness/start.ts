@@ -3,7 +3,7 @@
  * runtime crashing or hanging cannot take the caller down: cases a process
  * never reported become `crash` (it exited) or `timeout` (it hung and was
  * killed), with the exit status in the detail. Each process runs its slow
- * cases at the same time, after the others (harness/slow_batch.ts).
+ * cases at the same time, before the others (harness/slow_batch.ts).
  *
  * Where the fault lab can be made, every case runs in a lab column process,
  * one per lab profile, each inside its own private network namespace (lab/),
@@ -75,7 +75,7 @@ export async function runColumnProcess(column: Column, options: ColumnRunOptions
   const base: ProcessOptions = {
     binary: options.binary ?? column.host.installed(),
     entries: options.entries,
-    // Every process runs its slow cases at the same time, after the others (harness/slow_batch.ts).
+    // Every process runs its slow cases at the same time, before the others (harness/slow_batch.ts).
     request: { filter: options.filter, cases: options.cases, expectations: options.expectations, concurrent: true },
     start: options.start,
     startupMs: options.startupMs,

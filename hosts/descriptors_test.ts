@@ -68,3 +68,13 @@ test("each runtime's own runner loads its host's test-runner entries", () => {
     .filter((file) => /(_test|\.test)\.ts$/.test(file) && !/(^|\/)(node_modules|\.[^/]*)\//.test(file) && !bunsOwn.has(file));
   assert.deepEqual(others.filter((file) => !leftOut(file)), [], "bun test would load these");
 });
+
+test("every test file is run by one of the runners npm test starts", () => {
+  const script = read("scripts/test.sh");
+  // The files and globs on the node --test and deno test command lines, deno.json's include, and Bun's own.
+  const named = [...script.matchAll(/[\w/*{},.-]+(?:_test|\.test)\.ts/g)].map((m) => m[0]);
+  const runs = [...named, ...JSON.parse(read("deno.json")).test.include as string[], ...BUN.testEntry, "adapters/bun_test.ts"];
+  const files = (readdirSync(PACKAGE_ROOT, { recursive: true }) as string[])
+    .filter((file) => /(_test|\.test)\.ts$/.test(file) && !/(^|\/)(node_modules|\.[^/]*)\//.test(file));
+  assert.deepEqual(files.filter((file) => !runs.some((pattern) => matchesGlob(file, pattern))), [], "no runner runs these");
+});

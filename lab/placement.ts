@@ -69,7 +69,8 @@ export function labProcessesFor<E extends { case: Case }>(entries: readonly E[])
   const places = new Map<LabProfile, E[]>();
   for (const entry of entries) {
     const profile = entry.case.lab?.profile ?? DEFAULT_LAB_PROFILE;
-    places.set(profile, [...places.get(profile) ?? [], entry]);
+    if (!places.has(profile)) places.set(profile, []);
+    places.get(profile)!.push(entry);
   }
   return places;
 }

@@ -39,7 +39,7 @@ node_rc=0
 bounded 1500 node --import tsx --test --test-concurrency=2 --test-timeout=300000 --test-force-exit \
   --test-reporter=dot --test-reporter-destination=stdout \
   --test-reporter=./scripts/failures_reporter.mjs --test-reporter-destination=stderr \
-  $(ls core/*_test.ts columns/*_test.ts harness/*_test.ts report/*_test.ts cli/*_test.ts hosts/*_test.ts \
+  $(ls core/*_test.ts columns/*_test.ts harness/*_test.ts report/*_test.ts cli/*_test.ts hosts/*_test.ts suites/*_test.ts \
     lab/*_test.ts examples/*_test.ts peer/*_test.ts bench/*_test.ts hosts/workerd/*_test.ts test/*_test.ts 2>/dev/null) \
   adapters/node_test.ts hosts/node/node.test.ts hosts/workerd/workerd.test.ts \
   || node_rc=$?

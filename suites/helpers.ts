@@ -60,6 +60,38 @@ export async function readUntilEnd(conn: Conn): Promise<{ data: Uint8Array; last
   }
 }
 
+/** What {@linkcode readAgainst} saw. */
+export interface ReadAgainst {
+  /** Bytes read. */
+  bytes: number;
+  /** Where the first byte that differs from the expected ones (or lies beyond them) came; absent if none did. */
+  firstDifference?: number;
+  /** How the last read settled, EOF (`null`) or the read that failed; absent when the expected length was reached. */
+  last?: Settled<Uint8Array | null>;
+}
+
+/**
+ * Reads `conn`, comparing each chunk with `expected` as it comes and keeping
+ * none (megabytes need no copy): until `expected.byteLength` bytes have
+ * come, or, with `toEnd`, until EOF or a failed read. Never rejects with a
+ * SocketError.
+ */
+export async function readAgainst(conn: Conn, expected: Uint8Array, options: { toEnd?: boolean } = {}): Promise<ReadAgainst> {
+  const seen: ReadAgainst = { bytes: 0 };
+  while (options.toEnd || seen.bytes < expected.byteLength) {
+    const last = await settle(conn.read());
+    if (!last.ok || last.value === null) return { ...seen, last };
+    const chunk = last.value;
+    const same = expected.subarray(seen.bytes, seen.bytes + chunk.byteLength);
+    if (seen.firstDifference === undefined && (same.byteLength < chunk.byteLength || Buffer.compare(chunk, same) !== 0)) {
+      const at = chunk.findIndex((byte, i) => i >= same.byteLength || byte !== same[i]);
+      seen.firstDifference = seen.bytes + at;
+    }
+    seen.bytes += chunk.byteLength;
+  }
+  return seen;
+}
+
 /** Reads exactly `n` bytes; fails on EOF before that. */
 export async function readExactly(conn: Conn, n: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
@@ -306,31 +338,32 @@ export async function writeUntilHeld(
   return { written };
 }
 
-/** The block {@linkcode pattern} draws from its generator and then repeats. */
-const PATTERN_BLOCK = 64 * 1024;
+/** What every {@linkcode pattern} is cut from; grown (made anew, longer) when a pattern needs more. */
+let patternSource = new Uint8Array(0);
+/** How far apart two seeds' patterns start in the source: a prime, so no two line up on a word. */
+const SEED_STRIDE = 4099;
 
 /**
- * `size` bytes of a fixed pseudo-random pattern from `seed`, so a byte out
- * of place or lost is seen: a 64 KiB block of an xorshift32 sequence, copied
- * over and over, each copy's first four bytes its block number (a block in
- * another block's place differs too).
+ * `size` bytes of a fixed pseudo-random pattern (an xorshift32 sequence,
+ * which does not repeat within 16 GiB), so a byte out of place or lost is
+ * seen; each `seed` starts at its own offset of it. The bytes are a view
+ * of one source the whole process shares, made once: megabytes of fresh
+ * memory cost more to touch than to send. Never write into them.
  */
 export function pattern(size: number, seed: number): Uint8Array {
-  const words = PATTERN_BLOCK / 4;
-  const bytes = new Uint8Array(Math.ceil(size / PATTERN_BLOCK) * PATTERN_BLOCK);
-  const all = new Uint32Array(bytes.buffer);
-  let x = Math.imul(seed, 0x9e3779b9) | 1; // a seed spread over all 32 bits, never 0
-  for (let i = 1; i < words; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    all[i] = x;
+  const start = seed * SEED_STRIDE;
+  if (patternSource.byteLength < start + size) {
+    const words = new Uint32Array(Math.ceil((start + size) / 4));
+    let x = 0x9e3779b9;
+    for (let i = 0; i < words.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      words[i] = x;
+    }
+    patternSource = new Uint8Array(words.buffer);
   }
-  for (let block = 1; block * words < all.length; block++) {
-    bytes.copyWithin(block * PATTERN_BLOCK, 0, PATTERN_BLOCK);
-    all[block * words] = block;
-  }
-  return size === bytes.length ? bytes : bytes.slice(0, size);
+  return patternSource.subarray(start, start + size);
 }
 
 /** The `size`-byte piece of `data` at an offset, or `undefined` past its end: a `piece` for {@linkcode writeUntilHeld}. */

@@ -13,8 +13,10 @@ import {
   peerOf,
   peerPair,
   piecesOf,
+  readAgainst,
   readExactly,
   readToEnd,
+  shown,
   text,
   writeUntilHeld,
 } from "./helpers.ts";
@@ -69,11 +71,13 @@ export const largeTransfer = defineCase({
       const [, , atServer, atClient] = await Promise.all([
         finishWrites(pair.client, { data: up, progress: upward, size: PIECE }),
         finishWrites(pair.server, { data: down, progress: downward, size: PIECE }),
-        readExactly(pair.server, LARGE),
-        readExactly(pair.client, LARGE),
+        readAgainst(pair.server, up),
+        readAgainst(pair.client, down),
       ]);
-      assert.ok(Buffer.compare(atServer, up) === 0, "client→server bytes differ");
-      assert.ok(Buffer.compare(atClient, down) === 0, "server→client bytes differ");
+      for (const [way, seen] of [["client→server", atServer], ["server→client", atClient]] as const) {
+        assert.equal(seen.bytes, LARGE, `${way}: the reads ended (${seen.last && shown(seen.last)}) after ${seen.bytes} of ${LARGE} bytes`);
+        assert.equal(seen.firstDifference, undefined, `${way}: the bytes differ from byte ${seen.firstDifference} on`);
+      }
     } finally {
       await pair.close();
     }

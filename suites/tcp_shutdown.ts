@@ -15,6 +15,7 @@ import {
   peerOf,
   peerPair,
   piecesOf,
+  readAgainst,
   readExactly,
   readToEnd,
   readUntilEnd,
@@ -141,11 +142,11 @@ const HEAD_START = 2 * 1024 * 1024;
 /** Asserts `conn`'s reads ended in EOF after exactly `data`, recording under `key` what they gave. */
 async function readsExactlyThenEof(ctx: CaseContext, options: { conn: Conn; data: Uint8Array; key: string }): Promise<void> {
   const { conn, data, key } = options;
-  const { data: got, last } = await readUntilEnd(conn);
-  ctx.observe(key, `${got.byteLength} bytes, then ${shown(last)}`);
-  assert.ok(last.ok, `the reads ended with ${shown(last)} after ${got.byteLength} of ${data.byteLength} bytes`);
-  assert.equal(got.byteLength, data.byteLength, "EOF came before every byte written");
-  assert.ok(Buffer.compare(got, data) === 0, "the bytes before EOF differ from those written");
+  const { bytes, firstDifference, last } = await readAgainst(conn, data, { toEnd: true });
+  ctx.observe(key, `${bytes} bytes, then ${shown(last!)}`);
+  assert.ok(last!.ok, `the reads ended with ${shown(last!)} after ${bytes} of ${data.byteLength} bytes`);
+  assert.equal(bytes, data.byteLength, "EOF came before every byte written");
+  assert.equal(firstDifference, undefined, `the bytes before EOF differ from those written from byte ${firstDifference} on`);
 }
 
 export const deliversAllBeforeFin = defineCase({
