@@ -3,3 +3,4 @@ export function freshBundle(entry: string, options?: { modules?: readonly string
 export function buildBundle(entry: string, options?: { modules?: readonly string[] }): Promise<string>;
 export function bundleOf(entry: string, options?: { modules?: readonly string[] }): Promise<string | undefined>;
 export function bundleOfSync(node: string, entry: string, options?: { modules?: readonly string[] }): string | undefined;
+export function keptBuild(name: string, build: () => Promise<{ text: string; sources: string[] }>): Promise<string>;

@@ -15,6 +15,9 @@
  * no bundle can be made (a read-only package, no esbuild), the caller falls
  * back to tsx.
  *
+ * Other builds (the workerd column's worker module) are kept the same way
+ * ({@linkcode keptBuild}).
+ *
  * Run as a program (`node bundle.mjs ENTRY [MODULE...]`) it builds the
  * bundle and prints its path: how a synchronous caller gets one built.
  *
@@ -139,11 +142,46 @@ export async function buildBundle(entry, options = {}) {
     plugins: [registry, ownUrls],
   }).finally(() => esbuild.stop());
   const file = bundlePath(entry, modules);
+  writeWhole(file, `${MARK}${JSON.stringify(sources)}\n${result.outputFiles[0].text}`);
+  return file;
+}
+
+/** Writes `text` to `file` in `.bundles/` whole: to a file of its own, then renamed into place. */
+function writeWhole(file, text) {
   mkdirSync(DIR, { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
-  writeFileSync(partial, `${MARK}${JSON.stringify(sources)}\n${result.outputFiles[0].text}`);
+  writeFileSync(partial, text);
   renameSync(partial, file);
-  return file;
+}
+
+/**
+ * A build of another kind (a worker's module) kept in `.bundles/` as the
+ * bundles are: `build` runs only where `name` is missing or a source it
+ * named has changed since. Where nothing can be kept (a read-only
+ * package), every call builds.
+ *
+ * @param {string} name the file's name in `.bundles/`
+ * @param {() => Promise<{ text: string; sources: string[] }>} build the text, and the absolute paths it was built from
+ * @returns {Promise<string>} the text
+ */
+export async function keptBuild(name, build) {
+  const file = join(DIR, name);
+  const stamped = sourcesOf(file);
+  if (stamped && unchanged(stamped)) {
+    const kept = readFileSync(file, "utf8");
+    return kept.slice(kept.indexOf("\n") + 1);
+  }
+  const { text, sources } = await build();
+  try {
+    const stamps = Object.fromEntries(sources.map((path) => {
+      const s = statSync(path);
+      return [path, [s.mtimeMs, s.size]];
+    }));
+    writeWhole(file, `${MARK}${JSON.stringify(stamps)}\n${text}`);
+  } catch {
+    // Nothing kept: the next call builds again.
+  }
+  return text;
 }
 
 /**

@@ -8,13 +8,13 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { after, test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { buildBundle, bundleOf, freshBundle } from "./bundle.mjs";
+import { buildBundle, bundleOf, freshBundle, keptBuild } from "./bundle.mjs";
 
 const dir = mkdtempSync(join(tmpdir(), "sockcheck-bundle-"));
 // The sources below are ES modules, as a project's are.
@@ -81,4 +81,21 @@ test("a child forked from a bundled process runs from its own bundle", async () 
   assert.ok(childBundle, "the child's bundle was not built");
   built.push(childBundle);
   assert.deepEqual(result, { argv1: childBundle });
+});
+
+test("a kept build is built once, read back while its sources stay as they were, and built again when one changes", async () => {
+  const source = write("kept_source.ts", "one");
+  const name = `test-kept-${process.pid}.mjs`;
+  built.push(join(new URL("..", import.meta.url).pathname, ".bundles", name));
+  let builds = 0;
+  const build = async () => {
+    builds++;
+    return { text: `built from ${readFileSync(source, "utf8")}\nsecond line`, sources: [source] };
+  };
+  assert.equal(await keptBuild(name, build), "built from one\nsecond line");
+  assert.equal(await keptBuild(name, build), "built from one\nsecond line");
+  assert.equal(builds, 1, "an unchanged build was made again");
+  write("kept_source.ts", "three");
+  assert.equal(await keptBuild(name, build), "built from three\nsecond line");
+  assert.equal(builds, 2, "a changed source did not rebuild");
 });
