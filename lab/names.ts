@@ -55,13 +55,17 @@ export const NAMES_FILES: readonly { path: string; content: string; required: bo
  */
 export function namesCommands(sh: (word: string) => string): string[] {
   const lines = [
-    // Writes $2 to a temporary file, mounts it over $1 and unlinks it, whether or not the mount worked.
-    'lab_names() { f=$(mktemp) && printf %s "$2" > "$f" || return 1; ' +
-    'if mount --bind "$f" "$1"; then rm -f "$f"; else rm -f "$f"; return 1; fi; }',
+    // One temporary folder for every file (removed before the exec, and on any failure): a process fewer per file.
+    'lab_dir=$(mktemp -d)',
+    'trap \'rm -rf "$lab_dir"\' EXIT',
+    // Writes $2 to a file of the folder and mounts it over $1.
+    'lab_names() { printf %s "$2" > "$lab_dir/${1##*/}" && mount --bind "$lab_dir/${1##*/}" "$1"; }',
   ];
   for (const { path, content, required } of NAMES_FILES) {
     const mount = `lab_names ${sh(path)} ${sh(content)}`;
     lines.push(required ? mount : `[ ! -e ${sh(path)} ] || ${mount}`);
   }
+  // A mounted file stays mounted once its name is gone.
+  lines.push('rm -rf "$lab_dir"', "trap - EXIT");
   return lines;
 }

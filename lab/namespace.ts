@@ -38,8 +38,8 @@ function sh(word: string): string {
 
 /** The shell script that shapes a fresh namespace for `profile` and execs its arguments. */
 export function setupScript(profile: LabProfile): string {
-  const lines = ["set -e"];
-  for (const args of TOPOLOGY_COMMANDS) lines.push(["ip", ...args].map(sh).join(" "));
+  // One `ip` for every route (its batch mode stops at the first command that fails): a process, not six.
+  const lines = ["set -e", "ip -batch - <<'LAB_ROUTES'", ...TOPOLOGY_COMMANDS.map((args) => args.join(" ")), "LAB_ROUTES"];
   for (const [name, value] of Object.entries(LAB_PROFILES[profile].sysctls)) {
     // /proc/sys directly: no dependency on procps' sysctl.
     lines.push(`echo ${sh(value)} > ${sh(`/proc/sys/${name.replaceAll(".", "/")}`)}`);

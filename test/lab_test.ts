@@ -75,9 +75,10 @@ test("cases that need the lab go to their profile's namespace, preferred ones on
 test("the setup script shapes the namespace for its profile and execs the command", () => {
   const script = setupScript("syn-retries-2-ipv4-only");
   assert.match(script, /^set -e\n/);
-  assert.match(script, /ip route del local 127\.0\.0\.0\/8 dev lo table local/);
-  assert.match(script, /ip route add unreachable 127\.0\.0\.10\/32/);
-  assert.match(script, /ip route add prohibit 127\.0\.0\.11\/32/);
+  assert.match(script, /\nip -batch - <<'LAB_ROUTES'\n/);
+  assert.match(script, /\nroute del local 127\.0\.0\.0\/8 dev lo table local\n/);
+  assert.match(script, /\nroute add unreachable 127\.0\.0\.10\/32\n/);
+  assert.match(script, /\nroute add prohibit 127\.0\.0\.11\/32\n/);
   assert.match(script, /echo 2 > \/proc\/sys\/net\/ipv4\/tcp_syn_retries/);
   assert.match(script, /export SOCKCHECK_LAB=syn-retries-2-ipv4-only\nexec "\$@"$/);
   const { program, args } = labCommand("syn-retries-1", "user", { program: "node", args: ["a b"] });
