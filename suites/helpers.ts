@@ -338,30 +338,39 @@ export async function writeUntilHeld(
   return { written };
 }
 
-/** What every {@linkcode pattern} is cut from; grown (made anew, longer) when a pattern needs more. */
+/** What every {@linkcode pattern} is cut from; made anew, longer, when a pattern needs more. */
 let patternSource = new Uint8Array(0);
 /** How far apart two seeds' patterns start in the source: a prime, so no two line up on a word. */
 const SEED_STRIDE = 4099;
+/** The source's first length: the largest pattern a case takes (16 MiB) and the seeds' offsets, so it is made once. */
+const SOURCE_BYTES = 17 * 1024 * 1024;
+/** The block the source repeats. */
+const SOURCE_BLOCK = 64 * 1024;
 
 /**
- * `size` bytes of a fixed pseudo-random pattern (an xorshift32 sequence,
- * which does not repeat within 16 GiB), so a byte out of place or lost is
- * seen; each `seed` starts at its own offset of it. The bytes are a view
- * of one source the whole process shares, made once: megabytes of fresh
- * memory cost more to touch than to send. Never write into them.
+ * `size` bytes of a fixed pseudo-random pattern, so a byte out of place or
+ * lost is seen; each `seed` starts at its own offset. The bytes are a view
+ * of one source the whole process shares, made once (megabytes of fresh
+ * memory cost more to touch than to send): a 64 KiB block of an xorshift32
+ * sequence, repeated, each copy's first four bytes its block number, so a
+ * block in another block's place differs too. Never write into them.
  */
 export function pattern(size: number, seed: number): Uint8Array {
   const start = seed * SEED_STRIDE;
   if (patternSource.byteLength < start + size) {
-    const words = new Uint32Array(Math.ceil((start + size) / 4));
+    const length = Math.ceil(Math.max(start + size, SOURCE_BYTES) / SOURCE_BLOCK) * SOURCE_BLOCK;
+    const bytes = new Uint8Array(length);
+    const words = new Uint32Array(bytes.buffer);
     let x = 0x9e3779b9;
-    for (let i = 0; i < words.length; i++) {
+    for (let i = 0; i < SOURCE_BLOCK / 4; i++) {
       x ^= x << 13;
       x ^= x >>> 17;
       x ^= x << 5;
       words[i] = x;
     }
-    patternSource = new Uint8Array(words.buffer);
+    for (let filled = SOURCE_BLOCK; filled < length; filled *= 2) bytes.copyWithin(filled, 0, Math.min(filled, length - filled));
+    for (let block = 0; block * SOURCE_BLOCK < length; block++) words[block * SOURCE_BLOCK / 4] = block;
+    patternSource = bytes;
   }
   return patternSource.subarray(start, start + size);
 }
