@@ -4,3 +4,5 @@ export function buildBundle(entry: string, options?: { modules?: readonly string
 export function bundleOf(entry: string, options?: { modules?: readonly string[] }): Promise<string | undefined>;
 export function bundleOfSync(node: string, entry: string, options?: { modules?: readonly string[] }): string | undefined;
 export function keptBuild(name: string, build: () => Promise<{ text: string; sources: string[] }>): Promise<string>;
+export function kept(name: string): string | undefined;
+export function keep(name: string, text: string): void;

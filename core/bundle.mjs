@@ -155,6 +155,37 @@ function writeWhole(file, text) {
 }
 
 /**
+ * The text kept in `.bundles/` under `name` by {@linkcode keep}, or
+ * `undefined`. For what is named by its own content (a hash), so that it
+ * never goes stale.
+ *
+ * @param {string} name
+ * @returns {string | undefined}
+ */
+export function kept(name) {
+  try {
+    return readFileSync(join(DIR, name), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keeps `text` in `.bundles/` under `name`, whole; where nothing can be
+ * kept (a read-only package), nothing is.
+ *
+ * @param {string} name
+ * @param {string} text
+ */
+export function keep(name, text) {
+  try {
+    writeWhole(join(DIR, name), text);
+  } catch {
+    // Not kept: asked for again next time.
+  }
+}
+
+/**
  * A build of another kind (a worker's module) kept in `.bundles/` as the
  * bundles are: `build` runs only where `name` is missing or a source it
  * named has changed since. Where nothing can be kept (a read-only

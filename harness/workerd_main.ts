@@ -4,26 +4,32 @@
  * REASON] [--peer]`, started by the workerd host descriptor where the
  * harness starts harness/main.ts, and speaking the same protocol on stdout
  * (harness/protocol.ts). It starts the reference peer where a case needs
- * it, bundles the catalog into the worker, starts `workerd serve` (the
+ * it, bundles the catalog into the worker (or reads the bundle kept from
+ * before), starts `workerd serve` (the
  * binary the descriptor hands over in SOCKCHECK_WORKERD) and runs each case
  * in the worker, one HTTP request each; the peer and the lab's socket table
  * reach the worker through a loopback bridge. Cases run and are judged as
  * in every column process (harness/column.ts), so lab batches, expectations
- * and never-ran verdicts are the harness's own.
+ * and never-ran verdicts are the harness's own. Where the worker of the same
+ * bundle listed its capabilities before and that listing leaves none of the
+ * process's cases able to run, workerd is not started at all.
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import process from "node:process";
+import { keep, kept } from "../core/bundle.mjs";
 import { findColumn } from "../columns/registry.ts";
 import { loadExpectations } from "../columns/expectations.ts";
 import type { Adapter } from "../core/adapter.ts";
 import type { Case } from "../core/case.ts";
 import { ExpectationsError } from "../core/expectations.ts";
 import type { CaseResult } from "../core/result.ts";
-import type { Host } from "../core/runner.ts";
+import { neverRan } from "../core/result.ts";
+import { type Host, precheck } from "../core/runner.ts";
 import { parseOptions, UsageError } from "./args.ts";
 import { selectEntries } from "./cases.ts";
-import { type Outcome, type PreparedColumn, runEntry } from "./column.ts";
+import { blockedHere, type Outcome, type PreparedColumn, runEntry } from "./column.ts";
 import { runWithSlowBatch } from "./slow_batch.ts";
 import { needsPeer, peerPart } from "./peer.ts";
 import { COLUMN_OPTIONS, emit } from "./protocol.ts";
@@ -44,11 +50,41 @@ interface Started {
   server?: WorkerdServer;
 }
 
-/** The adapter as the worker has it: its capabilities, never called here. */
-async function adapterOf(server: WorkerdServer): Promise<Adapter> {
-  const listing = await (await fetch(`${server.url}${PATHS.adapter}`)).json() as AdapterListing;
+/** The adapter as a worker listed it: its capabilities, never called here. */
+function listedAdapter(listing: AdapterListing): Adapter {
   const elsewhere = () => Promise.reject(new Error("the WinterTC adapter runs in the worker, not in the column process"));
   return { api: listing.api, capabilities: new Set(listing.capabilities), tcp: { connect: elsewhere, listen: elsewhere } };
+}
+
+/** Where the listing a worker gave for a bundle is kept: named by the bundle's own hash, so never stale. */
+function listingName(code: string): string {
+  return `worker-listing-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.json`;
+}
+
+/** The adapter as the running worker lists it, kept for its bundle. */
+async function adapterOf(server: WorkerdServer, code: string): Promise<Adapter> {
+  const listing = await (await fetch(`${server.url}${PATHS.adapter}`)).json() as AdapterListing;
+  keep(listingName(code), JSON.stringify(listing));
+  return listedAdapter(listing);
+}
+
+/**
+ * The column without workerd, where the listing the same bundle's worker
+ * gave before says that no case of `entries` can run here (each is
+ * unsupported or skipped before it would reach the worker): starting
+ * workerd for them would change nothing but the time taken.
+ */
+function withoutWorker(column: PreparedColumn, options: { code: string; entries: readonly CatalogEntry[] }): PreparedColumn | undefined {
+  // A case against the peer is judged with the peer there: this column has none.
+  const listing = needsPeer(options.entries) ? undefined : kept(listingName(options.code));
+  if (listing === undefined) return undefined;
+  const offline: PreparedColumn = {
+    ...column,
+    adapter: listedAdapter(JSON.parse(listing) as AdapterListing),
+    // As the worker answers a case it cannot run: the same check, over the capabilities it listed.
+    runCase: (c, adapter, host) => Promise.resolve(neverRan(c.id, precheck(c, adapter, host)!)),
+  };
+  return options.entries.every((e) => blockedHere(offline, e.case)) ? offline : undefined;
 }
 
 /** Runs a case in the worker; a worker that does not answer gives a `crash` with why. */
@@ -75,24 +111,28 @@ async function prepare(argv: string[], started: Started): Promise<{ prepared: Pr
   if (values.cases !== undefined) throw new UsageError("the workerd column runs the catalog's cases only: they are bundled into its worker");
   const entries = selectEntries({ filter: values.filter });
   const expectations = loadExpectations(column, { file: values.expectations });
+  const labUnavailable = values["lab-unavailable"];
+  const fixtures = labUnavailable === undefined ? nodeSide.fixtures : { ...nodeSide.fixtures, lab: { ok: false as const, reason: labUnavailable } };
+  const base = { column, expectations, host: { ...nodeSide, fixtures } };
+  const concurrent = values.concurrent ?? false;
+  const { code } = await bundleWorker();
+  const offline = withoutWorker({ ...base, adapter: listedAdapter({ api: column.adapter.api, capabilities: [] }) }, { code, entries });
+  if (offline) return { prepared: offline, entries, concurrent };
+
   const linux = process.platform === "linux";
   started.channel = needsPeer(entries) && linux ? startPeerChannel() : undefined;
   const peer = started.channel && peerOver(started.channel);
   const reason = linux ? undefined : `the reference peer reads the kernel through Linux calls; this is ${process.platform}`;
   const tcpSockets = nodeSide.lab?.tcpSockets;
   started.bridge = await startBridge({ channel: started.channel, workerdPid: () => started.server?.pid, tcpSockets });
-  started.server = await startWorkerd((await bundleWorker()).code, { workerd: process.env[WORKERD_BINARY_ENV] });
-  const labUnavailable = values["lab-unavailable"];
-  const fixtures = labUnavailable === undefined ? nodeSide.fixtures : { ...nodeSide.fixtures, lab: { ok: false as const, reason: labUnavailable } };
+  started.server = await startWorkerd(code, { workerd: process.env[WORKERD_BINARY_ENV] });
   const prepared: PreparedColumn = {
-    column,
-    adapter: await adapterOf(started.server),
-    expectations,
-    host: { ...nodeSide, fixtures },
+    ...base,
+    adapter: await adapterOf(started.server, code),
     peer: peerPart(peer ? { peer } : { reason }),
     runCase: inWorker(started.server, started.bridge),
   };
-  return { prepared, entries, concurrent: values.concurrent ?? false };
+  return { prepared, entries, concurrent };
 }
 
 /** Runs the column `argv` names and reports on stdout. */

@@ -6,6 +6,9 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { type CaseResult, CATALOG, VERDICTS } from "../../mod.ts";
@@ -13,7 +16,9 @@ import { CLIENT_CASE_IDS } from "./_client_cases.ts";
 import { type NodePeers, startNodePeers } from "./_node_peers.ts";
 import { bundleWorker } from "./bundle.ts";
 import { hostFixtures, listCases, runInWorkerd } from "./client.ts";
-import { startWorkerd, type WorkerdServer } from "./serve.ts";
+import { installedWorkerd, startWorkerd, type WorkerdServer } from "./serve.ts";
+import { findColumn } from "../../columns/registry.ts";
+import { runColumnProcess } from "../../harness/start.ts";
 
 const TEST_ENTRY = fileURLToPath(new URL("./_test_worker.ts", import.meta.url));
 
@@ -94,4 +99,23 @@ test("every catalog case comes back from workerd with a verdict", async (t) => {
   for (const r of results) assert.ok(VERDICTS.includes(r.verdict), `${r.id}: ${r.verdict}`);
   t.diagnostic(VERDICTS.map((v) => `${v} ${results.filter((r) => r.verdict === v).length}`).join(", "));
   for (const r of results) t.diagnostic(`${r.verdict} ${r.id}: ${r.detail ?? r.observed}`);
+});
+
+test("a workerd column process whose every case the kept listing rules out answers them as the worker does, without starting workerd", async () => {
+  const column = findColumn("workerd")!;
+  const ruledOut = CATALOG.filter((e) => e.case.id === "tcp.listen.backlog-full-drops-syn");
+  const runs = CATALOG.filter((e) => e.case.id === "sockets.half-open-false");
+  // A live worker lists its capabilities, and they are kept for its bundle.
+  const ids = (entries: typeof CATALOG) => entries.map((e) => e.case.id).join(",");
+  const live = await runColumnProcess(column, { entries: [...ruledOut, ...runs], filter: ids([...ruledOut, ...runs]), lab: false });
+  // A workerd that gives its version but cannot serve: only a process that never starts it answers.
+  const dir = mkdtempSync(join(tmpdir(), "sockcheck-workerd-"));
+  const binary = join(dir, "workerd");
+  writeFileSync(binary, `#!/bin/sh\n[ "$1" = --version ] && exec ${JSON.stringify(installedWorkerd().path)} --version\nexit 7\n`, { mode: 0o755 });
+  const without = await runColumnProcess(column, { entries: ruledOut, filter: ids(ruledOut), lab: false, binary })
+    .finally(() => rmSync(dir, { recursive: true }));
+  const shown = (run: typeof live) => run.results.filter((r) => r.id === ruledOut[0].case.id).map((r) => [r.result.verdict, r.result.detail]);
+  assert.equal(without.error, undefined);
+  assert.deepEqual(shown(without), shown(live));
+  assert.equal(shown(live)[0][0], "unsupported");
 });
