@@ -21,6 +21,9 @@ const NOTHING_MS = 300;
 /** What is sent now (a FIN, a reply) arrives at once on loopback; still pending after this, it is not coming. */
 const PROMPT_MS = 3000;
 
+// These cases are not `slow`, though they wait: each starts a child runtime, and five of them started together
+// at the head of every column process, beside every other column's, cost more CPU than their waits save
+// (the matrix took 16.5-17 s with them batched, 13.7-15.2 s without, on 2 cores).
 const requires = { capabilities: ["tcpListen" as const, "handOff" as const], fixtures: ["childProcess" as const] };
 
 /** Reads until `length` bytes have come (the first read may already be pending); their text. */
@@ -67,7 +70,6 @@ export const echoServedByChild = defineCase({
   semantic:
     "UNP's concurrent echo server: the parent accepts, hands the connection to a child and closes its own descriptor; the child, holding the only one left, reads each line and writes it back (upper-cased, so a reply is told from its request), and the client gets every reply.",
   reference: "UNP 4.8 (concurrent servers: fork, the parent closes connfd), 5.2 (TCP echo server), 15.7 (passing descriptors)",
-  slow: true,
   requires,
   timeLimitMs: CHILD_CASE_MS,
   async run(net, ctx) {
@@ -98,7 +100,6 @@ export const parentCloseKeepsConnection = defineCase({
   semantic:
     "close() only removes one descriptor: while the child still holds the socket, the parent's close sends no FIN and no RST, the client reads no EOF, and the connection goes on through the child's descriptor.",
   reference: "UNP 4.8 (reference counts of descriptors: close only decrements it), 4.9 (close)",
-  slow: true,
   requires,
   timeLimitMs: CHILD_CASE_MS,
   async run(net, ctx) {
@@ -128,7 +129,6 @@ export const lastCloseSendsFin = defineCase({
   semantic:
     "With the socket held by a child and the parent, the child's close sends nothing; the parent's close, the last, sends the FIN, and only then does the client read EOF.",
   reference: "UNP 4.8 (only when the reference count reaches 0 is the FIN sent), 4.9; RFC 9293 3.6",
-  slow: true,
   requires,
   timeLimitMs: CHILD_CASE_MS,
   async run(net, ctx) {
@@ -154,7 +154,6 @@ export const shutdownIgnoresCopies = defineCase({
   semantic:
     "shutdown acts on the socket, not on a descriptor: the child's shutdown(SHUT_WR) sends the FIN at once, although the parent still holds a descriptor, and the socket stays open for reading through the parent's.",
   reference: "UNP 6.6 (shutdown: the FIN is sent regardless of the reference count)",
-  slow: true,
   requires,
   timeLimitMs: CHILD_CASE_MS,
   async run(net, ctx) {
@@ -191,7 +190,6 @@ export const sharedListener = defineCase({
   semantic:
     "A listening socket held by two children and the parent is one socket: after the parent closes its descriptor both children accept on it and every client is served; when one child closes its descriptor the other still accepts, and only the last close stops the listening (a connect is then refused).",
   reference: "UNP 4.8 (listenfd shared by parent and children), 30.6-30.7 (preforked servers, children calling accept on a shared listener)",
-  slow: true,
   requires,
   timeLimitMs: CHILD_CASE_MS,
   async run(net, ctx) {
