@@ -69,9 +69,10 @@ export type LabProfile =
   /** `net.ipv4.tcp_syn_retries=1`: an unanswered SYN times out in about 3 s (1 + 2 s). */
   | "syn-retries-1"
   /**
+   * `net.core.somaxconn=0` (an accept queue full at one connection),
    * `net.ipv4.tcp_syn_retries=2` (a dropped SYN is sent again at 1 s and 3 s,
    * ETIMEDOUT at about 7 s) and `net.ipv6.conf.all.disable_ipv6=1` (no ::1 in
-   * the namespace): one namespace for the two cases that need either.
+   * the namespace): one namespace for the two cases that need some of these.
    */
   | "syn-retries-2-ipv4-only";
 

@@ -33,10 +33,11 @@ export const LAB_PROFILES: Readonly<Record<LabProfile, ProfileSpec>> = {
     about: "one SYN retransmission: an unanswered connect fails with ETIMEDOUT after 1 + 2 s",
     sysctls: { "net.ipv4.tcp_syn_retries": "1" },
   },
-  // One namespace for two needs, each case using one of them: a namespace costs every column a process.
+  // One namespace for two cases (a full accept queue; no IPv6), neither minding the other's settings:
+  // a namespace costs every column a process.
   "syn-retries-2-ipv4-only": {
     about:
-      "two SYN retransmissions (at 1 s and 3 s: a dropped SYN gets a second and third chance), and IPv6 disabled on every interface (no ::1, though the names files still list it for localhost)",
+      "an accept queue full at one connection, two SYN retransmissions (at 1 s and 3 s: a dropped SYN gets a second and third chance), and IPv6 disabled on every interface (no ::1, though the names files still list it for localhost)",
     sysctls: { "net.core.somaxconn": "0", "net.ipv4.tcp_syn_retries": "2", "net.ipv6.conf.all.disable_ipv6": "1" },
   },
 };
