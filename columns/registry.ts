@@ -98,5 +98,5 @@ export function findColumn(id: string): Column | undefined {
 /** Loads a column's adapter; call it only inside the column's runtime. */
 export async function loadAdapter(column: Column): Promise<Adapter> {
   const module = await importModule(column.adapter.module) as { adapter: Adapter };
-  return module.adapter as Adapter;
+  return module.adapter;
 }

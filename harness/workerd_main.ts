@@ -74,7 +74,10 @@ async function adapterOf(server: WorkerdServer, code: string): Promise<Adapter> 
  * unsupported or skipped before it would reach the worker): starting
  * workerd for them would change nothing but the time taken.
  */
-function withoutWorker(column: PreparedColumn, options: { code: string; entries: readonly CatalogEntry[] }): PreparedColumn | undefined {
+function withoutWorker(
+  column: Omit<PreparedColumn, "adapter">,
+  options: { code: string; entries: readonly CatalogEntry[] },
+): PreparedColumn | undefined {
   // A case against the peer is judged with the peer there: this column has none.
   const listing = needsPeer(options.entries) ? undefined : kept(listingName(options.code));
   if (listing === undefined) return undefined;
@@ -116,7 +119,7 @@ async function prepare(argv: string[], started: Started): Promise<{ prepared: Pr
   const base = { column, expectations, host: { ...nodeSide, fixtures } };
   const concurrent = values.concurrent ?? false;
   const { code } = await bundleWorker();
-  const offline = withoutWorker({ ...base, adapter: listedAdapter({ api: column.adapter.api, capabilities: [] }) }, { code, entries });
+  const offline = withoutWorker(base, { code, entries });
   if (offline) return { prepared: offline, entries, concurrent };
 
   const linux = process.platform === "linux";

@@ -17,9 +17,9 @@ export function needsLab(c: Case): boolean {
   return c.requires?.fixtures?.includes("lab") ?? false;
 }
 
-/** The profile the case runs in when the lab is available, or `undefined` for the host. */
-function labProfileOf(c: Case): LabProfile | undefined {
-  return needsLab(c) || c.lab?.preferred ? c.lab?.profile ?? DEFAULT_LAB_PROFILE : undefined;
+/** Whether a test runner sends the case to the lab, where there is one: it needs the lab, or prefers it. */
+function runsInLab(c: Case): boolean {
+  return needsLab(c) || c.lab?.preferred === true;
 }
 
 /** Entries split by where they run. */
@@ -42,13 +42,8 @@ export interface Placement<E> {
  * ```
  */
 export function placeEntries<E extends { case: Case }>(entries: readonly E[], labAvailable: boolean): Placement<E> {
-  const placement: Placement<E> = { host: [], lab: new Map() };
-  for (const entry of entries) {
-    const profile = labAvailable ? labProfileOf(entry.case) : undefined;
-    if (!profile) placement.host.push(entry);
-    else placement.lab.set(profile, [...placement.lab.get(profile) ?? [], entry]);
-  }
-  return placement;
+  if (!labAvailable) return { host: [...entries], lab: new Map() };
+  return { host: entries.filter((e) => !runsInLab(e.case)), lab: labProcessesFor(entries.filter((e) => runsInLab(e.case))) };
 }
 
 /**
